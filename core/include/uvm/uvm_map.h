@@ -1,0 +1,151 @@
+/*
+ * uvm_map.h: kernel maps, their entries and the map operations the
+ * kernel-memory layer uses.
+ *
+ * A map covers [min_offset, max_offset).  Its entries are kept twice:
+ * in address order on a doubly linked list (cheap neighbour access for
+ * clip and merge) and in an AVL tree keyed by start address.  Each tree
+ * node carries
+ *	gap_after = start of the next entry (or max_offset) - this end
+ *	max_gap   = the largest gap_after anywhere in this node's subtree
+ * so that the first-fit search skips every subtree whose max_gap is too
+ * small: O(log n) for any size and, in practice, any alignment.  The gap
+ * in front of the first entry is first->start - min_offset, computed.
+ */
+#ifndef KMFUZZ_UVM_MAP_H
+#define KMFUZZ_UVM_MAP_H
+
+#include "uvm_param.h"
+#include "uvm_platform.h"
+#include "uvm_pool.h"
+
+struct uvm;
+struct uvm_object;
+struct pmap;
+
+/* vm_map_entry.flags */
+#define UVM_MAP_KERNEL		0x01	/* entry belongs to a kernel map */
+#define UVM_MAP_FIRST		0x02	/* the boot-time reservation */
+#define UVM_MAP_QUANTUM		0x04	/* never split, never merged */
+#define UVM_MAP_NOMERGE		0x08	/* never merged */
+#define UVM_MAP_SUBMAP		0x10	/* object.sub_map is valid */
+#define UVM_MAP_ALLOCATED	0x80	/* debug: entry is out of the pool */
+
+struct vm_map_entry {
+	/* tree linkage, ordered by start */
+	struct vm_map_entry	*left, *right, *parent;
+	int			height;		/* AVL height, leaf = 1 */
+	vsize_t			gap_after;	/* free VA after this entry */
+	vsize_t			max_gap;	/* max gap_after in subtree */
+	/* address-ordered list */
+	struct vm_map_entry	*prev, *next;
+
+	vaddr_t			start, end;	/* [start, end), page aligned */
+	union {
+		struct uvm_object	*uvm_obj;	/* NULL: no object */
+		struct vm_map		*sub_map;	/* UVM_MAP_SUBMAP */
+	} object;
+	voff_t			offset;		/* offset into object */
+	vm_prot_t		protection, max_protection;
+	unsigned int		flags;		/* UVM_MAP_* */
+};
+
+struct vm_map {
+	struct uvm		*uvm;		/* owning instance */
+	struct pmap		*pmap;
+	kmutex_t		lock;
+	vaddr_t			min_offset, max_offset;
+	int			flags;		/* VM_MAP_* */
+	struct vm_map_entry	*root;		/* AVL root */
+	struct vm_map_entry	*first, *last;	/* list ends, NULL if empty */
+	struct vm_map_entry	*hint;		/* last entry looked up */
+	unsigned int		nentries;
+	vsize_t			size;		/* bytes covered by entries */
+	unsigned int		timestamp;	/* bumped on every change */
+	struct vm_map		*parent;	/* submaps: the map above */
+};
+
+/*
+ * vm_map_kernel: a kernel map plus its KVA cache for pool pages.
+ * (NetBSD also hangs the reclaim callbacks here; the only reclaimer in
+ * kmfuzz is the KVA cache itself.)
+ */
+struct vm_map_kernel {
+	struct vm_map		vmk_map;
+	struct pool		vmk_vacache;
+	struct pool_allocator	vmk_vacache_allocator;
+};
+
+#define vm_map_min(m)		((m)->min_offset)
+#define vm_map_max(m)		((m)->max_offset)
+#define vm_map_pmap(m)		((m)->pmap)
+#define VM_MAP_IS_KERNEL(m)	((m)->pmap == (m)->uvm->pmap)
+#define vm_map_to_kernel(m)	((struct vm_map_kernel *)(void *)(m))
+
+/*
+ * uvm_map_setup_kernel: make an empty kernel map over [min, max).
+ * => min < max, both page aligned.
+ */
+void	uvm_map_setup_kernel(struct vm_map_kernel *vmk, struct uvm *uvm,
+	    vaddr_t min, vaddr_t max, int flags);
+
+/*
+ * uvm_map: reserve `size' bytes of `map' and enter one entry for them.
+ * => *startp: with UVM_FLAG_FIXED the exact start, otherwise the lowest
+ *    address to consider (the hint).  On success the chosen start.
+ * => align: 0 or a power of two >= PAGE_SIZE (ignored with FIXED, where
+ *    *startp itself must then be aligned).
+ * => uoffset UVM_UNKNOWN_OFFSET with a kernel object means "the offset
+ *    the address implies" (va - vm_map_min(kernel_map)).
+ * => UVM_FLAG_TRYLOCK: fail with EAGAIN if the map lock is held.
+ * => UVM_FLAG_WAITVA (without NOWAIT): wait for VA instead of failing.
+ * => returns 0 or ENOMEM / EAGAIN / EINVAL; nothing changed on failure.
+ */
+int	uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
+	    struct uvm_object *obj, voff_t uoffset, vsize_t align,
+	    uvm_flag_t flags);
+
+/*
+ * uvm_unmap1: remove every mapping in [start, end).
+ * => entries crossing the ends are clipped; a QUANTUM entry must not be.
+ * => without UVM_FLAG_VAONLY the pages behind kernel-object and wired
+ *    entries are freed too (uvm_km_pgremove / _intrsafe) and unmapped.
+ * => pmap_update() is called before return; waiters for VA are woken.
+ */
+void	uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end,
+	    uvm_flag_t flags);
+#define uvm_unmap(map, s, e)	uvm_unmap1((map), (s), (e), 0)
+
+/*
+ * uvm_map_submap: hand [start, end) of `map', which must be exactly one
+ * existing entry with no object, over to `submap'.  => 0 or EINVAL.
+ */
+int	uvm_map_submap(struct vm_map *map, vaddr_t start, vaddr_t end,
+	    struct vm_map *submap);
+
+/* Find the entry containing `va' (true) or the one before it (false). */
+bool	uvm_map_lookup_entry(struct vm_map *map, vaddr_t va,
+	    struct vm_map_entry **entryp);
+
+/*
+ * uvm_map_checkrange: does [start, end) lie wholly inside entries of
+ * `map' (no holes)?  Used by the DIAGNOSTIC checks on uvm_km_free.
+ */
+bool	uvm_map_checkrange(struct vm_map *map, vaddr_t start, vaddr_t end);
+
+/* Extra map entries a submap of `size' will need (0 here; see README). */
+vsize_t	uvm_mapent_overhead(vsize_t size, int flags);
+
+/*
+ * uvm_map_sanity: the map checker.  Walks list and tree: sorted,
+ * disjoint, non-empty, inside the map, AVL balanced, gap_after/max_gap
+ * exact, nentries/size exact, list == in-order tree.
+ * => returns 0 if sane, otherwise writes a message naming the address
+ *    to `why' and returns -1.
+ */
+int	uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen);
+
+/* The largest free gap in the map (min_gap or root->max_gap). */
+vsize_t	uvm_map_largest_gap(const struct vm_map *map);
+
+#endif /* KMFUZZ_UVM_MAP_H */

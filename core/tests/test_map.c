@@ -1,0 +1,1044 @@
+/*
+ * test_map.c: unit tests for core/uvm_map.c, linked against it and
+ * map_stubs.c only.
+ *
+ *	clang -std=c11 -g -fsanitize=address,undefined -Icore/include \
+ *	    core/uvm_map.c core/tests/test_map.c core/tests/map_stubs.c \
+ *	    -o /tmp/test_map && /tmp/test_map
+ *	/tmp/test_map --bench	(timing only; build with -O2, no sanitizers)
+ *
+ * Layouts in the narratives are in pages relative to the map base B:
+ * "0-3 5-6" means entries [B, B+3p) and [B+5p, B+6p).  Every test ends
+ * with uvm_map_sanity() and the entry pool's in-use count.
+ * One line per check, a summary line, exit 1 on any failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "uvm/uvm.h"
+
+/* ---- map_stubs.c control API ---- */
+extern jmp_buf *stub_catch;
+extern char stub_panic_msg[];
+extern bool stub_log_enabled;
+extern char stub_log[];
+extern unsigned long stub_pages_pgremove, stub_pages_intrsafe;
+extern unsigned long stub_pages_premove, stub_pages_kremove, stub_nupdate;
+extern unsigned int stub_nwait;
+extern void (*stub_wait_fn)(void *, enum uvm_wait_reason, const void *);
+extern void *stub_wait_arg;
+void stub_pool_setup(unsigned int n);
+unsigned int stub_pool_inuse(void);
+void stub_log_clear(void);
+
+/* ---- reporting ---- */
+static int npass, nfail;
+
+static bool
+check(bool ok, const char *what, const char *file, int line)
+{
+	printf("%s %s:%d: %s\n", ok ? "ok  " : "FAIL", file, line, what);
+	if (ok)
+		npass++;
+	else
+		nfail++;
+	return ok;
+}
+#define CHECK(e)	check((e), #e, __FILE__, __LINE__)
+#define CHECKMSG(e, m)	check((e), (m), __FILE__, __LINE__)
+
+/*
+ * EXPECT_PANIC: run `stmt', which must end in a KASSERT or panic whose
+ * message contains each of the strings given.
+ */
+#define EXPECT_PANIC(stmt, ...) do {					\
+	jmp_buf jb_;							\
+	const char *want_[] = { __VA_ARGS__ };				\
+	bool ok_ = true;						\
+	stub_catch = &jb_;						\
+	if (setjmp(jb_) == 0) {						\
+		stmt;							\
+		stub_catch = NULL;					\
+		CHECKMSG(false, "expected a panic from: " #stmt);	\
+	} else {							\
+		for (size_t i_ = 0; i_ < sizeof(want_) / sizeof(want_[0]); i_++) \
+			if (strstr(stub_panic_msg, want_[i_]) == NULL)	\
+				ok_ = false;				\
+		if (!ok_)						\
+			printf("     message: %s\n", stub_panic_msg);	\
+		CHECKMSG(ok_, "panic names what failed: " #stmt);	\
+	}								\
+} while (0)
+
+/* ---- fixture ---- */
+#define P		PAGE_SIZE
+#define B		((vaddr_t)0xffff800000000000ULL)
+#define PROT_RW		(VM_PROT_READ | VM_PROT_WRITE)
+
+static struct uvm U;
+static struct vm_map *K;		/* the kernel map of U */
+static int pmap_dummy;
+
+static void
+setup(vaddr_t min, vaddr_t max, unsigned int nentries)
+{
+	memset(&U, 0, sizeof(U));
+	U.pmap = (struct pmap *)&pmap_dummy;
+	U.kernel_object = &U.kernel_object_store;
+	uvm_map_setup_kernel(&U.kernel_map_store, &U, min, max,
+	    VM_MAP_PAGEABLE);
+	K = U.kernel_map = &U.kernel_map_store.vmk_map;
+	stub_pool_setup(nentries);
+	stub_log_clear();
+	stub_wait_fn = NULL;
+	stub_nwait = 0;
+}
+
+static uvm_flag_t
+mf(vm_prot_t prot, uvm_flag_t flags)
+{
+	return UVM_MAPFLAG(prot, UVM_PROT_ALL, UVM_INH_NONE, UVM_ADV_RANDOM,
+	    flags);
+}
+
+/* Map `npages' at page `pg' of K exactly (FIXED), no object. */
+static int
+fixed(struct vm_map *m, vaddr_t pg, vsize_t npages, uvm_flag_t flags)
+{
+	vaddr_t va = m->min_offset + pg * P;
+
+	return uvm_map(m, &va, npages * P, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    mf(PROT_RW, UVM_FLAG_FIXED | flags));
+}
+
+/* First fit at or above page `hintpg'; returns the page or -1. */
+static long
+fit(struct vm_map *m, vaddr_t hintpg, vsize_t npages, vsize_t align,
+    uvm_flag_t flags)
+{
+	vaddr_t va = m->min_offset + hintpg * P;
+
+	if (uvm_map(m, &va, npages * P, NULL, UVM_UNKNOWN_OFFSET, align,
+	    mf(PROT_RW, flags)) != 0)
+		return -1;
+	return (long)((va - m->min_offset) / P);
+}
+
+static void
+unmap_pages(struct vm_map *m, vaddr_t pg, vaddr_t endpg, uvm_flag_t fl)
+{
+	uvm_unmap1(m, m->min_offset + pg * P, m->min_offset + endpg * P, fl);
+}
+
+static bool
+sane(const struct vm_map *m)
+{
+	char why[256];
+
+	if (uvm_map_sanity(m, why, sizeof(why)) == 0)
+		return true;
+	printf("     sanity: %s\n", why);
+	return false;
+}
+
+/* "0-3 5-6": entries in pages relative to the map base. */
+static const char *
+layout(const struct vm_map *m)
+{
+	static char buf[4096];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (const struct vm_map_entry *e = m->first; e != NULL;
+	    e = e->next)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%llu-%llu",
+		    len ? " " : "",
+		    (unsigned long long)((e->start - m->min_offset) / P),
+		    (unsigned long long)((e->end - m->min_offset) / P));
+	return buf;
+}
+
+static bool
+layout_is(const struct vm_map *m, const char *want)
+{
+	const char *got = layout(m);
+
+	if (strcmp(got, want) == 0)
+		return true;
+	printf("     layout \"%s\", want \"%s\"\n", got, want);
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_first_fit(void)
+{
+	printf("# first fit returns the lowest address\n");
+	setup(B, B + 64 * P, 128);
+	for (int i = 0; i < 64; i++)
+		fixed(K, i, 1, UVM_FLAG_NOMERGE);
+	CHECK(K->nentries == 64 && uvm_map_largest_gap(K) == 0);
+	/*
+	 * holes: 1 page at 10, 3 at 20-22, 2 at 40-41, 1 at 0
+	 *	|.|x...x|.|x..x|...|x...x|..|x...|
+	 *	 0       10     20-22     40-41
+	 */
+	unmap_pages(K, 10, 11, 0);
+	unmap_pages(K, 20, 23, 0);
+	unmap_pages(K, 40, 42, 0);
+	unmap_pages(K, 0, 1, 0);
+	CHECK(sane(K) && uvm_map_largest_gap(K) == 3 * P);
+	CHECK(fit(K, 0, 4, 0, UVM_FLAG_NOMERGE) == -1);	/* nothing holds 4 */
+	CHECK(fit(K, 0, 2, 0, UVM_FLAG_NOMERGE) == 20);	/* 0,10 too small */
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_NOMERGE) == 0);	/* before first */
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_NOMERGE) == 10);
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_NOMERGE) == 22);
+	CHECK(fit(K, 0, 2, 0, UVM_FLAG_NOMERGE) == 40);
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_NOMERGE) == -1);	/* full again */
+	CHECK(sane(K) && K->size == 64 * P && K->nentries == 62 &&
+	    stub_pool_inuse() == 62);
+
+	/* The run at the top of the map and the one in front of the first. */
+	setup(B, B + 16 * P, 16);
+	CHECK(fit(K, 0, 16, 0, 0) == 0);	/* the whole map */
+	unmap_pages(K, 0, 16, 0);
+	CHECK(K->nentries == 0 && uvm_map_largest_gap(K) == 16 * P);
+	CHECK(fit(K, 0, 17, 0, 0) == -1);
+	fixed(K, 5, 3, UVM_FLAG_NOMERGE);	/* "5-8" */
+	CHECK(fit(K, 0, 6, 0, UVM_FLAG_NOMERGE) == 8);	/* 0-5 too small */
+	CHECK(fit(K, 0, 5, 0, UVM_FLAG_NOMERGE) == 0);
+	CHECK(layout_is(K, "0-5 5-8 8-14") && sane(K));
+}
+
+static void
+test_alignment(void)
+{
+	const vsize_t A = 4 * P;	/* alignment under test */
+	static const struct { vaddr_t used; long want; } probe[] = {
+		{ 3, 4 },	/* run starts at x-1: round up to x */
+		{ 4, 4 },	/* at x: x itself */
+		{ 5, 8 },	/* at x+1: next boundary */
+	};
+
+	printf("# alignment: runs starting at x-1, x, x+1\n");
+	for (size_t i = 0; i < 3; i++) {
+		setup(B, B + 64 * P, 8);
+		fixed(K, 0, probe[i].used, UVM_FLAG_NOMERGE);
+		CHECK(fit(K, 0, 1, A, UVM_FLAG_NOMERGE) == probe[i].want);
+		CHECK(sane(K));
+	}
+	printf("# alignment: hints at x-1, x, x+1\n");
+	for (vaddr_t h = 3; h <= 5; h++) {
+		setup(B, B + 64 * P, 8);
+		CHECK(fit(K, h, 1, A, 0) == (h <= 4 ? 4 : 8));
+	}
+	/* A hint that is not page aligned rounds up to the next page. */
+	setup(B, B + 64 * P, 8);
+	{
+		vaddr_t va = B + 2 * P + 1;
+
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, 0)) == 0 && va == B + 3 * P);
+	}
+
+	printf("# alignment skips a run that fits only unaligned\n");
+	/* "0-3 5-6": run 3-5 is 2 pages, but aligned to 4 it is 4-5 */
+	setup(B, B + 64 * P, 8);
+	fixed(K, 0, 3, UVM_FLAG_NOMERGE);
+	fixed(K, 5, 1, UVM_FLAG_NOMERGE);
+	CHECK(fit(K, 0, 2, A, UVM_FLAG_NOMERGE) == 8);
+	CHECK(fit(K, 0, 2, 0, UVM_FLAG_NOMERGE) == 3);
+	CHECK(fit(K, 0, 1, 32 * P, UVM_FLAG_NOMERGE) == 32);
+	CHECK(fit(K, 0, 1, 64 * P, UVM_FLAG_NOMERGE) == -1);
+	CHECK(sane(K));
+
+	printf("# invalid sizes and alignments\n");
+	CHECK(fit(K, 0, 0, 0, 0) == -1);
+	{
+		vaddr_t va = B;
+		vm_prot_t rwx = UVM_PROT_ALL;
+
+		CHECK(uvm_map(K, &va, P + 1, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, 0)) == EINVAL);
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 3 * P,
+		    mf(PROT_RW, 0)) == EINVAL);
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, P / 2,
+		    mf(PROT_RW, 0)) == EINVAL);
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    UVM_MAPFLAG(rwx, PROT_RW, UVM_INH_NONE,
+		    UVM_ADV_RANDOM, 0)) == EINVAL);
+	}
+	CHECK(sane(K) && K->nentries == 5);
+}
+
+static void
+test_fixed(void)
+{
+	printf("# FIXED: exact, overlap, outside, misaligned\n");
+	setup(B, B + 32 * P, 16);
+	CHECK(fixed(K, 4, 4, UVM_FLAG_NOMERGE) == 0);	/* "4-8" */
+	CHECK(fixed(K, 12, 4, UVM_FLAG_NOMERGE) == 0);	/* "4-8 12-16" */
+	CHECK(fixed(K, 8, 4, UVM_FLAG_NOMERGE) == 0);	/* fills 8-12 */
+	CHECK(fixed(K, 3, 2, UVM_FLAG_NOMERGE) == ENOMEM);	/* tail in */
+	CHECK(fixed(K, 7, 1, UVM_FLAG_NOMERGE) == ENOMEM);	/* inside */
+	CHECK(fixed(K, 15, 2, UVM_FLAG_NOMERGE) == ENOMEM);	/* head in */
+	CHECK(fixed(K, 0, 20, UVM_FLAG_NOMERGE) == ENOMEM);	/* covers */
+	CHECK(fixed(K, 30, 3, UVM_FLAG_NOMERGE) == ENOMEM);	/* past max */
+	CHECK(fixed(K, 32, 1, UVM_FLAG_NOMERGE) == ENOMEM);	/* at max */
+	CHECK(fixed(K, 3, 1, UVM_FLAG_NOMERGE) == 0);	/* x-1 fits */
+	CHECK(fixed(K, 16, 1, UVM_FLAG_NOMERGE) == 0);	/* x+1 fits */
+	{
+		vaddr_t va = B - P;
+
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, UVM_FLAG_FIXED)) == ENOMEM);	/* below */
+		va = B + 20 * P + 1;
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, UVM_FLAG_FIXED)) == EINVAL);
+		va = B + 20 * P;
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 8 * P,
+		    mf(PROT_RW, UVM_FLAG_FIXED)) == EINVAL);
+		va = B + 24 * P;
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 8 * P,
+		    mf(PROT_RW, UVM_FLAG_FIXED)) == 0 && va == B + 24 * P);
+	}
+	CHECK(layout_is(K, "3-4 4-8 8-12 12-16 16-17 24-25") && sane(K));
+}
+
+static void
+test_hint(void)
+{
+	struct vm_map_entry *e;
+
+	printf("# search hint and lookup hint\n");
+	setup(B, B + 32 * P, 16);
+	CHECK(fit(K, 10, 2, 0, UVM_FLAG_NOMERGE) == 10);
+	CHECK(fit(K, 10, 2, 0, UVM_FLAG_NOMERGE) == 12);
+	CHECK(fit(K, 9, 2, 0, UVM_FLAG_NOMERGE) == 14);	/* 9 alone is 1 */
+	CHECK(fit(K, 9, 1, 0, UVM_FLAG_NOMERGE) == 9);
+	CHECK(fit(K, 30, 2, 0, UVM_FLAG_NOMERGE) == 30);
+	CHECK(fit(K, 31, 2, 0, UVM_FLAG_NOMERGE) == -1);	/* past max */
+	CHECK(fit(K, 32, 1, 0, UVM_FLAG_NOMERGE) == -1);
+	{
+		vaddr_t va = 0;		/* below the map: means min */
+
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, UVM_FLAG_NOMERGE)) == 0 && va == B);
+		va = ~(vaddr_t)0;	/* the last byte of VA */
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, UVM_FLAG_NOMERGE)) == ENOMEM);
+	}
+	CHECK(layout_is(K, "0-1 9-10 10-12 12-14 14-16 30-32") && sane(K));
+
+	mutex_enter(&K->lock);
+	CHECK(uvm_map_lookup_entry(K, B + 11 * P, &e) &&
+	    e->start == B + 10 * P && K->hint == e);
+	/* the hint answers "in the gap after me" as well */
+	CHECK(!uvm_map_lookup_entry(K, B + 20 * P, &e) &&
+	    e->start == B + 14 * P && K->hint == e);
+	CHECK(!uvm_map_lookup_entry(K, B + 5 * P, &e) && e->start == B);
+	CHECK(uvm_map_lookup_entry(K, B + 31 * P, &e) && e == K->last);
+	mutex_exit(&K->lock);
+	CHECK(sane(K));
+	EXPECT_PANIC(uvm_map_lookup_entry(K, B, &e), "uvm_map_lookup_entry",
+	    "not locked");
+	CHECK(uvm_map_checkrange(K, B + 10 * P, B + 16 * P));
+	CHECK(!uvm_map_checkrange(K, B + 10 * P, B + 17 * P));
+	CHECK(!uvm_map_checkrange(K, B + 8 * P, B + 10 * P));
+	CHECK(uvm_map_checkrange(K, B + 31 * P, B + 32 * P));
+}
+
+static void
+test_merge(void)
+{
+	struct uvm_object *ko;
+	vaddr_t va;
+
+	printf("# merge with neighbours, and what forbids it\n");
+	setup(B, B + 64 * P, 16);
+	ko = U.kernel_object;
+	CHECK(fit(K, 0, 2, 0, 0) == 0);
+	CHECK(fit(K, 0, 2, 0, 0) == 2);		/* grows 0-2 backward merge */
+	CHECK(layout_is(K, "0-4") && K->nentries == 1);
+	CHECK(fixed(K, 6, 2, 0) == 0);		/* "0-4 6-8" */
+	CHECK(fixed(K, 4, 2, 0) == 0);		/* bridges both */
+	CHECK(layout_is(K, "0-8") && stub_pool_inuse() == 1 && sane(K));
+	CHECK(fixed(K, 10, 2, 0) == 0 && fixed(K, 9, 1, 0) == 0); /* forward */
+	CHECK(layout_is(K, "0-8 9-12") && K->size == 11 * P && sane(K));
+
+	/* QUANTUM and NOMERGE on either side keep entries apart. */
+	CHECK(fixed(K, 12, 1, UVM_FLAG_QUANTUM) == 0);
+	CHECK(fixed(K, 13, 1, 0) == 0);
+	CHECK(fixed(K, 14, 1, UVM_FLAG_NOMERGE) == 0);
+	CHECK(fixed(K, 15, 1, 0) == 0);
+	CHECK(layout_is(K, "0-8 9-12 12-13 13-14 14-15 15-16") && sane(K));
+
+	/* Different protection, object or offset: no merge. */
+	va = B + 16 * P;
+	CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	va = B + 17 * P;
+	CHECK(uvm_map(K, &va, P, ko, UVM_UNKNOWN_OFFSET, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	CHECK(K->last->offset == 17 * P);	/* va - vm_map_min(kernel) */
+	va = B + 18 * P;			/* offsets line up: merges */
+	CHECK(uvm_map(K, &va, P, ko, UVM_UNKNOWN_OFFSET, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	va = B + 19 * P;			/* explicit, not contiguous */
+	CHECK(uvm_map(K, &va, P, ko, 0x40000, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	va = B + 21 * P;			/* not adjacent: new entry */
+	CHECK(uvm_map(K, &va, P, ko, 0x40000 + 2 * P, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	va = B + 20 * P;			/* bridges 19 and 21 */
+	CHECK(uvm_map(K, &va, P, ko, 0x40000 + P, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	va = B + 25 * P;
+	CHECK(uvm_map(K, &va, P, ko, 0x80000, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	va = B + 24 * P;			/* forward merge only */
+	CHECK(uvm_map(K, &va, P, ko, 0x80000 - P, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
+	CHECK(layout_is(K, "0-8 9-12 12-13 13-14 14-15 15-16 16-17 17-19 "
+	    "19-22 24-26"));
+	CHECK(K->last->offset == 0x80000 - P && K->last->prev->offset ==
+	    0x40000);
+	CHECK(sane(K) && stub_pool_inuse() == K->nentries);
+}
+
+static void
+test_clip(void)
+{
+	struct uvm_object *ko;
+	vaddr_t va = B;
+
+	printf("# unmap clips a non-quantum entry: middle, head, tail\n");
+	setup(B, B + 64 * P, 16);
+	ko = U.kernel_object;
+	CHECK(uvm_map(K, &va, 8 * P, ko, UVM_UNKNOWN_OFFSET, 0,
+	    mf(PROT_RW, 0)) == 0);
+	stub_log_clear();
+	unmap_pages(K, 2, 4, 0);		/* middle: "0-2 4-8" */
+	CHECK(layout_is(K, "0-2 4-8") && K->last->offset == 4 * P);
+	CHECK(strcmp(stub_log, "pmap_remove 0xffff800000002000 "
+	    "0xffff800000004000\npgremove 0xffff800000002000 "
+	    "0xffff800000004000\n") == 0 && stub_nupdate == 1);
+	unmap_pages(K, 0, 1, 0);		/* head of 0-2 */
+	unmap_pages(K, 7, 8, 0);		/* tail of 4-8 */
+	CHECK(layout_is(K, "1-2 4-7") && K->first->offset == P);
+	CHECK(sane(K) && K->size == 4 * P && stub_pool_inuse() == 2);
+
+	printf("# unmap releases wired pages; VAONLY does not\n");
+	setup(B, B + 64 * P, 16);
+	CHECK(fit(K, 0, 6, 0, 0) == 0);
+	stub_log_clear();
+	unmap_pages(K, 1, 3, 0);
+	CHECK(strcmp(stub_log, "pgremove_intrsafe 0xffff800000001000 "
+	    "0xffff800000003000\npmap_kremove 0xffff800000001000 "
+	    "0x2000\n") == 0);
+	stub_log_clear();
+	unmap_pages(K, 3, 6, UVM_FLAG_VAONLY);
+	CHECK(stub_log[0] == '\0' && stub_nupdate == 1);
+	CHECK(layout_is(K, "0-1") && sane(K));
+
+	printf("# clipping a quantum entry is a caller bug\n");
+	setup(B, B + 64 * P, 16);
+	CHECK(fit(K, 0, 4, 0, UVM_FLAG_QUANTUM) == 0);
+	CHECK(fit(K, 0, 4, 0, 0) == 4);
+	EXPECT_PANIC(unmap_pages(K, 1, 2, 0), "uvm_unmap", "quantum",
+	    "0xffff800000001000", "[0xffff800000000000,0xffff800000004000)");
+	mutex_init(&K->lock);		/* the panic left it held */
+	EXPECT_PANIC(unmap_pages(K, 2, 6, 0), "uvm_unmap", "quantum",
+	    "0xffff800000002000");
+	mutex_init(&K->lock);
+	EXPECT_PANIC(unmap_pages(K, 0, 2, 0), "uvm_unmap", "quantum",
+	    "0xffff800000002000", "[0xffff800000000000,0xffff800000004000)");
+	mutex_init(&K->lock);
+	CHECK(layout_is(K, "0-4 4-8") && sane(K));	/* nothing changed */
+	unmap_pages(K, 0, 6, 0);	/* whole quantum plus a clip */
+	CHECK(layout_is(K, "6-8") && sane(K));
+	EXPECT_PANIC(unmap_pages(K, 6, 70, 0), "uvm_unmap", "bad range");
+	mutex_init(&K->lock);
+
+	printf("# unmapping across holes\n");
+	setup(B, B + 64 * P, 16);
+	fixed(K, 0, 2, UVM_FLAG_NOMERGE);
+	fixed(K, 4, 2, UVM_FLAG_NOMERGE);
+	fixed(K, 8, 2, UVM_FLAG_NOMERGE);
+	stub_log_clear();
+	unmap_pages(K, 1, 9, 0);
+	CHECK(layout_is(K, "0-1 9-10") && stub_pages_intrsafe == 4 &&
+	    stub_pages_kremove == 4);
+	unmap_pages(K, 20, 30, 0);		/* only a hole */
+	CHECK(layout_is(K, "0-1 9-10") && stub_nupdate == 2);
+	unmap_pages(K, 0, 64, 0);
+	CHECK(K->nentries == 0 && K->first == NULL && K->root == NULL &&
+	    K->hint == NULL && stub_pool_inuse() == 0 && sane(K));
+
+	printf("# clipping with no entry left panics\n");
+	setup(B, B + 64 * P, 1);
+	CHECK(fit(K, 0, 4, 0, 0) == 0);
+	EXPECT_PANIC(unmap_pages(K, 1, 2, 0), "uvm_unmap", "no map entry");
+}
+
+static void
+test_submap(void)
+{
+	struct vm_map_kernel sub, sub2;
+	vaddr_t va = B + 8 * P;
+
+	printf("# submaps\n");
+	setup(B, B + 64 * P, 16);
+	CHECK(uvm_map(K, &va, 8 * P, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    mf(UVM_PROT_ALL, UVM_FLAG_NOMERGE | UVM_FLAG_FIXED)) == 0);
+	CHECK(fixed(K, 16, 4, 0) == 0 && fixed(K, 20, 4, 0) == 0);
+	CHECK(layout_is(K, "8-16 16-24"));
+	uvm_map_setup_kernel(&sub, &U, B + 8 * P, B + 16 * P, 0);
+	uvm_map_setup_kernel(&sub2, &U, B + 16 * P, B + 20 * P, 0);
+	CHECK(uvm_map_submap(K, B + 16 * P, B + 20 * P, &sub2.vmk_map) ==
+	    EINVAL);			/* 16-20 is half of an entry */
+	CHECK(uvm_map_submap(K, B + 8 * P, B + 16 * P, &sub2.vmk_map) ==
+	    EINVAL);			/* submap covers another range */
+	CHECK(uvm_map_submap(K, B, B + 8 * P, &sub.vmk_map) == EINVAL);
+	CHECK(uvm_map_submap(K, B + 8 * P, B + 16 * P, &sub.vmk_map) == 0);
+	CHECK(sub.vmk_map.parent == K && K->first->object.sub_map ==
+	    &sub.vmk_map && (K->first->flags & UVM_MAP_SUBMAP));
+	CHECK(uvm_map_submap(K, B + 8 * P, B + 16 * P, &sub.vmk_map) ==
+	    EINVAL);			/* already a submap */
+	va = B + 30 * P;
+	CHECK(uvm_map(K, &va, 2 * P, U.kernel_object, UVM_UNKNOWN_OFFSET, 0,
+	    mf(PROT_RW, UVM_FLAG_FIXED)) == 0);
+	uvm_map_setup_kernel(&sub2, &U, B + 30 * P, B + 32 * P, 0);
+	CHECK(uvm_map_submap(K, B + 30 * P, B + 32 * P, &sub2.vmk_map) ==
+	    EINVAL);			/* has an object */
+	/* the submap entry never absorbs a neighbour */
+	CHECK(fixed(K, 7, 1, 0) == 0 && layout_is(K, "7-8 8-16 16-24 30-32"));
+	CHECK(sane(K));
+	/* a submap in the submap */
+	CHECK(fit(&sub.vmk_map, 0, 2, 0, 0) == 0 && sane(&sub.vmk_map));
+	EXPECT_PANIC(unmap_pages(K, 6, 9, 0), "uvm_unmap", "submap");
+	mutex_init(&K->lock);
+	/* a broken submap link is caught by the checker */
+	sub.vmk_map.max_offset += P;
+	CHECK(!sane(K));
+	sub.vmk_map.max_offset -= P;
+	CHECK(sane(K));
+}
+
+static void
+wait_unmaps_one(void *arg, enum uvm_wait_reason why, const void *what)
+{
+	struct vm_map *m = arg;
+
+	CHECK(why == UVM_WAIT_VA && what == m && !mutex_owned(&m->lock));
+	unmap_pages(m, 5, 7, 0);
+}
+
+static void
+test_locking_and_waiting(void)
+{
+	unsigned int ts;
+
+	printf("# TRYLOCK fails while the lock is held\n");
+	setup(B, B + 16 * P, 32);
+	mutex_enter(&K->lock);
+	ts = K->timestamp;
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_TRYLOCK) == -1);
+	{
+		vaddr_t va = B;
+
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, UVM_FLAG_TRYLOCK)) == EAGAIN);
+	}
+	CHECK(K->nentries == 0 && K->timestamp == ts);
+	mutex_exit(&K->lock);
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_TRYLOCK) == 0);
+	CHECK(!mutex_owned(&K->lock));
+
+	printf("# WAITVA waits for VA; NOWAIT or no WAITVA fail at once\n");
+	setup(B, B + 16 * P, 32);
+	for (int i = 0; i < 16; i++)
+		fixed(K, i, 1, UVM_FLAG_NOMERGE);
+	CHECK(fit(K, 0, 2, 0, 0) == -1 && stub_nwait == 0);
+	CHECK(fit(K, 0, 2, 0, UVM_FLAG_WAITVA | UVM_FLAG_NOWAIT) == -1 &&
+	    stub_nwait == 0);
+	stub_wait_fn = wait_unmaps_one;
+	stub_wait_arg = K;
+	CHECK(fit(K, 0, 2, 0, UVM_FLAG_WAITVA) == 5 && stub_nwait == 1);
+	/* nothing can ever satisfy these: fail, do not wait */
+	CHECK(fit(K, 0, 17, 0, UVM_FLAG_WAITVA) == -1 && stub_nwait == 1);
+	CHECK(fit(K, 15, 2, 0, UVM_FLAG_WAITVA) == -1 && stub_nwait == 1);
+	CHECK(sane(K) && !mutex_owned(&K->lock));
+}
+
+static void
+test_exhaustion(void)
+{
+	unsigned int ts;
+	char before[4096];
+
+	printf("# entry pool exhausted: ENOMEM, map unchanged\n");
+	setup(B, B + 64 * P, 3);
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_NOMERGE) == 0);
+	CHECK(fit(K, 0, 1, 0, UVM_FLAG_QUANTUM) == 1);
+	CHECK(fit(K, 4, 1, 0, 0) == 4);
+	ts = K->timestamp;
+	snprintf(before, sizeof(before), "%s", layout(K));
+	{
+		vaddr_t va = B + 10 * P;
+
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, 0)) == ENOMEM && va == B + 10 * P);
+	}
+	CHECK(layout_is(K, before) && K->timestamp == ts &&
+	    K->size == 3 * P && sane(K) && stub_pool_inuse() == 3);
+	/* Growing a neighbour needs no entry. */
+	CHECK(fit(K, 5, 1, 0, 0) == 5 && layout_is(K, "0-1 1-2 4-6"));
+}
+
+/* ---- corruption: the checker must notice and say where ---- */
+
+static void
+expect_insane(const char *what, const char *substr)
+{
+	char why[256];
+	int r = uvm_map_sanity(K, why, sizeof(why));
+
+	if (r == 0)
+		why[0] = '\0';
+	printf("     %s -> \"%s\"\n", what, why);
+	CHECKMSG(r == -1 && strstr(why, substr) != NULL, what);
+}
+
+static void
+test_sanity_catches(void)
+{
+	struct vm_map_entry *e, *a, *b, *c;
+	vsize_t saved;
+	vaddr_t savedend;
+
+	printf("# the checker catches corruption\n");
+	setup(B, B + 64 * P, 32);
+	for (int i = 0; i < 20; i++)
+		fixed(K, 2 * i, 1, UVM_FLAG_NOMERGE);
+	CHECK(sane(K));
+
+	e = K->root->left;
+	saved = e->max_gap;
+	e->max_gap += P;
+	expect_insane("max_gap too big", "max_gap");
+	e->max_gap = saved;
+
+	e = K->first->next->next;
+	savedend = e->end;
+	e->end = e->next->start + P;
+	expect_insane("entries overlap", "overlaps next at 0xffff800000006000");
+	e->end = savedend;
+
+	saved = e->gap_after;
+	e->gap_after = 0;
+	expect_insane("gap_after wrong", "gap_after");
+	e->gap_after = saved;
+
+	e->height++;
+	expect_insane("height wrong", "height");
+	e->height--;
+
+	e = K->root->right;
+	e->parent = K->root->left;
+	expect_insane("parent pointer wrong", "parent");
+	e->parent = K->root;
+
+	K->nentries++;
+	expect_insane("nentries wrong", "nentries");
+	K->nentries--;
+
+	K->hint = (struct vm_map_entry *)&saved;
+	expect_insane("hint not live", "hint");
+	K->hint = NULL;
+
+	e = K->first;
+	e->start += P;
+	expect_insane("empty entry", "empty");
+	e->start -= P;
+	CHECK(sane(K));
+
+	/* a chain of three: right-heavy by two, annotations exact */
+	setup(B, B + 64 * P, 32);
+	for (int i = 0; i < 3; i++)
+		fixed(K, 2 * i, 1, UVM_FLAG_NOMERGE);
+	a = K->first;
+	b = a->next;
+	c = b->next;
+	CHECK(K->root == b);
+	K->root = a;
+	a->parent = NULL;
+	a->left = NULL;
+	a->right = b;
+	b->parent = a;
+	b->left = NULL;
+	b->right = c;
+	c->parent = b;
+	c->height = 1;
+	c->max_gap = c->gap_after;
+	b->height = 2;
+	b->max_gap = c->max_gap > b->gap_after ? c->max_gap : b->gap_after;
+	a->height = 3;
+	a->max_gap = b->max_gap > a->gap_after ? b->max_gap : a->gap_after;
+	expect_insane("unbalanced tree", "unbalanced");
+	/* list and tree disagree */
+	setup(B, B + 64 * P, 32);
+	for (int i = 0; i < 3; i++)
+		fixed(K, 2 * i, 1, UVM_FLAG_NOMERGE);
+	K->root->left->start += 5 * P;
+	K->root->left->end += 5 * P;
+	expect_insane("tree out of order", "overlaps next");
+}
+
+/* ---- randomized against a page shadow ---- */
+
+#define RNP		512		/* pages in the random map */
+#define RMAX		((vaddr_t)0xfffffffffffff000ULL)
+#define RMIN		(RMAX - RNP * P)
+
+struct ralloc {
+	unsigned int	start, npages;	/* as allocated */
+	bool		quantum, obj;
+	vm_prot_t	prot;
+};
+
+static struct ralloc	ra[1 << 20];
+static unsigned int	nra;
+static unsigned int	owner[RNP];	/* page -> ra index + 1, 0 = free */
+static uint64_t		rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static unsigned int
+rndn(unsigned int n)
+{
+	return (unsigned int)(rnd() % n);
+}
+
+/*
+ * The lowest page >= hintpg whose address is a multiple of apages pages
+ * (absolute, not relative to RMIN) with npages free there, or -1.
+ */
+static long
+shadow_fit(unsigned int hintpg, unsigned int npages, unsigned int apages)
+{
+	const uint64_t base = RMIN / P;
+	uint64_t s = (base + hintpg + apages - 1) / apages * apages - base;
+
+	for (; s + npages <= RNP; s += apages) {
+		unsigned int i;
+
+		for (i = 0; i < npages && owner[s + i] == 0; i++)
+			continue;
+		if (i == npages)
+			return (long)s;
+	}
+	return -1;
+}
+
+/* Compare every page of K with the shadow; 0 if equal. */
+static int
+shadow_compare(char *why, size_t len)
+{
+	unsigned int covered = 0;
+	const struct vm_map_entry *e;
+
+	for (e = K->first; e != NULL; e = e->next) {
+		for (vaddr_t va = e->start; va < e->end; va += P) {
+			unsigned int pg = (unsigned int)((va - RMIN) / P);
+			const struct ralloc *r;
+
+			if (owner[pg] == 0) {
+				snprintf(why, len, "page %u mapped, shadow "
+				    "free", pg);
+				return -1;
+			}
+			r = &ra[owner[pg] - 1];
+			if (r->prot != e->protection || r->obj !=
+			    (e->object.uvm_obj != NULL) || r->quantum !=
+			    ((e->flags & UVM_MAP_QUANTUM) != 0) ||
+			    (r->obj && e->offset + (va - e->start) !=
+			    va - RMIN)) {
+				snprintf(why, len, "page %u attributes", pg);
+				return -1;
+			}
+			if (r->quantum && (e->start != RMIN + r->start * P ||
+			    e->end != RMIN + (r->start + r->npages) * P)) {
+				snprintf(why, len, "quantum page %u in entry "
+				    "not its own", pg);
+				return -1;
+			}
+			covered++;
+		}
+	}
+	for (unsigned int pg = 0; pg < RNP; pg++)
+		if (owner[pg] != 0)
+			covered--;
+	if (covered != 0) {
+		snprintf(why, len, "shadow has pages the map lacks");
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+random_op(unsigned long opno, char *why, size_t len)
+{
+	static const unsigned int aligns[] = { 0, 0, 0, 1, 2, 4, 16 };
+	static const vm_prot_t prots[] = { PROT_RW, PROT_RW, VM_PROT_READ,
+	    UVM_PROT_ALL };
+	unsigned int op = rndn(100);
+
+	if (op < 55) {				/* uvm_map */
+		unsigned int np = rndn(10) < 9 ? 1 + rndn(8) : 1 + rndn(64);
+		unsigned int ap = aligns[rndn(7)];
+		bool fix = rndn(6) == 0;
+		/* RMAX + P wraps to 0: hints stop at RMAX */
+		unsigned int hintpg = rndn(3) == 0 ? 0 : rndn(RNP + 1);
+		struct ralloc r = {
+			.quantum = rndn(3) == 0, .obj = rndn(2) == 0,
+			.prot = prots[rndn(4)], .npages = np,
+		};
+		uvm_flag_t fl = (r.quantum ? UVM_FLAG_QUANTUM : 0) |
+		    (rndn(5) == 0 ? UVM_FLAG_NOMERGE : 0) |
+		    (fix ? UVM_FLAG_FIXED : 0);
+		vaddr_t va = RMIN + (vaddr_t)hintpg * P;
+		long want;
+		int err;
+
+		if (fix) {
+			ap = 0;
+			want = hintpg + np <= RNP &&
+			    shadow_fit(hintpg, np, 1) == hintpg ? (long)hintpg : -1;
+		} else {
+			if (rndn(4) == 0 && hintpg > 0)
+				va -= rndn(P);	/* misaligned hint */
+			want = shadow_fit(hintpg, np, ap ? ap : 1);
+		}
+		err = uvm_map(K, &va, np * P, r.obj ? U.kernel_object : NULL,
+		    UVM_UNKNOWN_OFFSET, ap * P,
+		    UVM_MAPFLAG(r.prot, UVM_PROT_ALL, UVM_INH_NONE,
+		    UVM_ADV_RANDOM, fl));
+		if ((want < 0) != (err != 0) ||
+		    (err == 0 && va != RMIN + (vaddr_t)want * P)) {
+			snprintf(why, len, "op %lu: map %u pages hint %u align "
+			    "%u fixed %d: err %d at page %lld, shadow %ld",
+			    opno, np, hintpg, ap, fix, err,
+			    (long long)((va - RMIN) / P), want);
+			return false;
+		}
+		if (err == 0) {
+			r.start = (unsigned int)want;
+			ra[nra++] = r;
+			for (unsigned int i = 0; i < np; i++)
+				owner[want + i] = nra;
+		}
+	} else if (op < 95) {			/* uvm_unmap1 */
+		unsigned int s, e, i;
+		unsigned long ppg = 0, ipg = 0;
+		bool vaonly = rndn(4) == 0;
+
+		if (op < 80 && nra > 0) {	/* one allocation's pages */
+			unsigned int id = 1 + rndn(nra);
+
+			for (s = 0; s < RNP && owner[s] != id; s++)
+				continue;
+			if (s == RNP)
+				return true;	/* long gone */
+			for (e = RNP; owner[e - 1] != id; e--)
+				continue;
+		} else {			/* any range, holes and all */
+			s = rndn(RNP);
+			e = s + 1 + rndn(32);
+			if (e > RNP)
+				e = RNP;
+		}
+		/* never clip a quantum allocation: widen to cover it */
+		if (owner[s] && ra[owner[s] - 1].quantum)
+			s = ra[owner[s] - 1].start;
+		if (owner[e - 1] && ra[owner[e - 1] - 1].quantum)
+			e = ra[owner[e - 1] - 1].start +
+			    ra[owner[e - 1] - 1].npages;
+		for (i = s; i < e; i++) {
+			if (owner[i] && ra[owner[i] - 1].obj)
+				ppg++;
+			else if (owner[i])
+				ipg++;
+		}
+		stub_log_clear();
+		uvm_unmap1(K, RMIN + (vaddr_t)s * P, RMIN + (vaddr_t)e * P,
+		    vaonly ? UVM_FLAG_VAONLY : 0);
+		if (vaonly)
+			ppg = ipg = 0;
+		if (stub_pages_pgremove != ppg || stub_pages_premove != ppg ||
+		    stub_pages_intrsafe != ipg || stub_pages_kremove != ipg ||
+		    stub_nupdate != 1) {
+			snprintf(why, len, "op %lu: unmap pages %u-%u released "
+			    "%lu/%lu pageable, %lu/%lu wired, want %lu, %lu",
+			    opno, s, e, stub_pages_pgremove,
+			    stub_pages_premove, stub_pages_intrsafe,
+			    stub_pages_kremove, ppg, ipg);
+			return false;
+		}
+		for (i = s; i < e; i++)
+			owner[i] = 0;
+	} else {				/* queries */
+		unsigned int s = rndn(RNP), e = s + 1 + rndn(8), i;
+		struct vm_map_entry *ent;
+		bool all = true, found;
+
+		if (e > RNP)
+			e = RNP;
+		for (i = s; i < e; i++)
+			all = all && owner[i] != 0;
+		mutex_enter(&K->lock);
+		found = uvm_map_lookup_entry(K, RMIN + (vaddr_t)s * P, &ent);
+		mutex_exit(&K->lock);
+		if (found != (owner[s] != 0) || uvm_map_checkrange(K,
+		    RMIN + (vaddr_t)s * P, RMIN + (vaddr_t)e * P) != all) {
+			snprintf(why, len, "op %lu: query pages %u-%u", opno,
+			    s, e);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void
+test_random(void)
+{
+	const unsigned long nops = 200000;
+	char why[512] = "";
+	unsigned long i;
+	bool ok = true;
+	unsigned int maxent = 0;
+
+	printf("# randomized: %lu ops against a page shadow, seeded\n", nops);
+	setup(RMIN, RMAX, 2 * RNP);
+	memset(owner, 0, sizeof(owner));
+	nra = 0;
+	for (i = 0; i < nops && ok; i++) {
+		ok = random_op(i, why, sizeof(why));
+		if (ok && uvm_map_sanity(K, why, sizeof(why)) != 0)
+			ok = false;
+		if (ok && (i % 64 == 0 || i == nops - 1) &&
+		    shadow_compare(why, sizeof(why)) != 0)
+			ok = false;
+		if (ok && nra > (1 << 20) - 2)
+			nra = 0;	/* never reached with these sizes */
+		if (K->nentries > maxent)
+			maxent = K->nentries;
+	}
+	if (!ok)
+		printf("     op %lu: %s\n", i - 1, why);
+	CHECKMSG(ok, "200000 random ops: every result equals the shadow's, "
+	    "sanity after every op");
+	printf("     (most entries live at once: %u)\n", maxent);
+	uvm_unmap(K, RMIN, RMAX);
+	CHECK(K->nentries == 0 && K->size == 0 && stub_pool_inuse() == 0 &&
+	    sane(K));
+}
+
+/* ---- timing only ---- */
+
+static double
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void
+bench(unsigned int nlive, unsigned long iters)
+{
+	vaddr_t *live = malloc(2 * nlive * sizeof(*live));
+	vsize_t *lsz = malloc(2 * nlive * sizeof(*lsz));
+	unsigned int n = 0;
+	double t0, t1;
+
+	setup(B, B + (vaddr_t)nlive * 12 * P, 2 * nlive + 16);
+	stub_log_enabled = false;
+	for (unsigned int i = 0; i < 2 * nlive; i++) {
+		vaddr_t va = B;
+
+		lsz[n] = (1 + rndn(4)) * P;
+		if (uvm_map(K, &va, lsz[n], NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, UVM_FLAG_QUANTUM)) != 0)
+			abort();
+		live[n++] = va;
+	}
+	while (n > nlive) {		/* free a random half: holes */
+		unsigned int k = rndn(n);
+
+		uvm_unmap1(K, live[k], live[k] + lsz[k], UVM_FLAG_VAONLY);
+		live[k] = live[--n];
+		lsz[k] = lsz[n];
+	}
+	t0 = now_ns();
+	for (unsigned long i = 0; i < iters; i++) {
+		unsigned int k = rndn(n);
+		vaddr_t va = B;
+
+		uvm_unmap1(K, live[k], live[k] + lsz[k], UVM_FLAG_VAONLY);
+		lsz[k] = (1 + rndn(4)) * P;
+		if (uvm_map(K, &va, lsz[k], NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, UVM_FLAG_QUANTUM)) != 0)
+			abort();
+		live[k] = va;
+	}
+	t1 = now_ns();
+	printf("bench: %u live entries: %.1f ns per free+alloc pair "
+	    "(%lu pairs)\n", nlive, (t1 - t0) / iters, iters);
+	if (!sane(K))
+		abort();
+	stub_log_enabled = true;
+	free(live);
+	free(lsz);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
+		if (argc > 2) {
+			bench((unsigned int)strtoul(argv[2], NULL, 0), 2000000);
+			return 0;
+		}
+		bench(1000, 2000000);
+		bench(1000000, 2000000);
+		return 0;
+	}
+	test_first_fit();
+	test_alignment();
+	test_fixed();
+	test_hint();
+	test_merge();
+	test_clip();
+	test_submap();
+	test_locking_and_waiting();
+	test_exhaustion();
+	test_sanity_catches();
+	test_random();
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail != 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * uvm_fault.c: bring a pageable kernel page in, push one out to swap.
+ *
+ * Only the kernel object is pageable here, which makes both directions
+ * simple: the page at object offset off can only ever be mapped at
+ * vm_map_min(kernel_map) + off (submaps share the kernel map's offset
+ * rule), so pageout needs no reverse map.  Example: with kva_min
+ * 0xffffffff80000000, pageout of the page at offset 0x235000 removes the
+ * mapping of 0xffffffff80235000, writes the page to a fresh slot s,
+ * records slot s for page index 0x235 and frees the page; uvmexp.swpgonly
+ * goes up by one.  A later fault at that address allocates a page, reads
+ * slot s into it, frees the slot and maps it again; swpgonly goes down.
+ *
+ * Simplification: a page brought back from swap gives up its slot at
+ * once (NetBSD may keep it as a clean copy), so "on swap" and "resident"
+ * never overlap, and swpgonly is simply the number of slots in use.
+ */
+#include "uvm_priv.h"
+
+/* Find the entry for va, descending into submaps; map left unlocked. */
+static struct vm_map_entry *
+fault_lookup(struct vm_map **mapp, vaddr_t va)
+{
+	struct vm_map *map = *mapp;
+	struct vm_map_entry *entry;
+
+	for (;;) {
+		mutex_enter(&map->lock);
+		if (!uvm_map_lookup_entry(map, va, &entry)) {
+			mutex_exit(&map->lock);
+			return NULL;
+		}
+		if ((entry->flags & UVM_MAP_SUBMAP) == 0) {
+			mutex_exit(&map->lock);
+			*mapp = map;
+			return entry;
+		}
+		struct vm_map *sub = entry->object.sub_map;
+		mutex_exit(&map->lock);
+		map = sub;
+	}
+}
+
+/*
+ * uvm_fault: make the page at va resident and mapped.
+ * => map is a kernel map; va inside it.
+ * => waits for a busy page or for free pages unless nowait.
+ * => returns 0, EFAULT (no entry, not pageable, access not allowed),
+ *    ENOMEM (nowait and no page), EBUSY (nowait and page busy).
+ */
+int
+uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access, bool nowait)
+{
+	struct uvm *uvm = map->uvm;
+	struct uvm_object *uobj = uvm->kernel_object;
+	struct vm_map_entry *entry;
+	struct vm_page *pg;
+
+	va = trunc_page(va);
+	entry = fault_lookup(&map, va);
+	if (entry == NULL || entry->object.uvm_obj != uobj)
+		return EFAULT;
+	if ((access & ~entry->protection) != 0)
+		return EFAULT;
+	const voff_t off = entry->offset + (va - entry->start);
+	const uint64_t idx = atop(off);
+
+	for (;;) {
+		mutex_enter(&uobj->vmobjlock);
+		pg = uvm_pagelookup(uobj, off);
+		if (pg != NULL && (pg->flags & PG_BUSY)) {
+			mutex_exit(&uobj->vmobjlock);
+			if (nowait)
+				return EBUSY;
+			pg->flags |= PG_WANTED;
+			uvm_platform_wait(uvm, UVM_WAIT_BUSYPAGE, pg, "flt_pgbsy");
+			continue;
+		}
+		if (pg != NULL)
+			break;
+		int slot = uao_find_swslot(uobj, idx);
+		pg = uvm_pagealloc(uvm, uobj, off, NULL,
+		    slot != 0 ? 0 : UVM_PGA_ZERO);
+		if (pg == NULL) {
+			mutex_exit(&uobj->vmobjlock);
+			if (nowait)
+				return ENOMEM;
+			uvm_wait(uvm, "flt_noram");
+			continue;
+		}
+		if (slot != 0) {
+			int error = uvm_platform_swap_read(uvm, slot,
+			    pg->phys_addr);
+			KASSERTMSG(error == 0, "uvm_fault: swap read of slot %d"
+			    " for va 0x%lx failed: %d", slot,
+			    (unsigned long)va, error);
+			uao_dropswap(uobj, idx);
+			mutex_enter(&uvm->swap_data_lock);
+			KASSERT(uvm->exp.swpgonly > 0);
+			uvm->exp.swpgonly--;
+			mutex_exit(&uvm->swap_data_lock);
+			uvm->exp.pageins++;
+		}
+		pg->flags &= ~(PG_BUSY | PG_FAKE);
+		pg->owner_tag = NULL;
+		break;
+	}
+	/* Pageable kernel memory is never executable (see core/README.md). */
+	vm_prot_t prot = entry->protection & (VM_PROT_READ | VM_PROT_WRITE);
+	(void)pmap_enter(uvm->pmap, va, pg->phys_addr, prot, 0);
+	mutex_exit(&uobj->vmobjlock);
+	uvm->exp.faults++;
+	return 0;
+}
+
+#define PAGEOUT_BATCH	16
+
+/*
+ * uvm_pageout: the pagedaemon's work, on demand.
+ * => scans the pageable queue oldest first, skipping busy pages.
+ * => stops when npages are out, the queue is done or swap is full.
+ * => returns the number of pages freed.
+ */
+unsigned int
+uvm_pageout(struct uvm *uvm, unsigned int npages)
+{
+	struct uvm_object *uobj = uvm->kernel_object;
+	const vaddr_t base = vm_map_min(uvm->kernel_map);
+	struct vm_page *batch[PAGEOUT_BATCH];
+	unsigned int done = 0;
+
+	mutex_enter(&uobj->vmobjlock);
+	struct vm_page *pg = uvm->pageq_head;
+	while (done < npages && pg != NULL) {
+		unsigned int n = 0;
+		/* Pick victims and take their mappings away. */
+		while (n < PAGEOUT_BATCH && done + n < npages && pg != NULL &&
+		    uvm->exp.swpginuse + n < uvm->exp.swpages) {
+			if ((pg->flags & PG_BUSY) == 0) {
+				pg->flags |= PG_BUSY;
+				pg->owner_tag = "pageout";
+				vaddr_t va = base + pg->offset;
+				pmap_remove(uvm->pmap, va, va + PAGE_SIZE);
+				batch[n++] = pg;
+			}
+			pg = pg->qnext;
+		}
+		if (n == 0)
+			break;
+		/* No CPU may write through an old translation from here. */
+		pmap_update(uvm->pmap);
+		for (unsigned int i = 0; i < n; i++) {
+			struct vm_page *v = batch[i];
+			int slot = uvm_swap_alloc(uvm);
+			KASSERT(slot != 0);
+			int error = uvm_platform_swap_write(uvm, slot,
+			    v->phys_addr);
+			KASSERTMSG(error == 0, "uvm_pageout: swap write of "
+			    "slot %d failed: %d", slot, error);
+			int old = uao_set_swslot(uobj, atop(v->offset), slot);
+			KASSERTMSG(old == 0, "uvm_pageout: offset 0x%lx already"
+			    " had slot %d", (unsigned long)v->offset, old);
+			v->flags &= ~PG_BUSY;
+			uvm_pagefree(uvm, v);
+			mutex_enter(&uvm->swap_data_lock);
+			uvm->exp.swpgonly++;
+			mutex_exit(&uvm->swap_data_lock);
+			uvm->exp.pageouts++;
+		}
+		done += n;
+		if (uvm->exp.swpginuse >= uvm->exp.swpages)
+			break;
+	}
+	mutex_exit(&uobj->vmobjlock);
+	return done;
+}

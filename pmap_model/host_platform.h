@@ -1,0 +1,91 @@
+/*
+ * host_platform.h: the userspace side of uvm_platform.h, plus the two
+ * things a single-threaded harness needs from it: a way to catch a panic
+ * (or a would-block) as a finding, and a way to hold a lock "elsewhere".
+ *
+ * Catching.  uvm_platform_panic and every would-block longjmp to the
+ * innermost active catch point of the calling thread; with none active
+ * they print to stderr and abort() (a crash for libFuzzer/AFL++).  The
+ * setjmp must run in a frame that outlives the protected code, so a
+ * catch point is either a function call or a macro in the caller:
+ *
+ *	struct pmodel_catch c;
+ *	int kind = pmodel_catch_call(&c, run_op, &op);	// 0: no throw
+ *
+ *	struct pmodel_catch c;
+ *	PMODEL_TRY(&c) {
+ *		uvm_km_free(map, va, sz, UVM_KMF_WIRED);
+ *	} PMODEL_CATCH {
+ *		report(c.cc_kind, c.cc_msg);
+ *	}
+ *
+ * Rules for PMODEL_TRY: never leave the body with return, break or goto
+ * (the catch point would outlive its frame; the next pop detects it and
+ * aborts); the handler may.  Locals changed in the body and read in the
+ * handler must be volatile.  After a throw out of the core its instance
+ * is only fit for uvm_destroy / pmodel_host_reset.
+ */
+#ifndef KMFUZZ_HOST_PLATFORM_H
+#define KMFUZZ_HOST_PLATFORM_H
+
+#include <setjmp.h>
+#include <uvm/uvm_platform.h>
+
+enum pmodel_catch_kind {
+	PMODEL_CAUGHT_NONE = 0,
+	PMODEL_CAUGHT_PANIC,		/* uvm_platform_panic / KASSERT */
+	PMODEL_CAUGHT_WOULDBLOCK,	/* a wait nothing can satisfy */
+};
+
+#define PMODEL_CATCH_MSGLEN	512
+
+struct pmodel_catch {
+	jmp_buf			cc_jb;
+	struct pmodel_catch	*cc_prev;
+	bool			cc_active;	/* on the catch stack */
+	int			cc_kind;	/* enum pmodel_catch_kind */
+	char			cc_msg[PMODEL_CATCH_MSGLEN];
+};
+
+/* Push/pop a catch point; pop is a no-op if a throw already popped it. */
+void	pmodel_catch_push(struct pmodel_catch *c);
+void	pmodel_catch_pop(struct pmodel_catch *c);
+/* Is any catch point active on this thread? */
+bool	pmodel_catch_active(void);
+
+/*
+ * pmodel_throw: deliver `msg' to the innermost catch point.
+ * => never returns; with no catch point prints and abort()s.
+ */
+__attribute__((noreturn))
+void	pmodel_throw(int kind, const char *msg);
+__attribute__((noreturn, format(printf, 1, 2)))
+void	pmodel_panicf(const char *fmt, ...);
+__attribute__((noreturn, format(printf, 1, 2)))
+void	pmodel_wouldblockf(const char *fmt, ...);
+
+/*
+ * pmodel_catch_call: run fn(arg) under catch point `c'.
+ * => returns PMODEL_CAUGHT_NONE if fn returned, else the kind thrown
+ *    (message in c->cc_msg).
+ */
+int	pmodel_catch_call(struct pmodel_catch *c, void (*fn)(void *),
+	    void *arg);
+
+#define PMODEL_TRY(c)							\
+	for (int pmodel_try_once_ = (pmodel_catch_push(c), 1);		\
+	    pmodel_try_once_; pmodel_try_once_ = 0, pmodel_catch_pop(c))	\
+		if (setjmp((c)->cc_jb) == 0)
+#define PMODEL_CATCH	else
+
+/*
+ * Locks held "elsewhere": the harness takes `mtx' on behalf of another
+ * CPU; a mutex_enter by the core then throws a would-block ("would
+ * block: mutex ... held"), mutex_tryenter fails, mutex_owned is false.
+ * => pmodel_hold_lock returns false if the mutex is already held.
+ */
+bool	pmodel_hold_lock(kmutex_t *mtx);
+void	pmodel_release_lock(kmutex_t *mtx);
+bool	pmodel_lock_held_elsewhere(const kmutex_t *mtx);
+
+#endif /* KMFUZZ_HOST_PLATFORM_H */

@@ -1,0 +1,113 @@
+/*
+ * pmodel_impl.h: struct pmap and the helpers shared by pmodel_pmap.c
+ * (tables and the pmap(9) calls), pmodel_tlb.c (TLB, access) and
+ * pmodel_check.c (sanity walk, iteration).  Not for the harness.
+ */
+#ifndef KMFUZZ_PMODEL_IMPL_H
+#define KMFUZZ_PMODEL_IMPL_H
+
+#include "pmodel.h"
+#include "host_platform.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PMODEL_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PMODEL_ASAN	1
+#endif
+#endif
+
+#ifdef PMODEL_ASAN
+#include <sanitizer/asan_interface.h>
+#define PMODEL_POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define PMODEL_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define PMODEL_POISON(p, n)	((void)(p), (void)(n))
+#define PMODEL_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
+/* Defensive branches valid states never take (SQLite's NEVER). */
+#define PMODEL_NEVER(e)	__predict_false(e)
+
+/* Frame states (pm_frame[]). */
+enum {
+	FR_HOLE = 0,	/* not RAM the core knows; never mapped */
+	FR_PT,		/* in the PT pool (free or in use: see pm_ptlevel) */
+	FR_FREE,	/* managed, free in the core (poisoned) */
+	FR_ALLOC,	/* managed, handed out by the core */
+};
+
+/* One TLB entry: a cached leaf translation with what it grants. */
+struct pmodel_tlbent {
+	uint64_t	te_vpn;		/* va >> PAGE_SHIFT */
+	uint64_t	te_pfn;		/* pa >> PAGE_SHIFT */
+	uint8_t		te_valid, te_write, te_exec, te_dirty;
+};
+
+struct pmap {
+	struct pmodel_pmap_params pm_params;	/* defaults resolved */
+	unsigned char	*pm_arena;		/* nframes * PAGE_SIZE */
+	size_t		pm_nframes;
+	vaddr_t		pm_dmap_base;
+	vaddr_t		pm_kva_lo, pm_kva_hi;
+
+	uint8_t		*pm_frame;		/* FR_*, per frame */
+	uint64_t	*pm_dirtymap;		/* frame touched since reset */
+	uint32_t	*pm_dirtylist;
+	size_t		pm_ndirty;
+	unsigned long	pm_frames_free, pm_frames_alloc;
+
+	/* PT pool: frames [0, pt_pages) */
+	unsigned int	pm_pt_pages;
+	uint8_t		*pm_ptlevel;	/* 0 free, 1 PT .. 4 PML4 */
+	uint16_t	*pm_ptvalid;	/* present entries per PT page */
+	uint32_t	*pm_ptseen;	/* sanity epoch marks */
+	uint32_t	pm_epoch;
+	uint32_t	*pm_ptfree;	/* free stack; top = pm_ptnfree-1 */
+	unsigned int	pm_ptnfree;
+	unsigned int	pm_pt_inuse;
+	uint32_t	pm_root;	/* PML4 frame */
+	unsigned long	pm_fail_ptalloc_in;
+	unsigned long	pm_nmappings;
+
+	/* TLB and the invalidations pmap_update owes it */
+	struct pmodel_tlbent *pm_tlb;
+	unsigned int	pm_tlbmask;
+	vaddr_t		pm_pending[PMODEL_PENDING_MAX];
+	unsigned long	pm_npending;	/* total since last update */
+	unsigned long	pm_nupdates, pm_tlb_hits, pm_tlb_misses, pm_nstale;
+	vaddr_t		pm_fault_va;
+};
+
+#define PT_SHIFT(level)	(PAGE_SHIFT + 9 * ((level) - 1))	/* L1=12 */
+#define PT_INDEX(va, level) \
+	((unsigned int)(((va) >> PT_SHIFT(level)) & 511))
+
+static inline uint64_t *
+pmodel_ptpage(struct pmap *pm, uint64_t frame)
+{
+	return (uint64_t *)(void *)(pm->pm_arena + frame * PAGE_SIZE);
+}
+
+static inline bool
+pmodel_dmap_p(const struct pmap *pm, vaddr_t va)
+{
+	return va >= pm->pm_dmap_base &&
+	    va - pm->pm_dmap_base < (vaddr_t)pm->pm_nframes * PAGE_SIZE;
+}
+
+/* Sign-extend a 48-bit VA built from table indices. */
+static inline vaddr_t
+pmodel_canon(uint64_t va)
+{
+	return (va & ((uint64_t)1 << 47)) ? (va | 0xffff000000000000ULL)
+	    : (va & 0x0000ffffffffffffULL);
+}
+
+/* The leaf PTE slot for va, or NULL if a level is missing. */
+uint64_t	*pmodel_walk(struct pmap *pm, vaddr_t va);
+/* Queue an invalidation of va for the next pmap_update. */
+void		pmodel_tlb_queue(struct pmap *pm, vaddr_t va);
+void		pmodel_tlb_reset(struct pmap *pm);
+
+#endif /* KMFUZZ_PMODEL_IMPL_H */

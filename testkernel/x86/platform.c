@@ -1,0 +1,175 @@
+/*
+ * platform.c: uvm_platform.h for the test kernel (one CPU, no threads).
+ *
+ *  - kmutex_t: km_opaque[0] is 1 while held.  Entering a held mutex
+ *    could only spin forever on one CPU, so it panics instead.
+ *  - uvm_platform_panic: "PANIC: msg", a backtrace, KEXIT_PANIC; a test
+ *    may install a hook that takes over (e.g. to expect a panic).
+ *  - uvm_platform_wait: the installed hook must satisfy the wait;
+ *    without one the run panics "would block".
+ *  - swap: a physical region reserved at boot holds slot contents
+ *    (slot s at region + (s - 1) * PAGE_SIZE); copies use the direct map.
+ */
+#include "../lib/libc.h"
+#include <uvm/uvm_platform.h>
+#include "kpmap.h"
+#include "platform.h"
+#include "trap.h"
+
+static platform_wait_hook_t wait_hook;
+static platform_panic_hook_t panic_hook;
+static paddr_t swap_base;
+static unsigned swap_nslots;
+
+void
+mutex_init(kmutex_t *mtx)
+{
+	memset(mtx, 0, sizeof(*mtx));
+}
+
+void
+mutex_destroy(kmutex_t *mtx)
+{
+	if (mtx->km_opaque[0])
+		uvm_platform_panic("mutex_destroy: mutex held");
+	mtx->km_opaque[1] = 0xdead;	/* poison: a later enter is a bug */
+}
+
+static void
+mutex_check(const kmutex_t *mtx, const char *who)
+{
+	if (mtx->km_opaque[1] == 0xdead) {
+		kprintf("%s: mutex %p used after destroy\n", who,
+		    (const void *)mtx);
+		uvm_platform_panic("mutex used after mutex_destroy");
+	}
+}
+
+void
+mutex_enter(kmutex_t *mtx)
+{
+	mutex_check(mtx, "mutex_enter");
+	if (mtx->km_opaque[0])
+		uvm_platform_panic("mutex_enter: already held "
+		    "(single CPU: would deadlock)");
+	mtx->km_opaque[0] = 1;
+}
+
+bool
+mutex_tryenter(kmutex_t *mtx)
+{
+	mutex_check(mtx, "mutex_tryenter");
+	if (mtx->km_opaque[0])
+		return false;
+	mtx->km_opaque[0] = 1;
+	return true;
+}
+
+void
+mutex_exit(kmutex_t *mtx)
+{
+	mutex_check(mtx, "mutex_exit");
+	if (!mtx->km_opaque[0])
+		uvm_platform_panic("mutex_exit: not held");
+	mtx->km_opaque[0] = 0;
+}
+
+bool
+mutex_owned(const kmutex_t *mtx)
+{
+	return mtx->km_opaque[0] != 0;
+}
+
+platform_panic_hook_t
+platform_set_panic_hook(platform_panic_hook_t hook)
+{
+	platform_panic_hook_t old = panic_hook;
+
+	panic_hook = hook;
+	return old;
+}
+
+void
+uvm_platform_panic(const char *msg)
+{
+	if (panic_hook != NULL)
+		panic_hook(msg);	/* may not return (longjmp-like) */
+	kprintf("PANIC: %s\n", msg);
+	print_backtrace((uint64_t)__builtin_frame_address(0), 0);
+	arch_exit(KEXIT_PANIC);
+}
+
+platform_wait_hook_t
+platform_set_wait_hook(platform_wait_hook_t hook)
+{
+	platform_wait_hook_t old = wait_hook;
+
+	wait_hook = hook;
+	return old;
+}
+
+void
+uvm_platform_wait(struct uvm *uvm, enum uvm_wait_reason why,
+    const void *what, const char *wmesg)
+{
+	char msg[96];
+
+	if (wait_hook != NULL) {
+		wait_hook(uvm, why, what, wmesg);
+		return;
+	}
+	ksnprintf(msg, sizeof(msg), "would block: %s (reason %d, on %p)",
+	    wmesg ? wmesg : "?", (int)why, what);
+	uvm_platform_panic(msg);
+}
+
+void
+platform_swap_init(paddr_t base, unsigned nslots)
+{
+	swap_base = base;
+	swap_nslots = nslots;
+}
+
+unsigned
+platform_swap_slots(void)
+{
+	return swap_nslots;
+}
+
+static void *
+swap_slot(int slot, const char *who)
+{
+	char msg[80];
+
+	if (slot < 1 || (unsigned)slot > swap_nslots) {
+		ksnprintf(msg, sizeof(msg), "%s: slot %d outside 1..%u", who,
+		    slot, swap_nslots);
+		uvm_platform_panic(msg);
+	}
+	return kpmap_dmap(swap_base + (paddr_t)(slot - 1) * PAGE_SIZE);
+}
+
+int
+uvm_platform_swap_write(struct uvm *uvm, int slot, paddr_t pa)
+{
+	(void)uvm;
+	memcpy(swap_slot(slot, "swap_write"),
+	    (void *)pmap_map_poolpage(kpmap_kernel(), pa), PAGE_SIZE);
+	return 0;
+}
+
+int
+uvm_platform_swap_read(struct uvm *uvm, int slot, paddr_t pa)
+{
+	(void)uvm;
+	memcpy((void *)pmap_map_poolpage(kpmap_kernel(), pa),
+	    swap_slot(slot, "swap_read"), PAGE_SIZE);
+	return 0;
+}
+
+void
+uvm_platform_putchar(struct uvm *uvm, int c)
+{
+	(void)uvm;
+	arch_putchar(c);
+}
