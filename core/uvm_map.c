@@ -1,7 +1,6 @@
 /*
  * uvm_map.c: kernel maps -- entries, the gap-annotated AVL tree, first-fit
- * search with alignment, clipping, merging, the lookup hint and the map
- * checker.
+ * search with alignment, clipping, merging and the lookup hint.
  *
  * Model.  A map owns the VA range [min_offset, max_offset) and a set of
  * disjoint, page-aligned, non-empty entries.  Each entry sits on two
@@ -21,8 +20,8 @@
  *
  * Ownership.  Entries come from uvm_mapent_alloc() and go back through
  * uvm_mapent_free(); this file never keeps one after unlinking it.  All
- * mutations happen under map->lock; uvm_map_sanity() takes no lock and
- * expects the caller to hold it or to be alone.
+ * mutations happen under map->lock.  The checker, uvm_map_sanity(), is
+ * in uvm_map_sanity.c: it re-derives everything this file maintains.
  *
  * Worked example.  A map over [0xf0000000, 0xf0100000) holds
  *	A [0xf0000000, 0xf0003000)   gap_after 0x2000
@@ -40,9 +39,6 @@
  */
 
 #include "uvm/uvm.h"
-
-/* An AVL tree over 2^64 nodes is lower than this; deeper means a cycle. */
-#define UMAP_MAXDEPTH	96
 
 /* Entry flags that forbid growing an entry into its neighbour's VA. */
 #define UMAP_NOMERGE_FLAGS \
@@ -843,192 +839,4 @@ uvm_map_largest_gap(const struct vm_map *map)
 	KASSERT(map != NULL);
 	return map->root != NULL && map->root->max_gap > g ?
 	    map->root->max_gap : g;
-}
-
-/* ------------------------------------------------------------------ */
-/* the map checker                                                     */
-
-__attribute__((format(printf, 3, 4)))
-static int
-umap_insane(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why != NULL && whylen > 0) {
-		va_start(ap, fmt);
-		uvm_vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-struct umap_walk {
-	const struct vm_map		*map;
-	const struct vm_map_entry	*cursor;	/* next list entry */
-	char				*why;
-	size_t				whylen;
-};
-
-/*
- * umap_check_tree: recursive in-order check of the subtree at `e':
- * parent links, order against the list, exact heights, AVL balance and
- * exact max_gap.  => 0 with *heightp and *gapp, or -1 with a message.
- */
-static int
-umap_check_tree(struct umap_walk *w, const struct vm_map_entry *e,
-    const struct vm_map_entry *parent, int depth, int *heightp,
-    vsize_t *gapp)
-{
-	const struct vm_map *map = w->map;
-	int hl, hr, h;
-	vsize_t gl, gr, g;
-
-	*heightp = 0;
-	*gapp = 0;
-	if (e == NULL)
-		return 0;
-	if (depth > UMAP_MAXDEPTH)
-		return umap_insane(w->why, w->whylen, "map %p: tree deeper "
-		    "than %d at entry %p (cycle?)", (const void *)map,
-		    UMAP_MAXDEPTH, (const void *)e);
-	if (e->parent != parent)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) has parent %p, its tree parent is %p",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    (const void *)e->parent, (const void *)parent);
-	if (umap_check_tree(w, e->left, e, depth + 1, &hl, &gl) != 0)
-		return -1;
-	if (e != w->cursor)
-		return umap_insane(w->why, w->whylen, "map %p: tree entry "
-		    "[0x%llx,0x%llx) is out of list order (list has %p)",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    (const void *)w->cursor);
-	w->cursor = e->next;
-	if (umap_check_tree(w, e->right, e, depth + 1, &hr, &gr) != 0)
-		return -1;
-
-	h = 1 + (hl > hr ? hl : hr);
-	if (e->height != h)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) height %d, should be %d",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    e->height, h);
-	if (hl - hr > 1 || hr - hl > 1)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) unbalanced: left height %d, right %d",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    hl, hr);
-	g = e->gap_after;
-	if (gl > g)
-		g = gl;
-	if (gr > g)
-		g = gr;
-	if (e->max_gap != g)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) max_gap 0x%llx, should be 0x%llx",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    (umap_ull)e->max_gap, (umap_ull)g);
-	*heightp = h;
-	*gapp = g;
-	return 0;
-}
-
-/*
- * uvm_map_sanity: check everything derived or redundant in `map'.
- * => map locked by the caller, or no one else running; takes no lock
- *    and changes nothing.
- * => 0, or -1 with a message naming the map and address in `why'.
- */
-int
-uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
-{
-	const struct vm_map_entry *e, *prev = NULL;
-	struct umap_walk w;
-	unsigned int n = 0;
-	vsize_t size = 0, g;
-	bool hint_seen = (map->hint == NULL);
-	int h;
-
-	KASSERT(map != NULL);
-	if (map->min_offset >= map->max_offset)
-		return umap_insane(why, whylen, "map %p: empty range "
-		    "[0x%llx,0x%llx)", (const void *)map,
-		    (umap_ull)map->min_offset, (umap_ull)map->max_offset);
-
-	for (e = map->first; e != NULL; prev = e, e = e->next) {
-		if (++n > map->nentries)
-			return umap_insane(why, whylen, "map %p: list longer "
-			    "than nentries %u at [0x%llx,0x%llx) (cycle?)",
-			    (const void *)map, map->nentries,
-			    (umap_ull)e->start, (umap_ull)e->end);
-		if (e->prev != prev)
-			return umap_insane(why, whylen, "map %p: entry "
-			    "[0x%llx,0x%llx) prev %p, should be %p",
-			    (const void *)map, (umap_ull)e->start,
-			    (umap_ull)e->end, (const void *)e->prev,
-			    (const void *)prev);
-		if (e->start >= e->end || !umap_page_aligned_p(e->start) ||
-		    !umap_page_aligned_p(e->end))
-			return umap_insane(why, whylen, "map %p: entry "
-			    "[0x%llx,0x%llx) empty or not page aligned",
-			    (const void *)map, (umap_ull)e->start,
-			    (umap_ull)e->end);
-		if (!umap_range_in_map_p(map, e->start, e->end))
-			return umap_insane(why, whylen, "map %p: entry "
-			    "[0x%llx,0x%llx) outside map [0x%llx,0x%llx)",
-			    (const void *)map, (umap_ull)e->start,
-			    (umap_ull)e->end, (umap_ull)map->min_offset,
-			    (umap_ull)map->max_offset);
-		if (e->next != NULL && e->end > e->next->start)
-			return umap_insane(why, whylen, "map %p: entry "
-			    "[0x%llx,0x%llx) overlaps next at 0x%llx",
-			    (const void *)map, (umap_ull)e->start,
-			    (umap_ull)e->end, (umap_ull)e->next->start);
-		g = umap_gap_end(map, e) - e->end;
-		if (e->gap_after != g)
-			return umap_insane(why, whylen, "map %p: entry "
-			    "[0x%llx,0x%llx) gap_after 0x%llx, should be "
-			    "0x%llx", (const void *)map, (umap_ull)e->start,
-			    (umap_ull)e->end, (umap_ull)e->gap_after,
-			    (umap_ull)g);
-		if (e->flags & UVM_MAP_SUBMAP) {
-			const struct vm_map *sub = e->object.sub_map;
-
-			if (sub == NULL || sub->min_offset != e->start ||
-			    sub->max_offset != e->end || sub->parent != map)
-				return umap_insane(why, whylen, "map %p: "
-				    "submap entry [0x%llx,0x%llx) does not "
-				    "match its submap %p", (const void *)map,
-				    (umap_ull)e->start, (umap_ull)e->end,
-				    (const void *)sub);
-		}
-		if (e == map->hint)
-			hint_seen = true;
-		size += e->end - e->start;
-	}
-	if (map->last != prev)
-		return umap_insane(why, whylen, "map %p: last %p, list ends "
-		    "at %p", (const void *)map, (const void *)map->last,
-		    (const void *)prev);
-	if (n != map->nentries || size != map->size)
-		return umap_insane(why, whylen, "map %p: nentries %u size "
-		    "0x%llx, counted %u and 0x%llx", (const void *)map,
-		    map->nentries, (umap_ull)map->size, n, (umap_ull)size);
-	if (!hint_seen)
-		return umap_insane(why, whylen, "map %p: hint %p is not a "
-		    "live entry", (const void *)map,
-		    (const void *)map->hint);
-
-	w.map = map;
-	w.cursor = map->first;
-	w.why = why;
-	w.whylen = whylen;
-	if (umap_check_tree(&w, map->root, NULL, 0, &h, &g) != 0)
-		return -1;
-	if (w.cursor != NULL)
-		return umap_insane(why, whylen, "map %p: list entry "
-		    "[0x%llx,0x%llx) missing from the tree",
-		    (const void *)map, (umap_ull)w.cursor->start,
-		    (umap_ull)w.cursor->end);
-	return 0;
 }

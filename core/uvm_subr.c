@@ -187,6 +187,14 @@ void *
 uvm_memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	/* Word stores once aligned: instance creation clears large arrays. */
+	while (n > 0 && ((uintptr_t)d & 7) != 0) {
+		*d++ = (unsigned char)c;
+		n--;
+	}
+	uint64_t w = (uint64_t)(unsigned char)c * 0x0101010101010101ULL;
+	for (; n >= 8; n -= 8, d += 8)
+		*(uint64_t *)(void *)d = w;
 	while (n-- > 0)
 		*d++ = (unsigned char)c;
 	return dst;

@@ -217,17 +217,3 @@ pmodel_host_pmap(struct pmodel_host *h)
 {
 	return h->pmap;
 }
-
-void
-pmodel_host_set_wait(struct pmodel_host *h, pmodel_wait_fn fn, void *arg)
-{
-	h->wait_fn = fn;
-	h->wait_arg = arg;
-}
-
-void
-pmodel_host_set_wait_limit(struct pmodel_host *h, unsigned long limit)
-{
-	h->wait_limit = limit;
-	h->nwaits = 0;
-}

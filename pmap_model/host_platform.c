@@ -128,6 +128,11 @@ uvm_platform_panic(const char *msg)
 
 #define HMUTEX_MAGIC	0x6b6d7478u	/* "kmtx" */
 
+/*
+ * The pthread mutex orders everything; the owner and "elsewhere" words
+ * are only read by the thread that may hold the lock, so they need no
+ * ordering of their own (relaxed: a seq_cst store costs an xchg).
+ */
 struct hmutex {
 	pthread_mutex_t		hm_mtx;
 	_Atomic uintptr_t	hm_owner;	/* SELF of the holder, 0 free */
@@ -157,8 +162,8 @@ mutex_init(kmutex_t *m)
 
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&h->hm_mtx, NULL);
-	atomic_store(&h->hm_owner, 0);
-	atomic_store(&h->hm_elsewhere, 0);
+	atomic_store_explicit(&h->hm_owner, 0, memory_order_relaxed);
+	atomic_store_explicit(&h->hm_elsewhere, 0, memory_order_relaxed);
 	h->hm_magic = HMUTEX_MAGIC;
 }
 
@@ -167,7 +172,7 @@ mutex_destroy(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_destroy");
 
-	if (atomic_load(&h->hm_owner) != 0)
+	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) != 0)
 		pmodel_panicf("mutex_destroy: mutex %p is held", (void *)m);
 	h->hm_magic = 0;
 	pthread_mutex_destroy(&h->hm_mtx);
@@ -179,11 +184,11 @@ mutex_enter(kmutex_t *m)
 	struct hmutex *h = hm(m, "mutex_enter");
 
 	if (pthread_mutex_trylock(&h->hm_mtx) == 0) {
-		atomic_store(&h->hm_owner, SELF);
+		atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 		return;
 	}
-	if (atomic_load(&h->hm_owner) == SELF) {
-		if (atomic_load(&h->hm_elsewhere))
+	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) == SELF) {
+		if (atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 			pmodel_wouldblockf("would block: mutex %p held "
 			    "elsewhere", (void *)m);
 		pmodel_panicf("mutex_enter: locking against myself: mutex %p",
@@ -191,7 +196,7 @@ mutex_enter(kmutex_t *m)
 	}
 	/* a real other thread holds it: sleep as a kernel would */
 	pthread_mutex_lock(&h->hm_mtx);
-	atomic_store(&h->hm_owner, SELF);
+	atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 }
 
 bool
@@ -200,11 +205,11 @@ mutex_tryenter(kmutex_t *m)
 	struct hmutex *h = hm(m, "mutex_tryenter");
 
 	if (pthread_mutex_trylock(&h->hm_mtx) == 0) {
-		atomic_store(&h->hm_owner, SELF);
+		atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 		return true;
 	}
-	if (atomic_load(&h->hm_owner) == SELF &&
-	    !atomic_load(&h->hm_elsewhere))
+	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) == SELF &&
+	    !atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 		pmodel_panicf("mutex_tryenter: locking against myself: "
 		    "mutex %p", (void *)m);
 	return false;
@@ -215,11 +220,11 @@ mutex_exit(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_exit");
 
-	if (atomic_load(&h->hm_owner) != SELF ||
-	    atomic_load(&h->hm_elsewhere))
+	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) != SELF ||
+	    atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 		pmodel_panicf("mutex_exit: mutex %p not held by the caller",
 		    (void *)m);
-	atomic_store(&h->hm_owner, 0);
+	atomic_store_explicit(&h->hm_owner, 0, memory_order_relaxed);
 	pthread_mutex_unlock(&h->hm_mtx);
 }
 
@@ -228,8 +233,8 @@ mutex_owned(const kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_owned");
 
-	return atomic_load(&h->hm_owner) == SELF &&
-	    !atomic_load(&h->hm_elsewhere);
+	return atomic_load_explicit(&h->hm_owner, memory_order_relaxed) == SELF &&
+	    !atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed);
 }
 
 bool
@@ -239,8 +244,8 @@ pmodel_hold_lock(kmutex_t *m)
 
 	if (pthread_mutex_trylock(&h->hm_mtx) != 0)
 		return false;
-	atomic_store(&h->hm_elsewhere, 1);
-	atomic_store(&h->hm_owner, SELF);
+	atomic_store_explicit(&h->hm_elsewhere, 1, memory_order_relaxed);
+	atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 	return true;
 }
 
@@ -249,12 +254,12 @@ pmodel_release_lock(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "pmodel_release_lock");
 
-	if (!atomic_load(&h->hm_elsewhere) ||
-	    atomic_load(&h->hm_owner) != SELF)
+	if (!atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed) ||
+	    atomic_load_explicit(&h->hm_owner, memory_order_relaxed) != SELF)
 		pmodel_panicf("pmodel_release_lock: mutex %p not held "
 		    "elsewhere", (void *)m);
-	atomic_store(&h->hm_elsewhere, 0);
-	atomic_store(&h->hm_owner, 0);
+	atomic_store_explicit(&h->hm_elsewhere, 0, memory_order_relaxed);
+	atomic_store_explicit(&h->hm_owner, 0, memory_order_relaxed);
 	pthread_mutex_unlock(&h->hm_mtx);
 }
 
@@ -301,6 +306,20 @@ uvm_platform_wait(struct uvm *uvm, enum uvm_wait_reason why,
 		    "%lu waits (wait loop)", r, wmesg, what, h->nwaits);
 	h->nwaits++;
 	h->wait_fn(h->wait_arg, uvm, why, what, wmesg);
+}
+
+void
+pmodel_host_set_wait(struct pmodel_host *h, pmodel_wait_fn fn, void *arg)
+{
+	h->wait_fn = fn;
+	h->wait_arg = arg;
+}
+
+void
+pmodel_host_set_wait_limit(struct pmodel_host *h, unsigned long limit)
+{
+	h->wait_limit = limit;
+	h->nwaits = 0;
 }
 
 /* The swap slot's storage, or NULL if `slot' is out of range. */

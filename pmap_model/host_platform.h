@@ -72,9 +72,13 @@ void	pmodel_wouldblockf(const char *fmt, ...);
 int	pmodel_catch_call(struct pmodel_catch *c, void (*fn)(void *),
 	    void *arg);
 
+/* one loop variable per line, so nested TRYs do not shadow (-Wshadow) */
+#define PMODEL_CAT2_(a, b)	a##b
+#define PMODEL_CAT_(a, b)	PMODEL_CAT2_(a, b)
+#define PMODEL_ONCE_		PMODEL_CAT_(pmodel_try_once_, __LINE__)
 #define PMODEL_TRY(c)							\
-	for (int pmodel_try_once_ = (pmodel_catch_push(c), 1);		\
-	    pmodel_try_once_; pmodel_try_once_ = 0, pmodel_catch_pop(c))	\
+	for (int PMODEL_ONCE_ = (pmodel_catch_push(c), 1); PMODEL_ONCE_;	\
+	    PMODEL_ONCE_ = 0, pmodel_catch_pop(c))				\
 		if (setjmp((c)->cc_jb) == 0)
 #define PMODEL_CATCH	else
 

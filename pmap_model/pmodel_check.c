@@ -134,7 +134,7 @@ check_table(struct sanity *s, uint32_t frame, int level, vaddr_t base)
 	}
 	if (valid != pm->pm_ptvalid[frame])
 		return fail(s, "PT frame %u (level %d, va %#llx): %u present "
-		    "entries, counted %u", frame, level,
+		    "entries, counter says %u", frame, level,
 		    (unsigned long long)pmodel_canon(base), valid,
 		    pm->pm_ptvalid[frame]);
 	if (valid == 0 && level < 4 && !pm->pm_params.keep_empty_pt)

@@ -104,6 +104,13 @@ pmodel_canon(uint64_t va)
 	    : (va & 0x0000ffffffffffffULL);
 }
 
+/*
+ * The frame index of managed page `pa', or a panic naming `fn' and `va'
+ * (unaligned, outside RAM, PT pool; free too when `need_alloc').
+ */
+size_t		pmodel_managed_frame(struct pmap *pm, paddr_t pa,
+		    const char *fn, vaddr_t va, bool need_alloc);
+void		pmodel_frames_reset(struct pmap *pm);
 /* The leaf PTE slot for va, or NULL if a level is missing. */
 uint64_t	*pmodel_walk(struct pmap *pm, vaddr_t va);
 /* Queue an invalidation of va for the next pmap_update. */

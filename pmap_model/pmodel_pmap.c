@@ -6,7 +6,8 @@
  * are the page-table pool: this file allocates them (a free stack) and
  * nobody else touches them.  The rest are holes until the host declares
  * managed segments; a managed frame is FR_FREE (ASan-poisoned) or
- * FR_ALLOC according to the core's pmap_page_freed/_allocated calls.
+ * FR_ALLOC according to the core's pmap_page_freed/_allocated calls
+ * (frame states, contents and those hooks are in pmodel_frame.c).
  *
  * Example: kenter va 0xffffffff80005000 -> pa 0x40000, prot READ|WRITE:
  *	PML4[511] -> PDPT frame 1, PDPT[510] -> PD frame 2,
@@ -26,74 +27,7 @@
 
 #include "pmodel_impl.h"
 
-#define FILL_JUNK	0xa5
 #define KVA_TOP		((vaddr_t)0xfffffffffffff000ULL)
-
-/* ------------------------------------------------------------------ */
-/* frames */
-
-static void
-frame_fill(struct pmap *pm, size_t f)
-{
-	memset(pm->pm_arena + f * PAGE_SIZE,
-	    pm->pm_params.fill_zero ? 0 : FILL_JUNK, PAGE_SIZE);
-}
-
-static void
-frame_dirty(struct pmap *pm, size_t f)
-{
-	uint64_t bit = (uint64_t)1 << (f & 63);
-
-	if ((pm->pm_dirtymap[f >> 6] & bit) == 0) {
-		pm->pm_dirtymap[f >> 6] |= bit;
-		pm->pm_dirtylist[pm->pm_ndirty++] = (uint32_t)f;
-	}
-}
-
-/* The frame of a managed pa, or panic naming `fn', `va' and the state. */
-static size_t
-managed_frame(struct pmap *pm, paddr_t pa, const char *fn, vaddr_t va,
-    bool need_alloc)
-{
-	size_t f = (size_t)atop(pa);
-
-	if ((pa & PAGE_MASK) != 0)
-		pmodel_panicf("%s: va %#llx: pa %#llx not page aligned", fn,
-		    (unsigned long long)va, (unsigned long long)pa);
-	if (f >= pm->pm_nframes || pm->pm_frame[f] == FR_HOLE)
-		pmodel_panicf("%s: va %#llx: pa %#llx is not managed RAM", fn,
-		    (unsigned long long)va, (unsigned long long)pa);
-	if (pm->pm_frame[f] == FR_PT)
-		pmodel_panicf("%s: va %#llx: pa %#llx is a page-table page",
-		    fn, (unsigned long long)va, (unsigned long long)pa);
-	if (need_alloc && pm->pm_frame[f] == FR_FREE)
-		pmodel_panicf("%s: va %#llx: pa %#llx is a free page", fn,
-		    (unsigned long long)va, (unsigned long long)pa);
-	return f;
-}
-
-void *
-pmodel_phys(struct pmap *pm, paddr_t pa)
-{
-	if (atop(pa) >= pm->pm_nframes)
-		return NULL;
-	return pm->pm_arena + pa;
-}
-
-bool
-pmodel_frame_is_free(const struct pmap *pm, paddr_t pa)
-{
-	return atop(pa) < pm->pm_nframes &&
-	    pm->pm_frame[atop(pa)] == FR_FREE;
-}
-
-bool
-pmodel_frame_is_managed(const struct pmap *pm, paddr_t pa)
-{
-	return atop(pa) < pm->pm_nframes &&
-	    (pm->pm_frame[atop(pa)] == FR_FREE ||
-	     pm->pm_frame[atop(pa)] == FR_ALLOC);
-}
 
 /* ------------------------------------------------------------------ */
 /* the page-table pool */
@@ -246,46 +180,10 @@ pmodel_pmap_destroy(struct pmap *pm)
 	free(pm);
 }
 
-int
-pmodel_pmap_add_managed(struct pmap *pm, paddr_t start, paddr_t end)
-{
-	size_t f;
-
-	if ((start & PAGE_MASK) || (end & PAGE_MASK) || start >= end ||
-	    atop(end) > pm->pm_nframes)
-		return -1;
-	for (f = atop(start); f < atop(end); f++)
-		if (pm->pm_frame[f] != FR_HOLE)
-			return -1;
-	for (f = atop(start); f < atop(end); f++) {
-		pm->pm_frame[f] = FR_FREE;
-		frame_fill(pm, f);
-		PMODEL_POISON(pm->pm_arena + f * PAGE_SIZE, PAGE_SIZE);
-		pm->pm_frames_free++;
-	}
-	return 0;
-}
-
 void
 pmodel_pmap_reset(struct pmap *pm)
 {
-	size_t i;
-
-	/* frames: only those the last run touched differ from a fresh one */
-	for (i = 0; i < pm->pm_ndirty; i++) {
-		size_t f = pm->pm_dirtylist[i];
-
-		pm->pm_dirtymap[f >> 6] = 0;
-		PMODEL_UNPOISON(pm->pm_arena + f * PAGE_SIZE, PAGE_SIZE);
-		frame_fill(pm, f);
-		PMODEL_POISON(pm->pm_arena + f * PAGE_SIZE, PAGE_SIZE);
-		if (pm->pm_frame[f] == FR_ALLOC) {
-			pm->pm_frame[f] = FR_FREE;
-			pm->pm_frames_alloc--;
-			pm->pm_frames_free++;
-		}
-	}
-	pm->pm_ndirty = 0;
+	pmodel_frames_reset(pm);
 	pt_pool_init(pm);
 	pm->pm_nmappings = 0;
 	pm->pm_fail_ptalloc_in = 0;
@@ -422,7 +320,7 @@ pmap_kenter_pa(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 
 	(void)flags;
 	check_kva(pm, va, va + PAGE_SIZE, "pmap_kenter_pa");
-	managed_frame(pm, pa, "pmap_kenter_pa", va, true);
+	pmodel_managed_frame(pm, pa, "pmap_kenter_pa", va, true);
 	pte = walk_alloc(pm, va, false, &ptf);
 	if (pte == NULL)
 		pmodel_panicf("pmap_kenter_pa: va %#llx: page-table pool "
@@ -518,7 +416,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 	uint32_t ptf;
 
 	check_kva(pm, va, va + PAGE_SIZE, "pmap_enter");
-	managed_frame(pm, pa, "pmap_enter", va, true);
+	pmodel_managed_frame(pm, pa, "pmap_enter", va, true);
 	pte = walk_alloc(pm, va, true, &ptf);
 	if (pte == NULL) {
 		if (flags & PMAP_CANFAIL)
@@ -577,98 +475,4 @@ pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 	if (pap != NULL)
 		*pap = pa;
 	return true;
-}
-
-/* ------------------------------------------------------------------ */
-/* page contents and page-state hooks */
-
-void
-pmap_zero_page(struct pmap *pm, paddr_t pa)
-{
-	size_t f = managed_frame(pm, pa, "pmap_zero_page", 0, false);
-	void *p = pm->pm_arena + pa;
-
-	/* pre-zeroing a free page is legal: lift the poison meanwhile */
-	if (pm->pm_frame[f] == FR_FREE)
-		PMODEL_UNPOISON(p, PAGE_SIZE);
-	memset(p, 0, PAGE_SIZE);
-	if (pm->pm_frame[f] == FR_FREE)
-		PMODEL_POISON(p, PAGE_SIZE);
-	frame_dirty(pm, f);
-}
-
-void
-pmap_copy_page(struct pmap *pm, paddr_t src, paddr_t dst)
-{
-	managed_frame(pm, src, "pmap_copy_page(src)", 0, true);
-	frame_dirty(pm, managed_frame(pm, dst, "pmap_copy_page(dst)", 0,
-	    true));
-	memmove(pm->pm_arena + dst, pm->pm_arena + src, PAGE_SIZE);
-}
-
-vaddr_t
-pmap_map_poolpage(struct pmap *pm, paddr_t pa)
-{
-	managed_frame(pm, pa, "pmap_map_poolpage", 0, true);
-	return pm->pm_dmap_base + pa;
-}
-
-paddr_t
-pmap_unmap_poolpage(struct pmap *pm, vaddr_t va)
-{
-	if (!pmodel_dmap_p(pm, va) || (va & PAGE_MASK))
-		pmodel_panicf("pmap_unmap_poolpage: va %#llx is not a "
-		    "direct-map page", (unsigned long long)va);
-	return va - pm->pm_dmap_base;
-}
-
-void
-pmap_page_freed(struct pmap *pm, paddr_t pa)
-{
-	size_t f = managed_frame(pm, pa, "pmap_page_freed", 0, false);
-
-	if (pm->pm_frame[f] == FR_ALLOC) {
-		pm->pm_frame[f] = FR_FREE;
-		pm->pm_frames_alloc--;
-		pm->pm_frames_free++;
-	}
-	PMODEL_POISON(pm->pm_arena + pa, PAGE_SIZE);
-}
-
-void
-pmap_page_allocated(struct pmap *pm, paddr_t pa)
-{
-	size_t f = managed_frame(pm, pa, "pmap_page_allocated", 0, false);
-
-	if (pm->pm_frame[f] == FR_FREE) {
-		pm->pm_frame[f] = FR_ALLOC;
-		pm->pm_frames_free--;
-		pm->pm_frames_alloc++;
-	}
-	PMODEL_UNPOISON(pm->pm_arena + pa, PAGE_SIZE);
-	frame_dirty(pm, f);
-}
-
-/* ------------------------------------------------------------------ */
-
-void
-pmodel_get_stats(const struct pmap *pm, struct pmodel_stats *st)
-{
-	st->nframes = pm->pm_nframes;
-	st->pt_pages = pm->pm_pt_pages;
-	st->pt_inuse = pm->pm_pt_inuse;
-	st->nmappings = pm->pm_nmappings;
-	st->npending = pm->pm_npending;
-	st->nupdates = pm->pm_nupdates;
-	st->tlb_hits = pm->pm_tlb_hits;
-	st->tlb_misses = pm->pm_tlb_misses;
-	st->nstale = pm->pm_nstale;
-	st->frames_free = pm->pm_frames_free;
-	st->frames_alloc = pm->pm_frames_alloc;
-}
-
-vaddr_t
-pmodel_dmap_base(const struct pmap *pm)
-{
-	return pm->pm_dmap_base;
 }

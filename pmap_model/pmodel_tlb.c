@@ -251,7 +251,8 @@ pmodel_tlb_check(struct pmap *pm, char *why, size_t len)
 		    " (%s; %s)", (unsigned long long)va,
 		    (unsigned long long)ptoa(te->te_pfn), r,
 		    pending_p(pm, va) ? "invalidation pending: missing "
-		    "pmap_update" : "no invalidation queued: pmap model bug");
+		    "pmap_update" : "no invalidation queued: tables changed "
+		    "behind the pmap");
 		return -1;
 	}
 	return 0;

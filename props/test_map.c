@@ -1,10 +1,10 @@
 /*
- * test_map.c: unit tests for core/uvm_map.c, linked against it and
- * map_stubs.c only.
+ * test_map.c: unit tests for core/uvm_map.c and core/uvm_map_sanity.c,
+ * linked against them and map_stubs.c only.
  *
  *	clang -std=c11 -g -fsanitize=address,undefined -Icore/include \
- *	    core/uvm_map.c core/tests/test_map.c core/tests/map_stubs.c \
- *	    -o /tmp/test_map && /tmp/test_map
+ *	    core/uvm_map.c core/uvm_map_sanity.c core/tests/test_map.c \
+ *	    core/tests/map_stubs.c -o /tmp/test_map && /tmp/test_map
  *	/tmp/test_map --bench	(timing only; build with -O2, no sanitizers)
  *
  * Layouts in the narratives are in pages relative to the map base B:
@@ -59,7 +59,7 @@ check(bool ok, const char *what, const char *file, int line)
 #define EXPECT_PANIC(stmt, ...) do {					\
 	jmp_buf jb_;							\
 	const char *want_[] = { __VA_ARGS__ };				\
-	bool ok_ = true;						\
+	volatile bool ok_ = true;					\
 	stub_catch = &jb_;						\
 	if (setjmp(jb_) == 0) {						\
 		stmt;							\
@@ -172,6 +172,20 @@ layout_is(const struct vm_map *m, const char *want)
 		return true;
 	printf("     layout \"%s\", want \"%s\"\n", got, want);
 	return false;
+}
+
+/* ---- corruption: the checker must notice and say where ---- */
+
+static void
+expect_insane(const char *what, const char *substr)
+{
+	char why[256];
+	int r = uvm_map_sanity(K, why, sizeof(why));
+
+	if (r == 0)
+		why[0] = '\0';
+	printf("     %s -> \"%s\"\n", what, why);
+	CHECKMSG(r == -1 && strstr(why, substr) != NULL, what);
 }
 
 /* ------------------------------------------------------------------ */
@@ -526,7 +540,7 @@ test_submap(void)
 	mutex_init(&K->lock);
 	/* a broken submap link is caught by the checker */
 	sub.vmk_map.max_offset += P;
-	CHECK(!sane(K));
+	expect_insane("submap range off by a page", "submap entry");
 	sub.vmk_map.max_offset -= P;
 	CHECK(sane(K));
 }
@@ -600,20 +614,6 @@ test_exhaustion(void)
 	    K->size == 3 * P && sane(K) && stub_pool_inuse() == 3);
 	/* Growing a neighbour needs no entry. */
 	CHECK(fit(K, 5, 1, 0, 0) == 5 && layout_is(K, "0-1 1-2 4-6"));
-}
-
-/* ---- corruption: the checker must notice and say where ---- */
-
-static void
-expect_insane(const char *what, const char *substr)
-{
-	char why[256];
-	int r = uvm_map_sanity(K, why, sizeof(why));
-
-	if (r == 0)
-		why[0] = '\0';
-	printf("     %s -> \"%s\"\n", what, why);
-	CHECKMSG(r == -1 && strstr(why, substr) != NULL, what);
 }
 
 static void
@@ -727,10 +727,11 @@ rnd(void)
 	return rng;
 }
 
+/* uniform enough in [0, n), and cheap: the bench should time the map */
 static unsigned int
 rndn(unsigned int n)
 {
-	return (unsigned int)(rnd() % n);
+	return (unsigned int)(((rnd() >> 32) * n) >> 32);
 }
 
 /*

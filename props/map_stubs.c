@@ -7,7 +7,8 @@
  *    mutexes that remember whether they are held (single-threaded, so a
  *    mutex_enter on a held lock is a deadlock and reported as a panic);
  *  - test hooks: an entry pool of a chosen size whose free entries are
- *    poisoned (so uvm_map.c must set every field it relies on), a log of
+ *    poisoned (so uvm_map.c must set every field it relies on; not while
+ *    benchmarking, when stub_log_enabled is false), a log of
  *    pmap/pgremove calls with page counters, a VA-wait hook the test
  *    supplies, and KASSERT/panic that longjmp to the test when armed.
  *
@@ -176,7 +177,8 @@ uvm_mapent_alloc(struct uvm *uvm)
 	if (e == NULL)
 		return NULL;
 	stub_free = e->next;
-	memset(e, STUB_POISON, sizeof(*e));
+	if (stub_log_enabled)		/* off while benchmarking */
+		memset(e, STUB_POISON, sizeof(*e));
 	e->flags = UVM_MAP_ALLOCATED;
 	stub_inuse++;
 	return e;
@@ -190,7 +192,8 @@ uvm_mapent_free(struct uvm *uvm, struct vm_map_entry *e)
 		stub_fatal("uvm_mapent_free: entry not from the pool");
 	if ((e->flags & UVM_MAP_ALLOCATED) == 0)
 		stub_fatal("uvm_mapent_free: entry freed twice");
-	memset(e, STUB_POISON, sizeof(*e));
+	if (stub_log_enabled)
+		memset(e, STUB_POISON, sizeof(*e));
 	e->flags = 0;
 	e->next = stub_free;
 	stub_free = e;

@@ -1,0 +1,417 @@
+/*
+ * check.c: the invariant checkers.
+ *
+ * After every op (incremental, cheap: only what the op touched):
+ *   - tlb:   no invalidation waits for pmap_update, no stale TLB entry;
+ *   - ownership: a new allocation is exactly one map entry, inside its
+ *            map, aligned, and overlaps no live allocation or pool page;
+ *   - pmap/security: its pages are mapped iff WIRED, RW, supervisor, NX
+ *            unless EXEC, ZERO pages read zero;
+ *   - pages: each page mapped for it is a wired kernel page.
+ * Every full_check_every ops and at the end (full walks):
+ *   - map:   uvm_map_sanity of every map (gaps, balance, order, submaps);
+ *   - ownership: map entries == shadow allocations, both ways;
+ *   - pages: uvm_page_sanity (states, lists, every uvmexp counter), and
+ *            every mapped page is in the state its owner implies, once;
+ *   - pmap:  no mapping outside a live allocation or pool page, wired
+ *            ranges fully mapped, VA-only ranges unmapped, pageable pages
+ *            mapped only at kva_min + their object offset;
+ *   - swap:  uao_sanity (slots owned once, swpgonly exact);
+ *   - pool:  pool_sanity of the KVA cache.
+ * After releasing everything (leaks): every page free, no swap slot, no
+ * map entry beyond the boot ones and submaps, no pool header, no mapping.
+ *
+ * Example: a WIRED|ZERO alloc of 0x3000 at 0xffffffff80010000 must show
+ * three mappings 0x...10000, 0x...11000, 0x...12000, each RW|NX, each to
+ * a page with no object, each reading 0 in its first word; the map entry
+ * at 0x...10000 must end at 0x...13000.
+ */
+#include "harness_priv.h"
+
+void
+hs_counts_take(struct harness *h, struct hs_counts *c)
+{
+	c->free = h->uvm->exp.free;
+	c->wired = h->uvm->exp.wired;
+	c->objpages = h->uvm->exp.objpages;
+	c->swpginuse = h->uvm->exp.swpginuse;
+	c->entries = h->uvm->entries_inuse;
+	c->ph = h->uvm->ph_inuse;
+}
+
+static int
+count_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
+{
+	(void)va; (void)pa; (void)hmap;
+	(*(unsigned long *)arg)++;
+	return 0;
+}
+
+unsigned long
+hs_count_mappings(struct harness *h, vaddr_t sva, vaddr_t eva)
+{
+	unsigned long n = 0;
+	h->host.foreach_mapping(h->host.ctx, sva, eva, count_cb, &n);
+	return n;
+}
+
+/* ---- per op ------------------------------------------------------------- */
+
+struct range_check {
+	struct harness		*h;
+	const struct hs_alloc	*a;
+	unsigned long		n;
+};
+
+/* One mapping inside a fresh WIRED allocation. */
+static int
+wired_page_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
+{
+	struct range_check *rc = arg;
+	struct harness *h = rc->h;
+	const struct hs_alloc *a = rc->a;
+
+	rc->n++;
+	if (hmap & HMAP_USER)
+		return !hfail(h, "security", va, "a%u maps a user-accessible "
+		    "page", a->id);
+	if (!(hmap & HMAP_WRITE))
+		return !hfail(h, "pmap", va, "a%u page is read-only", a->id);
+	if (((hmap & HMAP_NX) != 0) == ((a->flags & UVM_KMF_EXEC) != 0))
+		return !hfail(h, "security", va, "a%u page is %sexecutable "
+		    "but allocated %s EXEC", a->id,
+		    (hmap & HMAP_NX) ? "not " : "",
+		    (a->flags & UVM_KMF_EXEC) ? "with" : "without");
+	struct vm_page *pg = PHYS_TO_VM_PAGE(h->uvm, pa);
+	if (pg == NULL || (pg->pqflags & PQ_FREE) || pg->uobject != NULL)
+		return !hfail(h, "pages", va, "a%u maps pa 0x%lx, which is "
+		    "not a wired kernel page", a->id, (unsigned long)pa);
+	return 0;
+}
+
+static void
+check_new_alloc(struct harness *h, const struct hs_alloc *a)
+{
+	struct vm_map *map = h->maps[a->map].map;
+	struct vm_map_entry *e;
+
+	if (a->va < vm_map_min(map) || a->va + a->size > vm_map_max(map)) {
+		hfail(h, "ownership", a->va, "a%u [0x%lx, 0x%lx) is outside "
+		    "its map", a->id, (unsigned long)a->va,
+		    (unsigned long)(a->va + a->size));
+		return;
+	}
+	mutex_enter(&map->lock);
+	bool found = uvm_map_lookup_entry(map, a->va, &e);
+	mutex_exit(&map->lock);
+	if (!found || e->start != a->va || e->end != a->va + a->size) {
+		hfail(h, "ownership", a->va, "a%u [0x%lx, 0x%lx) is not "
+		    "exactly one map entry (entry [0x%lx, 0x%lx))", a->id,
+		    (unsigned long)a->va, (unsigned long)(a->va + a->size),
+		    found ? (unsigned long)e->start : 0UL,
+		    found ? (unsigned long)e->end : 0UL);
+		return;
+	}
+	for (unsigned int i = 0; i < h->nallocs; i++) {
+		const struct hs_alloc *b = &h->allocs[i];
+		if (b != a && b->va < a->va + a->size && a->va < b->va + b->size) {
+			hfail(h, "ownership", a->va, "a%u overlaps a%u at "
+			    "0x%lx", a->id, b->id, (unsigned long)
+			    (a->va > b->va ? a->va : b->va));
+			return;
+		}
+	}
+	for (unsigned int i = 0; i < h->npool; i++)
+		if (h->pool[i].va >= a->va && h->pool[i].va < a->va + a->size) {
+			hfail(h, "ownership", h->pool[i].va, "a%u overlaps pool "
+			    "page p%u", a->id, h->pool[i].id);
+			return;
+		}
+	struct range_check rc = { h, a, 0 };
+	h->host.foreach_mapping(h->host.ctx, a->va, a->va + a->size,
+	    wired_page_cb, &rc);
+	if (h->found)
+		return;
+	unsigned long want = hs_type(a) == UVM_KMF_WIRED ? hs_npages(a) : 0;
+	if (rc.n != want) {
+		hfail(h, "pmap", a->va, "a%u (%s) has %lu of %u pages mapped, "
+		    "expected %lu", a->id, hs_type(a) == UVM_KMF_WIRED ?
+		    "wired" : "unfaulted", rc.n, hs_npages(a), want);
+		return;
+	}
+	if (hs_type(a) == UVM_KMF_WIRED && (a->flags & UVM_KMF_ZERO)) {
+		for (vaddr_t va = a->va; va < a->va + a->size; va += PAGE_SIZE) {
+			uint64_t w[8];
+			if (h->host.read(h->host.ctx, va, w, sizeof(w)) != 0 ||
+			    (w[0] | w[3] | w[7]) != 0) {
+				hfail(h, "security", va, "a%u was allocated "
+				    "ZERO but does not read zero", a->id);
+				return;
+			}
+		}
+	}
+}
+
+static void
+check_new_poolpage(struct harness *h, const struct hs_poolpage *p)
+{
+	if (h->host.access(h->host.ctx, p->va, true, false) != HACC_OK) {
+		hfail(h, "pmap", p->va, "pool page p%u is not writable", p->id);
+		return;
+	}
+	for (unsigned int i = 0; i < h->npool; i++)
+		if (&h->pool[i] != p && h->pool[i].va == p->va) {
+			hfail(h, "ownership", p->va, "pool page p%u handed out "
+			    "twice (also p%u)", p->id, h->pool[i].id);
+			return;
+		}
+	if (hs_alloc_at(h, p->va) != NULL)
+		hfail(h, "ownership", p->va, "pool page p%u lies inside a%u",
+		    p->id, hs_alloc_at(h, p->va)->id);
+}
+
+void
+check_after_op(struct harness *h, const struct km_op *op)
+{
+	char why[256];
+
+	if (h->host.mmu_check(h->host.ctx, false, why, sizeof(why)) != 0) {
+		hfail(h, "tlb", 0, "%s", why);
+		return;
+	}
+	if (op->result_id == 0)
+		return;
+	if (op->code == KOP_ALLOC)
+		check_new_alloc(h, hs_alloc_by_id(h, op->result_id, NULL));
+	else if (op->code == KOP_POOLPAGE_GET)
+		check_new_poolpage(h, hs_pool_by_id(h, op->result_id, NULL));
+}
+
+/* ---- full --------------------------------------------------------------- */
+
+/* Map entries against the shadow, both ways. */
+static void
+check_ownership(struct harness *h)
+{
+	for (unsigned int mi = 0; mi < h->nmaps && !h->found; mi++) {
+		struct vm_map *map = h->maps[mi].map;
+		unsigned int matched = 0, owned = 0;
+		struct pool *cache = (map->flags & VM_MAP_VACACHE) ?
+		    &vm_map_to_kernel(map)->vmk_vacache : NULL;
+
+		for (const struct vm_map_entry *e = map->first; e != NULL;
+		    e = e->next) {
+			if (e->flags & UVM_MAP_FIRST)
+				continue;
+			if (e->flags & UVM_MAP_SUBMAP) {
+				bool known = false;
+				for (unsigned int j = 0; j < h->nmaps; j++)
+					known |= h->maps[j].map ==
+					    e->object.sub_map;
+				if (!known)
+					hfail(h, "ownership", e->start, "submap "
+					    "entry [0x%lx, 0x%lx) is no submap "
+					    "the harness made",
+					    (unsigned long)e->start,
+					    (unsigned long)e->end);
+				continue;
+			}
+			if (cache != NULL && pool_contains(cache, e->start,
+			    NULL))
+				continue;
+			/*
+			 * A pool page not from a KVA cache (uncached API, or
+			 * a map without one) is a one-page wired entry.
+			 */
+			const struct hs_poolpage *p = hs_pool_at(h, e->start);
+			if (p != NULL && p->map == mi &&
+			    e->end == e->start + PAGE_SIZE) {
+				matched++;
+				continue;
+			}
+			const struct hs_alloc *a = hs_alloc_at(h, e->start);
+			if (a == NULL || a->va != e->start ||
+			    a->va + a->size != e->end || a->map != mi) {
+				hfail(h, "ownership", e->start, "map m%u has "
+				    "entry [0x%lx, 0x%lx) that no live "
+				    "allocation owns (phantom)",
+				    h->maps[mi].id, (unsigned long)e->start,
+				    (unsigned long)e->end);
+				return;
+			}
+			matched++;
+		}
+		for (unsigned int i = 0; i < h->nallocs; i++)
+			owned += h->allocs[i].map == mi;
+		for (unsigned int i = 0; i < h->npool; i++)
+			owned += h->pool[i].map == mi &&
+			    !h->uvm->cfg.poolpage_direct_map &&
+			    (h->pool[i].uncached || cache == NULL);
+		if (matched != owned)
+			hfail(h, "ownership", 0, "map m%u: %u live allocations "
+			    "but %u entries for them (lost entry)",
+			    h->maps[mi].id, owned, matched);
+	}
+}
+
+struct mapping_walk {
+	struct harness	*h;
+	unsigned long	wired_mapped;	/* mappings of wired pages */
+};
+
+/* Every mapping in the kernel map's range has an owner and a state. */
+static int
+mapping_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
+{
+	struct mapping_walk *w = arg;
+	struct harness *h = w->h;
+	struct uvm *uvm = h->uvm;
+	struct vm_page *pg = PHYS_TO_VM_PAGE(uvm, pa);
+
+	if (hmap & HMAP_USER)
+		return !hfail(h, "security", va, "kernel mapping to pa 0x%lx "
+		    "is user-accessible", (unsigned long)pa);
+	if (pg == NULL || (pg->pqflags & PQ_FREE))
+		return !hfail(h, "pages", va, "va maps pa 0x%lx, which is %s",
+		    (unsigned long)pa, pg == NULL ? "not a managed page" :
+		    "free");
+	size_t idx = (size_t)(pg - uvm->pages);
+	if (idx < HARNESS_MAX_PAGES) {
+		if (h->seen[idx / 64] & ((uint64_t)1 << (idx % 64)))
+			return !hfail(h, "pages", va, "pa 0x%lx is mapped "
+			    "twice", (unsigned long)pa);
+		h->seen[idx / 64] |= (uint64_t)1 << (idx % 64);
+	}
+	const struct hs_alloc *a = hs_alloc_at(h, va);
+	if (a != NULL) {
+		unsigned int page = (unsigned int)atop(va - a->va);
+		switch (hs_type(a)) {
+		case UVM_KMF_VAONLY:
+			return !hfail(h, "pmap", va, "VA-only a%u has a "
+			    "mapping", a->id);
+		case UVM_KMF_WIRED:
+			if (a->removed & ((uint64_t)1 << page))
+				return !hfail(h, "pmap", va, "a%u page %u was "
+				    "removed but is still mapped", a->id, page);
+			if (pg->uobject != NULL)
+				return !hfail(h, "pages", va, "wired a%u maps "
+				    "an object page", a->id);
+			if (((hmap & HMAP_NX) != 0) ==
+			    ((a->flags & UVM_KMF_EXEC) != 0))
+				return !hfail(h, "security", va, "a%u: NX does "
+				    "not match EXEC", a->id);
+			w->wired_mapped++;
+			return 0;
+		default:
+			if (pg->uobject != uvm->kernel_object ||
+			    pg->offset != va - vm_map_min(uvm->kernel_map))
+				return !hfail(h, "pages", va, "pageable a%u "
+				    "maps pa 0x%lx, not its object page",
+				    a->id, (unsigned long)pa);
+			if (!(hmap & HMAP_NX))
+				return !hfail(h, "security", va, "pageable a%u "
+				    "is executable", a->id);
+			return 0;
+		}
+	}
+	if (hs_pool_at(h, va) != NULL) {
+		if (pg->uobject != NULL || !(hmap & HMAP_NX))
+			return !hfail(h, "pages", va, "pool page maps an "
+			    "object page or is executable");
+		w->wired_mapped++;
+		return 0;
+	}
+	return !hfail(h, "pmap", va, "mapping to pa 0x%lx outside any live "
+	    "allocation or pool page", (unsigned long)pa);
+}
+
+static void
+check_mappings(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+	struct mapping_walk w = { h, 0 };
+	unsigned long want = 0, direct = 0;
+
+	uvm_memset(h->seen, 0, sizeof(h->seen));
+	h->host.foreach_mapping(h->host.ctx, vm_map_min(uvm->kernel_map),
+	    vm_map_max(uvm->kernel_map), mapping_cb, &w);
+	if (h->found)
+		return;
+	for (unsigned int i = 0; i < h->nallocs; i++) {
+		const struct hs_alloc *a = &h->allocs[i];
+		if (hs_type(a) == UVM_KMF_WIRED)
+			want += hs_npages(a) -
+			    hs_popcount(a->removed);
+	}
+	for (unsigned int i = 0; i < h->npool; i++)
+		if (h->pool[i].va < vm_map_min(uvm->kernel_map) ||
+		    h->pool[i].va >= vm_map_max(uvm->kernel_map))
+			direct++;	/* direct-map pool pages: no PTE */
+		else
+			want++;
+	if (w.wired_mapped != want)
+		hfail(h, "pmap", 0, "%lu wired and pool pages mapped, the "
+		    "shadow owns %lu", w.wired_mapped, want);
+	else if (uvm->exp.wired != want + direct)
+		hfail(h, "pages", 0, "uvmexp.wired is %u, the shadow owns %lu "
+		    "wired pages", uvm->exp.wired, want + direct);
+}
+
+void
+check_full(struct harness *h)
+{
+	char why[256];
+	struct uvm *uvm = h->uvm;
+
+	for (unsigned int i = 0; i < h->nmaps; i++)
+		if (uvm_map_sanity(h->maps[i].map, why, sizeof(why)) != 0) {
+			hfail(h, "map", 0, "m%u: %s", h->maps[i].id, why);
+			return;
+		}
+	if (uvm_page_sanity(uvm, why, sizeof(why)) != 0) {
+		hfail(h, "pages", 0, "%s", why);
+		return;
+	}
+	if (uao_sanity(uvm->kernel_object, why, sizeof(why)) != 0) {
+		hfail(h, "swap", 0, "%s", why);
+		return;
+	}
+	if ((uvm->kernel_map->flags & VM_MAP_VACACHE) &&
+	    pool_sanity(&uvm->kernel_map_store.vmk_vacache, why,
+	    sizeof(why)) != 0) {
+		hfail(h, "pool", 0, "%s", why);
+		return;
+	}
+	if (h->host.mmu_check(h->host.ctx, true, why, sizeof(why)) != 0) {
+		hfail(h, "tlb", 0, "%s", why);
+		return;
+	}
+	check_ownership(h);
+	if (!h->found)
+		check_mappings(h);
+}
+
+void
+check_leaks(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+	unsigned int submap_entries = h->nmaps - 1;
+
+	if (uvm->exp.free != uvm->exp.npages)
+		hfail(h, "leak", 0, "%u of %u pages not returned (wired %u, "
+		    "object %u)", uvm->exp.npages - uvm->exp.free,
+		    uvm->exp.npages, uvm->exp.wired, uvm->exp.objpages);
+	else if (uvm->exp.swpginuse != 0 || uvm->exp.swpgonly != 0)
+		hfail(h, "leak", 0, "%u swap slots still in use (swpgonly %u)",
+		    uvm->exp.swpginuse, uvm->exp.swpgonly);
+	else if (uvm->entries_inuse != h->base_entries + submap_entries)
+		hfail(h, "leak", 0, "%u map entries in use, expected %u",
+		    uvm->entries_inuse, h->base_entries + submap_entries);
+	else if (uvm->ph_inuse != 0)
+		hfail(h, "leak", 0, "%u pool page headers still in use",
+		    uvm->ph_inuse);
+	else if (hs_count_mappings(h, vm_map_min(uvm->kernel_map),
+	    vm_map_max(uvm->kernel_map)) != 0)
+		hfail(h, "leak", 0, "mappings remain after everything was "
+		    "freed");
+}

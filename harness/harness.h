@@ -1,0 +1,185 @@
+/*
+ * harness.h: run op programs against a fresh instance and judge them.
+ *
+ * The harness is freestanding (it runs in the test kernel too).  What it
+ * needs from its host comes through struct harness_host: a fresh
+ * instance, the MMU's view of memory, a way to run a call that may
+ * panic, and locks held "elsewhere".  pmap_model/ and testkernel/ each
+ * provide one.
+ *
+ *	struct harness *h = host-allocated, harness_init(h, &host, &cfg);
+ *	int r = harness_run_bytes(h, data, len, &finding);
+ *	r: HARNESS_CLEAN, HARNESS_FINDING (finding says what), HARNESS_BADINPUT
+ *	h->trace[0 .. h->ntrace) holds the ops run, names and selectors both
+ *	resolved: print them with km_text_print, encode them with km_encode.
+ *
+ * Valid use by default.  Programs from bytes are adjusted before each
+ * call so that every call is valid and can finish (e.g. WAITVA is dropped
+ * when no drain could make room); the trace holds the adjusted op, so
+ * printing and re-encoding reproduce exactly what ran.  Programs from
+ * text run as written.  A misuse op must panic with a message naming the
+ * call; after it the run ends (the instance is dead).
+ */
+#ifndef KMFUZZ_HARNESS_H
+#define KMFUZZ_HARNESS_H
+
+#include <uvm/uvm.h>
+#include "op.h"
+
+#define HARNESS_MAX_OPS		4096
+#define HARNESS_MAX_ALLOCS	256	/* live a-handles */
+#define HARNESS_MAX_POOLPAGES	256	/* live p-handles */
+#define HARNESS_MAX_MAPS	8	/* kernel_map + submaps */
+#define HARNESS_MAX_PAGES	16384	/* managed pages the checkers track */
+#define HARNESS_WAIT_BUDGET	64	/* waits per op before "would block" */
+
+enum harness_result {
+	HARNESS_CLEAN = 0,
+	HARNESS_FINDING = 1,
+	HARNESS_BADINPUT = 2,
+};
+
+/* host->call results */
+enum { HCALL_OK = 0, HCALL_PANIC = 1, HCALL_WOULDBLOCK = 2 };
+
+/* MMU view of one mapping (host->foreach_mapping). */
+#define HMAP_WRITE	0x1
+#define HMAP_USER	0x2
+#define HMAP_NX		0x4
+#define HMAP_GLOBAL	0x8
+
+/* host->access results beyond 0 (ok). */
+enum { HACC_OK = 0, HACC_FAULT = 1, HACC_STALE = 2 };
+
+typedef int (*harness_mapping_cb)(void *arg, vaddr_t va, paddr_t pa,
+    unsigned int hmap);
+
+struct harness_host {
+	void	*ctx;
+	/*
+	 * A fresh instance (the previous one is gone).  The host routes the
+	 * instance's uvm_platform_wait to harness_wait(h, ...).
+	 */
+	struct uvm *(*reset)(void *ctx, bool poolpage_direct_map);
+	/* Translate as the CPU would: HACC_OK / HACC_FAULT / HACC_STALE. */
+	int	(*access)(void *ctx, vaddr_t va, bool write, bool exec);
+	/* Copy through the translation; 0 or HACC_FAULT/HACC_STALE. */
+	int	(*read)(void *ctx, vaddr_t va, void *buf, size_t len);
+	int	(*write)(void *ctx, vaddr_t va, const void *buf, size_t len);
+	/* cb for every present leaf in [sva, eva), ascending; stops on != 0 */
+	int	(*foreach_mapping)(void *ctx, vaddr_t sva, vaddr_t eva,
+		    harness_mapping_cb cb, void *arg);
+	/*
+	 * Page tables and TLB: no stale TLB entry, no invalidation waiting
+	 * for pmap_update, tables well formed.  0 or -1 with why.
+	 */
+	int	(*mmu_check)(void *ctx, bool full, char *why, size_t len);
+	/* fn(arg) under a catch point: HCALL_*; msg gets the panic text. */
+	int	(*call)(void *ctx, void (*fn)(void *), void *arg, char *msg,
+		    size_t len);
+	bool	(*hold_lock)(void *ctx, kmutex_t *m);
+	void	(*release_lock)(void *ctx, kmutex_t *m);
+};
+
+struct harness_config {
+	const struct km_opset *set;	/* byte programs: opcodes drawn */
+	bool		checkers;	/* false: run only (throughput) */
+	unsigned int	full_check_every; /* ops between full checks; 0: end */
+	bool		poolpage_direct_map;
+	uint32_t	max_ops;	/* 0: HARNESS_MAX_OPS */
+};
+
+struct harness_finding {
+	const char	*checker;	/* "map", "ownership", "pages", "pmap",
+					   "tlb", "swap", "security", "data",
+					   "leak", "assert", "wouldblock",
+					   "misuse" */
+	uint32_t	op_index;	/* 0-based; ntrace at the end check */
+	uint32_t	line;		/* text line, 0 from bytes */
+	vaddr_t		va;		/* the address concerned, 0 if none */
+	char		optext[192];	/* the op, as text */
+	char		msg[512];
+};
+
+/* Shadow of one live allocation. */
+struct hs_alloc {
+	uint16_t	id;		/* a<id> */
+	uint8_t		map;		/* index into maps[] */
+	uint8_t		removed_any;
+	vaddr_t		va;
+	vsize_t		size;		/* rounded to pages */
+	uint32_t	flags;		/* UVM_KMF_* as allocated */
+	/* per page: expected first word; 0 = zero/unwritten */
+	uint32_t	word[KOP_MAX_NPAGES];
+	uint64_t	removed;	/* pages dropped by pgremove */
+	uint64_t	touched;	/* pageable pages faulted in once */
+};
+
+struct hs_poolpage {
+	uint16_t	id;
+	uint8_t		map;
+	uint8_t		uncached;
+	vaddr_t		va;
+};
+
+struct hs_map {
+	uint16_t	id;		/* m<id>, 0 = kernel_map */
+	struct vm_map	*map;
+	bool		intrsafe;
+};
+
+struct harness {
+	struct harness_host	host;
+	struct harness_config	cfg;
+	struct uvm		*uvm;
+
+	/* shadow model */
+	struct hs_alloc		allocs[HARNESS_MAX_ALLOCS];
+	unsigned int		nallocs;
+	struct hs_poolpage	pool[HARNESS_MAX_POOLPAGES];
+	unsigned int		npool;
+	struct hs_map		maps[HARNESS_MAX_MAPS];
+	unsigned int		nmaps;
+	uint16_t		next_alloc_id, next_pool_id, next_map_id;
+	uint32_t		generation;	/* pattern counter for touch */
+	unsigned int		base_entries;	/* entries_inuse at start */
+	kmutex_t		*held;		/* hold_lock until next op */
+
+	/* current op, for waits and reports */
+	uint32_t		op_index;
+	unsigned int		waits;
+	struct harness_finding	*finding;
+	bool			found;
+
+	/* scratch for the checkers: one bit per managed page */
+	uint64_t		seen[HARNESS_MAX_PAGES / 64];
+
+	/* the ops run, resolved */
+	struct km_op		trace[HARNESS_MAX_OPS];
+	uint32_t		ntrace;
+};
+
+void	harness_init(struct harness *h, const struct harness_host *host,
+	    const struct harness_config *cfg);
+int	harness_run_bytes(struct harness *h, const uint8_t *buf, size_t len,
+	    struct harness_finding *f);
+/* => ops from text: names filled, line numbers set. */
+int	harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
+	    struct harness_finding *f);
+
+/*
+ * The wait policy, called by the host's uvm_platform_wait while an op
+ * runs: pages short -> run the pagedaemon (and finish busy I/O if that
+ * is all that stands in the way); busy page -> finish its I/O; VA short
+ * -> drain the map's KVA cache.  Anything else, or more than
+ * HARNESS_WAIT_BUDGET waits in one op, is a would-block: the function
+ * then returns false and the host must throw HCALL_WOULDBLOCK.
+ */
+bool	harness_wait(struct harness *h, enum uvm_wait_reason why,
+	    const void *what, const char *wmesg, char *msg, size_t len);
+
+/* Format a finding as the report printed on stderr (multi-line). */
+int	harness_format_finding(const struct harness_finding *f, char *buf,
+	    size_t len);
+
+#endif /* KMFUZZ_HARNESS_H */

@@ -1,0 +1,797 @@
+/*
+ * op_text.c: the text spelling of the op language, one op a line -- the
+ * form repros are read, edited and kept in.
+ *
+ * Grammar (tokens split on spaces and tabs; '#' to end of line is a
+ * comment; a blank or comment-only line is KTEXT_EMPTY):
+ *
+ *   alloc MAP SIZE [align=A] TYPE[|MOD...] [-> aN | -> fail]
+ *   free aN
+ *   suballoc MAP SIZE [fixed] [intrsafe] [-> mN | -> fail]
+ *   pgremove aN page=P count=C
+ *   touch aN page=P read|write
+ *   busy aN page=P
+ *   pageout N | fail_pagealloc N | idlezero N
+ *   poolpage_get MAP [nowait] [uncached] [-> pN | -> fail]
+ *   poolpage_put pN
+ *   drain MAP | hold_lock MAP
+ *   misuse KIND aN          KIND: double_free wrong_size wrong_type
+ *                                 misaligned inside
+ *   misuse poolpage_twice pN
+ *
+ * MAP is kernel_map (map_id 0) or mN; handles aN, pN, mN have 1 <= N
+ * <= 65535.  Numbers are decimal or 0x hex.  TYPE is one of WIRED
+ * PAGEABLE VAONLY, MODs are NOWAIT TRYLOCK WAITVA CANFAIL ZERO EXEC, in
+ * any order, each once.  The limits are those the bytes can say, so any
+ * line that parses also encodes:
+ *   alloc SIZE     (npages - 1) * 0x1000 < SIZE <= npages * 0x1000,
+ *                  npages <= 64, and npages * 0x1000 - SIZE a multiple
+ *                  of 0x10 (which becomes `sub');
+ *   align          0x1000, 0x2000, 0x4000, 0x8000 or 0x10000;
+ *   suballoc SIZE  a multiple of 0x10000 (16 pages), at most 0x100000;
+ *   page           0..63; count 1..16; N 1..64.
+ * Options (fixed, intrsafe, nowait, uncached) may come in any order, but
+ * print writes them in the order above, flags as TYPE then MODs in the
+ * order listed, sizes and align in lowercase hex, page/count/N in
+ * decimal, so print(parse(line)) == line for a line in that form.
+ *
+ * Results.  "-> aN" records the name the op's result got; "-> fail" and
+ * no arrow at all both leave result_id 0, which print spells "-> fail".
+ * A trace from the interpreter always carries the real outcome; in
+ * hand-written input result_id 0 just means "not stated", since the
+ * interpreter names results in creation order anyway (see op.h).
+ *
+ * Example: "alloc m1 0x2ff0 PAGEABLE|NOWAIT|CANFAIL -> a2" parses to
+ * code KOP_ALLOC, map_id 1, npages 3, sub 1 (0x3000 - 0x2ff0 = 0x10),
+ * align_log 0, flags UVM_KMF_PAGEABLE|UVM_KMF_NOWAIT|UVM_KMF_CANFAIL,
+ * result_id 2.  "free x" gives KTEXT_ERROR with "expected a handle like
+ * a3 after 'free', got 'x'"; the caller prefixes FILE:LINE.
+ */
+#include <stdarg.h>
+#include <uvm/uvm.h>
+#include "op.h"
+
+#define KT_MAX_LINE	1024	/* bytes in a line, comment included */
+#define KT_MAX_TOKENS	16	/* far more than any op has */
+#define KT_QUOTE_MAX	24	/* token bytes quoted in a message */
+#define KT_ID_MAX	65535u
+#define KT_PAGE_SIZE	0x1000u
+#define KT_ALIGN_MIN	12	/* log2 of the smallest align= */
+#define KT_ALIGN_MAX	16	/* log2 of the largest align= */
+
+/* Alloc flag names in canonical print order: the type first. */
+static const struct {
+	const char	*name;
+	uint32_t	bit;
+	bool		type;
+} kt_flags[] = {
+	{ "WIRED", UVM_KMF_WIRED, true },
+	{ "PAGEABLE", UVM_KMF_PAGEABLE, true },
+	{ "VAONLY", UVM_KMF_VAONLY, true },
+	{ "NOWAIT", UVM_KMF_NOWAIT, false },
+	{ "TRYLOCK", UVM_KMF_TRYLOCK, false },
+	{ "WAITVA", UVM_KMF_WAITVA, false },
+	{ "CANFAIL", UVM_KMF_CANFAIL, false },
+	{ "ZERO", UVM_KMF_ZERO, false },
+	{ "EXEC", UVM_KMF_EXEC, false },
+};
+#define KT_NFLAGS	(sizeof(kt_flags) / sizeof(kt_flags[0]))
+
+/* Word options of suballoc and poolpage_get, in print order. */
+struct kt_option {
+	const char	*name;
+	uint32_t	bit;
+};
+static const struct kt_option kt_suballoc_opts[] = {
+	{ "fixed", KOPF_FIXED }, { "intrsafe", KOPF_INTRSAFE }, { NULL, 0 },
+};
+static const struct kt_option kt_poolpage_opts[] = {
+	{ "nowait", KOPF_NOWAIT }, { "uncached", KOPF_UNCACHED }, { NULL, 0 },
+};
+
+/* ---- tokens ----------------------------------------------------------- */
+
+struct kt_tok {
+	const char	*s;
+	size_t		n;
+};
+
+struct kt_parser {
+	struct kt_tok	tok[KT_MAX_TOKENS];
+	unsigned int	ntok;
+	unsigned int	i;		/* next token */
+	char		*err;
+	size_t		errlen;
+};
+
+static bool
+kt_space_p(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	    c == '\f';
+}
+
+static bool
+kt_digit_p(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Does token t spell exactly the NUL-terminated word w? */
+static bool
+kt_is(const struct kt_tok *t, const char *w)
+{
+	size_t k = 0;
+
+	if (t == NULL)
+		return false;
+	while (k < t->n && w[k] != '\0' && t->s[k] == w[k])
+		k++;
+	return k == t->n && w[k] == '\0';
+}
+
+/* Does t start with w?  => the rest of t in *rest. */
+static bool
+kt_prefix(const struct kt_tok *t, const char *w, struct kt_tok *rest)
+{
+	size_t k = 0;
+
+	if (t == NULL)
+		return false;
+	while (w[k] != '\0') {
+		if (k >= t->n || t->s[k] != w[k])
+			return false;
+		k++;
+	}
+	rest->s = t->s + k;
+	rest->n = t->n - k;
+	return true;
+}
+
+static const struct kt_tok *
+kt_peek(const struct kt_parser *p)
+{
+	return p->i < p->ntok ? &p->tok[p->i] : NULL;
+}
+
+/*
+ * A token as a message shows it: quoted, cut at KT_QUOTE_MAX bytes,
+ * unprintable bytes as '?'; "end of line" for no token.
+ */
+static const char *
+kt_quote(const struct kt_tok *t, char buf[KT_QUOTE_MAX + 8])
+{
+	size_t k = 0, j = 0;
+
+	if (t == NULL)
+		return "end of line";
+	buf[j++] = '\'';
+	for (; k < t->n && k < KT_QUOTE_MAX; k++) {
+		char c = t->s[k];
+		buf[j++] = (c >= 0x20 && c < 0x7f) ? c : '?';
+	}
+	if (k < t->n) {
+		buf[j++] = '.';
+		buf[j++] = '.';
+		buf[j++] = '.';
+	}
+	buf[j++] = '\'';
+	buf[j] = '\0';
+	return buf;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int
+kt_error(struct kt_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err != NULL && p->errlen > 0) {
+		va_start(ap, fmt);
+		uvm_vsnprintf(p->err, p->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return KTEXT_ERROR;
+}
+
+/* "expected WHAT after 'previous token', got 'this token'". */
+static int
+kt_expected(struct kt_parser *p, const char *what)
+{
+	char prev[KT_QUOTE_MAX + 8], cur[KT_QUOTE_MAX + 8];
+
+	return kt_error(p, "expected %s after %s, got %s", what,
+	    kt_quote(p->i > 0 ? &p->tok[p->i - 1] : NULL, prev),
+	    kt_quote(kt_peek(p), cur));
+}
+
+/* Split line[0, len) into tokens up to a '#'.  => KTEXT_ERROR, or OK. */
+static int
+kt_tokenize(struct kt_parser *p, const char *line, size_t len)
+{
+	size_t k = 0;
+
+	if (len > KT_MAX_LINE)
+		return kt_error(p, "line is longer than %u bytes",
+		    (unsigned int)KT_MAX_LINE);
+	for (size_t j = 0; j < len; j++)
+		if (line[j] == '\0')
+			return kt_error(p, "NUL byte at column %zu", j + 1);
+	while (k < len && line[k] != '#') {
+		if (kt_space_p(line[k])) {
+			k++;
+			continue;
+		}
+		if (p->ntok == KT_MAX_TOKENS)
+			return kt_error(p, "more than %u tokens in a line",
+			    (unsigned int)KT_MAX_TOKENS);
+		struct kt_tok *t = &p->tok[p->ntok++];
+		t->s = line + k;
+		while (k < len && line[k] != '#' && !kt_space_p(line[k]))
+			k++;
+		t->n = (size_t)(line + k - t->s);
+	}
+	return KTEXT_OK;
+}
+
+/* ---- fields ----------------------------------------------------------- */
+
+/* Decimal or 0x hex, no sign.  => false if not a number or > 2^32 - 1. */
+static bool
+kt_number(const struct kt_tok *t, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t k = 0;
+	unsigned int base = 10;
+
+	if (t == NULL || t->n == 0)
+		return false;
+	if (t->n > 2 && t->s[0] == '0' && (t->s[1] == 'x' || t->s[1] == 'X')) {
+		base = 16;
+		k = 2;
+	}
+	for (; k < t->n; k++) {
+		char c = t->s[k];
+		unsigned int d;
+
+		if (kt_digit_p(c))
+			d = (unsigned int)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			return false;
+		v = v * base + d;
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* A name like a3: `letter' then a decimal 1..65535. */
+static bool
+kt_name(const struct kt_tok *t, char letter, uint16_t *id)
+{
+	struct kt_tok num;
+	uint32_t v;
+	const char w[2] = { letter, '\0' };
+
+	if (!kt_prefix(t, w, &num) || num.n == 0 || !kt_digit_p(num.s[0]) ||
+	    !kt_number(&num, &v) || v < 1 || v > KT_ID_MAX)
+		return false;
+	*id = (uint16_t)v;
+	return true;
+}
+
+static int
+kt_map(struct kt_parser *p, uint16_t *id)
+{
+	const struct kt_tok *t = kt_peek(p);
+
+	if (kt_is(t, "kernel_map"))
+		*id = 0;
+	else if (!kt_name(t, 'm', id))
+		return kt_expected(p, "a map like kernel_map or m1");
+	p->i++;
+	return KTEXT_OK;
+}
+
+static int
+kt_handle(struct kt_parser *p, char letter, uint16_t *id)
+{
+	char what[40];
+
+	if (!kt_name(kt_peek(p), letter, id)) {
+		uvm_snprintf(what, sizeof(what), "a handle like %c3", letter);
+		return kt_expected(p, what);
+	}
+	p->i++;
+	return KTEXT_OK;
+}
+
+/*
+ * A number in [lo, hi]: `expect' says what was wanted if t is no number,
+ * `name' what it is if out of range.
+ */
+static int
+kt_bounded(struct kt_parser *p, const struct kt_tok *t, const char *expect,
+    const char *name, uint32_t lo, uint32_t hi, uint32_t *v)
+{
+	char q[KT_QUOTE_MAX + 8];
+
+	if (!kt_number(t, v))
+		return kt_expected(p, expect);
+	if (*v < lo || *v > hi)
+		return kt_error(p, "%s %s is not in %u..%u", name,
+		    kt_quote(t, q), lo, hi);
+	return KTEXT_OK;
+}
+
+/* key=N with N in [lo, hi]. */
+static int
+kt_keyval(struct kt_parser *p, const char *key, uint32_t lo, uint32_t hi,
+    uint32_t *v)
+{
+	const struct kt_tok *t = kt_peek(p);
+	struct kt_tok num;
+	char what[48];
+	size_t k = 0;
+	int r;
+
+	uvm_snprintf(what, sizeof(what), "%s=N", key);
+	while (key[k] != '\0')
+		k++;
+	if (t == NULL || t->n <= k || t->s[k] != '=' ||
+	    !kt_prefix(t, key, &num))
+		return kt_expected(p, what);
+	num.s++;
+	num.n--;
+	if ((r = kt_bounded(p, &num, what, key, lo, hi, v)) != KTEXT_OK)
+		return r;
+	p->i++;
+	return KTEXT_OK;
+}
+
+/* A bare count N in [1, KOP_MAX_N]. */
+static int
+kt_n(struct kt_parser *p, uint32_t *v)
+{
+	int r = kt_bounded(p, kt_peek(p), "a count N like 1", "count", 1,
+	    KOP_MAX_N, v);
+
+	if (r == KTEXT_OK)
+		p->i++;
+	return r;
+}
+
+/* Word options from `opts', any order, each once. */
+static int
+kt_options(struct kt_parser *p, const struct kt_option *opts, uint32_t *flags)
+{
+	const struct kt_tok *t;
+	char q[KT_QUOTE_MAX + 8];
+
+	while ((t = kt_peek(p)) != NULL) {
+		const struct kt_option *o = opts;
+		while (o->name != NULL && !kt_is(t, o->name))
+			o++;
+		if (o->name == NULL)
+			break;
+		if (*flags & o->bit)
+			return kt_error(p, "%s given twice", kt_quote(t, q));
+		*flags |= o->bit;
+		p->i++;
+	}
+	return KTEXT_OK;
+}
+
+/* TYPE[|MOD...]: exactly one type, each name once. */
+static int
+kt_allocflags(struct kt_parser *p, uint32_t *flags)
+{
+	const struct kt_tok *t = kt_peek(p);
+	char q[KT_QUOTE_MAX + 8], qt[KT_QUOTE_MAX + 8];
+	size_t k = 0;
+	int ntypes = 0;
+
+	if (t == NULL || t->n == 0 || t->s[0] < 'A' || t->s[0] > 'Z')
+		return kt_expected(p, "flags like WIRED|ZERO");
+	*flags = 0;
+	while (k <= t->n) {
+		struct kt_tok part = { t->s + k, 0 };
+		while (k + part.n < t->n && t->s[k + part.n] != '|')
+			part.n++;
+		size_t f = 0;
+		while (f < KT_NFLAGS && !kt_is(&part, kt_flags[f].name))
+			f++;
+		if (part.n == 0)
+			return kt_error(p, "empty flag name in %s",
+			    kt_quote(t, qt));
+		if (f == KT_NFLAGS)
+			return kt_error(p, "unknown flag %s in %s (expected "
+			    "WIRED PAGEABLE VAONLY NOWAIT TRYLOCK WAITVA "
+			    "CANFAIL ZERO EXEC)", kt_quote(&part, q),
+			    kt_quote(t, qt));
+		if (*flags & kt_flags[f].bit)
+			return kt_error(p, "flag %s twice in %s",
+			    kt_quote(&part, q), kt_quote(t, qt));
+		*flags |= kt_flags[f].bit;
+		ntypes += kt_flags[f].type;
+		k += part.n + 1;
+	}
+	if (ntypes != 1)
+		return kt_error(p, "%s needs exactly one type of WIRED, "
+		    "PAGEABLE or VAONLY", kt_quote(t, qt));
+	p->i++;
+	return KTEXT_OK;
+}
+
+/* [-> Xn | -> fail]; nothing stated leaves *id 0. */
+static int
+kt_result(struct kt_parser *p, char letter, uint16_t *id)
+{
+	char what[40];
+
+	*id = 0;
+	if (!kt_is(kt_peek(p), "->"))
+		return KTEXT_OK;
+	p->i++;
+	if (kt_is(kt_peek(p), "fail")) {
+		p->i++;
+		return KTEXT_OK;
+	}
+	if (!kt_name(kt_peek(p), letter, id)) {
+		uvm_snprintf(what, sizeof(what), "a result like %c1 or fail",
+		    letter);
+		return kt_expected(p, what);
+	}
+	p->i++;
+	return KTEXT_OK;
+}
+
+/* ---- ops -------------------------------------------------------------- */
+
+static int
+kt_alloc(struct kt_parser *p, struct km_op *op)
+{
+	char q[KT_QUOTE_MAX + 8];
+	struct kt_tok rest;
+	uint32_t size, align;
+	int r;
+
+	if ((r = kt_map(p, &op->map_id)) != KTEXT_OK)
+		return r;
+	const struct kt_tok *t = kt_peek(p);
+	if (!kt_number(t, &size))
+		return kt_expected(p, "a size like 0x3000");
+	if (size == 0 || size > KOP_MAX_NPAGES * KT_PAGE_SIZE)
+		return kt_error(p, "size %s is not in 0x1..0x%x", kt_quote(t, q),
+		    KOP_MAX_NPAGES * KT_PAGE_SIZE);
+	op->npages = (size + KT_PAGE_SIZE - 1) / KT_PAGE_SIZE;
+	uint32_t short_by = op->npages * KT_PAGE_SIZE - size;
+	if (short_by % KOP_SUB_UNIT != 0)
+		return kt_error(p, "size 0x%x is not a multiple of 0x%x short "
+		    "of a page", size, KOP_SUB_UNIT);
+	op->sub = (uint8_t)(short_by / KOP_SUB_UNIT);
+	p->i++;
+
+	t = kt_peek(p);
+	if (kt_prefix(t, "align=", &rest)) {
+		if (!kt_number(&rest, &align))
+			return kt_expected(p, "align=A with A a number");
+		for (int l = KT_ALIGN_MIN; l <= KT_ALIGN_MAX; l++)
+			if (align == (1u << l))
+				op->align_log = (uint8_t)l;
+		if (op->align_log == 0)
+			return kt_error(p, "align %s is not 0x1000, 0x2000, "
+			    "0x4000, 0x8000 or 0x10000", kt_quote(t, q));
+		p->i++;
+	}
+	if ((r = kt_allocflags(p, &op->flags)) != KTEXT_OK)
+		return r;
+	return kt_result(p, 'a', &op->result_id);
+}
+
+static int
+kt_suballoc(struct kt_parser *p, struct km_op *op)
+{
+	const uint32_t unit = KOP_SUBMAP_UNIT * KT_PAGE_SIZE;
+	char q[KT_QUOTE_MAX + 8];
+	uint32_t size;
+	int r;
+
+	if ((r = kt_map(p, &op->map_id)) != KTEXT_OK)
+		return r;
+	const struct kt_tok *t = kt_peek(p);
+	if (!kt_number(t, &size))
+		return kt_expected(p, "a size like 0x10000");
+	if (size == 0 || size % unit != 0 || size > 16 * unit)
+		return kt_error(p, "suballoc size %s is not a multiple of 0x%x "
+		    "up to 0x%x", kt_quote(t, q), unit, 16 * unit);
+	op->npages = size / KT_PAGE_SIZE;
+	p->i++;
+	if ((r = kt_options(p, kt_suballoc_opts, &op->flags)) != KTEXT_OK)
+		return r;
+	return kt_result(p, 'm', &op->result_id);
+}
+
+static int
+kt_misuse(struct kt_parser *p, struct km_op *op)
+{
+	const struct kt_tok *t = kt_peek(p);
+	unsigned int k = 0;
+
+	while (k < KMIS_COUNT && !kt_is(t, km_misuse_name(k)))
+		k++;
+	if (k == KMIS_COUNT)
+		return kt_expected(p, "a misuse kind (double_free wrong_size "
+		    "wrong_type misaligned inside poolpage_twice)");
+	op->misuse = (uint8_t)k;
+	p->i++;
+	return kt_handle(p, k == KMIS_POOLPAGE_TWICE ? 'p' : 'a',
+	    &op->handle_id);
+}
+
+/* The arguments of op->code; the opcode token is consumed. */
+static int
+kt_args(struct kt_parser *p, struct km_op *op)
+{
+	int r = KTEXT_OK;
+
+	switch (op->code) {
+	case KOP_ALLOC:
+		return kt_alloc(p, op);
+	case KOP_FREE:
+		return kt_handle(p, 'a', &op->handle_id);
+	case KOP_SUBALLOC:
+		return kt_suballoc(p, op);
+	case KOP_PGREMOVE:
+		if ((r = kt_handle(p, 'a', &op->handle_id)) != KTEXT_OK ||
+		    (r = kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1,
+		    &op->page)) != KTEXT_OK)
+			return r;
+		return kt_keyval(p, "count", 1, KOP_MAX_COUNT, &op->count);
+	case KOP_TOUCH:
+		if ((r = kt_handle(p, 'a', &op->handle_id)) != KTEXT_OK ||
+		    (r = kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1,
+		    &op->page)) != KTEXT_OK)
+			return r;
+		if (kt_is(kt_peek(p), "write"))
+			op->flags = KOPF_WRITE;
+		else if (!kt_is(kt_peek(p), "read"))
+			return kt_expected(p, "read or write");
+		p->i++;
+		return KTEXT_OK;
+	case KOP_BUSY:
+		if ((r = kt_handle(p, 'a', &op->handle_id)) != KTEXT_OK)
+			return r;
+		return kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1, &op->page);
+	case KOP_PAGEOUT:
+	case KOP_FAIL_PAGEALLOC:
+	case KOP_IDLEZERO:
+		return kt_n(p, &op->n);
+	case KOP_POOLPAGE_GET:
+		if ((r = kt_map(p, &op->map_id)) != KTEXT_OK ||
+		    (r = kt_options(p, kt_poolpage_opts, &op->flags)) !=
+		    KTEXT_OK)
+			return r;
+		return kt_result(p, 'p', &op->result_id);
+	case KOP_POOLPAGE_PUT:
+		return kt_handle(p, 'p', &op->handle_id);
+	case KOP_DRAIN:
+	case KOP_HOLD_LOCK:
+		return kt_map(p, &op->map_id);
+	case KOP_MISUSE:
+		return kt_misuse(p, op);
+	}
+	return kt_error(p, "opcode %u has no text form", op->code);
+}
+
+/*
+ * km_text_parse_line: line[0, len) (no NUL needed, a trailing newline
+ * is fine) to an op with names filled and selectors, ids not stated and
+ * line left 0.
+ * => KTEXT_OK; KTEXT_EMPTY for a blank or comment line; KTEXT_ERROR with
+ *    err (if errlen > 0) saying what was expected where.  op is zeroed
+ *    in every case but OK.
+ */
+int
+km_text_parse_line(const char *line, size_t len, struct km_op *op,
+    char *err, size_t errlen)
+{
+	struct kt_parser p;
+	char q[KT_QUOTE_MAX + 8];
+	int r;
+
+	uvm_memset(&p, 0, sizeof(p));
+	p.err = err;
+	p.errlen = err != NULL ? errlen : 0;
+	if (p.errlen > 0)
+		err[0] = '\0';
+	uvm_memset(op, 0, sizeof(*op));
+	if (line == NULL && len > 0)
+		return kt_error(&p, "no line");
+	if ((r = kt_tokenize(&p, line, len)) != KTEXT_OK)
+		return r;
+	if (p.ntok == 0)
+		return KTEXT_EMPTY;
+
+	unsigned int code = 0;
+	while (code < KOP_COUNT && !kt_is(&p.tok[0], km_opcode_name(code)))
+		code++;
+	if (code == KOP_COUNT)
+		return kt_error(&p, "unknown op %s (expected alloc, free, "
+		    "suballoc, pgremove, touch, pageout, busy, poolpage_get, "
+		    "poolpage_put, drain, fail_pagealloc, hold_lock, idlezero "
+		    "or misuse)", kt_quote(&p.tok[0], q));
+	op->code = (uint8_t)code;
+	p.i = 1;
+	r = kt_args(&p, op);
+	if (r == KTEXT_OK && p.i < p.ntok) {
+		char prev[KT_QUOTE_MAX + 8];
+		r = kt_error(&p, "unexpected %s after %s",
+		    kt_quote(&p.tok[p.i], q), kt_quote(&p.tok[p.i - 1], prev));
+	}
+	if (r != KTEXT_OK) {
+		uvm_memset(op, 0, sizeof(*op));
+		if (p.errlen > 0 && err[0] == '\0')
+			kt_error(&p, "malformed line");
+	}
+	return r;
+}
+
+/* ---- printing --------------------------------------------------------- */
+
+/* A bounded buffer that counts what would have been written. */
+struct kt_out {
+	char	*buf;
+	size_t	len, pos;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void
+kt_pr(struct kt_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	bool room = o->pos < o->len;
+
+	va_start(ap, fmt);
+	int n = uvm_vsnprintf(room ? o->buf + o->pos : NULL,
+	    room ? o->len - o->pos : 0, fmt, ap);
+	va_end(ap);
+	o->pos += (size_t)n;
+}
+
+static void
+kt_pr_map(struct kt_out *o, uint16_t id)
+{
+	if (id == 0)
+		kt_pr(o, " kernel_map");
+	else
+		kt_pr(o, " m%u", id);
+}
+
+static void
+kt_pr_result(struct kt_out *o, char letter, uint16_t id)
+{
+	if (id == 0)
+		kt_pr(o, " -> fail");
+	else
+		kt_pr(o, " -> %c%u", letter, id);
+}
+
+static void
+kt_pr_options(struct kt_out *o, const struct kt_option *opts, uint32_t flags)
+{
+	for (; opts->name != NULL; opts++) {
+		if (flags & opts->bit) {
+			kt_pr(o, " %s", opts->name);
+			flags &= ~opts->bit;
+		}
+	}
+	if (flags != 0)
+		kt_pr(o, " 0x%x", flags);	/* unparseable on purpose */
+}
+
+static void
+kt_pr_alloc(struct kt_out *o, const struct km_op *op)
+{
+	uint64_t size = (uint64_t)op->npages * KT_PAGE_SIZE -
+	    (uint64_t)op->sub * KOP_SUB_UNIT;
+	uint32_t flags = op->flags;
+	const char *sep = " ";
+
+	kt_pr_map(o, op->map_id);
+	kt_pr(o, " 0x%llx", (unsigned long long)size);
+	if (op->align_log != 0 && op->align_log < 64)
+		kt_pr(o, " align=0x%llx", 1ull << op->align_log);
+	else if (op->align_log != 0)
+		kt_pr(o, " align=?");
+	for (size_t f = 0; f < KT_NFLAGS; f++) {
+		if (flags & kt_flags[f].bit) {
+			kt_pr(o, "%s%s", sep, kt_flags[f].name);
+			flags &= ~kt_flags[f].bit;
+			sep = "|";
+		}
+	}
+	if (flags != 0 || *sep == ' ')
+		kt_pr(o, "%s0x%x", sep, flags);	/* unparseable on purpose */
+	kt_pr_result(o, 'a', op->result_id);
+}
+
+/*
+ * km_text_print: the canonical line for op (no newline).  An op that no
+ * line can express (a bad opcode, stray flag bits) prints something
+ * recognisable that the parser rejects.
+ * => the length of the whole line, as snprintf: buf[0, len) holds it
+ *    NUL-terminated, cut short if the result is >= len.
+ */
+int
+km_text_print(const struct km_op *op, char *buf, size_t len)
+{
+	struct kt_out o = { buf, buf != NULL ? len : 0, 0 };
+	const char *name = km_opcode_name(op->code);
+
+	if (o.len > 0)
+		buf[0] = '\0';
+	if (name == NULL) {
+		kt_pr(&o, "?opcode%u", op->code);
+		return (int)o.pos;
+	}
+	kt_pr(&o, "%s", name);
+	switch (op->code) {
+	case KOP_ALLOC:
+		kt_pr_alloc(&o, op);
+		break;
+	case KOP_FREE:
+		kt_pr(&o, " a%u", op->handle_id);
+		break;
+	case KOP_SUBALLOC:
+		kt_pr_map(&o, op->map_id);
+		kt_pr(&o, " 0x%llx", (unsigned long long)op->npages *
+		    KT_PAGE_SIZE);
+		kt_pr_options(&o, kt_suballoc_opts, op->flags);
+		kt_pr_result(&o, 'm', op->result_id);
+		break;
+	case KOP_PGREMOVE:
+		kt_pr(&o, " a%u page=%u count=%u", op->handle_id, op->page,
+		    op->count);
+		break;
+	case KOP_TOUCH:
+		kt_pr(&o, " a%u page=%u %s", op->handle_id, op->page,
+		    (op->flags & KOPF_WRITE) ? "write" : "read");
+		if (op->flags & ~(uint32_t)KOPF_WRITE)
+			kt_pr(&o, " 0x%x", op->flags);
+		break;
+	case KOP_BUSY:
+		kt_pr(&o, " a%u page=%u", op->handle_id, op->page);
+		break;
+	case KOP_PAGEOUT:
+	case KOP_FAIL_PAGEALLOC:
+	case KOP_IDLEZERO:
+		kt_pr(&o, " %u", op->n);
+		break;
+	case KOP_POOLPAGE_GET:
+		kt_pr_map(&o, op->map_id);
+		kt_pr_options(&o, kt_poolpage_opts, op->flags);
+		kt_pr_result(&o, 'p', op->result_id);
+		break;
+	case KOP_POOLPAGE_PUT:
+		kt_pr(&o, " p%u", op->handle_id);
+		break;
+	case KOP_DRAIN:
+	case KOP_HOLD_LOCK:
+		kt_pr_map(&o, op->map_id);
+		break;
+	case KOP_MISUSE: {
+		const char *kind = km_misuse_name(op->misuse);
+		kt_pr(&o, " %s %c%u", kind != NULL ? kind : "?",
+		    op->misuse == KMIS_POOLPAGE_TWICE ? 'p' : 'a',
+		    op->handle_id);
+		break;
+	}
+	}
+	return (int)o.pos;
+}
