@@ -111,6 +111,7 @@ exec_alloc(struct harness *h, struct km_op *op)
 	vsize_t align = op->align_log ? (vsize_t)1 << op->align_log : 0;
 	struct hs_counts before;
 
+	uint16_t label = op->result_id;
 	op->result_id = 0;
 	if (h->nallocs >= HARNESS_MAX_ALLOCS)
 		return;		/* the shadow is full: skip, in every mode */
@@ -135,7 +136,7 @@ exec_alloc(struct harness *h, struct km_op *op)
 	}
 	struct hs_alloc *a = &h->allocs[h->nallocs++];
 	uvm_memset(a, 0, sizeof(*a));
-	a->id = h->next_alloc_id++;
+	a->id = hs_new_id(h, &h->next_alloc_id, label);
 	a->map = (uint8_t)(m - h->maps);
 	a->va = va;
 	a->size = round_page(size);
@@ -192,13 +193,18 @@ exec_suballoc(struct harness *h, struct km_op *op)
 	struct hs_map *parent = hs_map_by_id(h, op->map_id, NULL);
 	vsize_t size = ptoa(op->npages);
 	vaddr_t vmin = vm_map_min(parent->map), vmax;
+	uint16_t label = op->result_id;
 
 	op->result_id = 0;
+	/*
+	 * Valid use in every mode: NetBSD panics when a submap does not
+	 * fit, so a suballoc without room (or without a free submap) is
+	 * skipped and the trace shows "-> fail".
+	 */
 	if (h->nmaps >= HARNESS_MAX_MAPS ||
-	    h->uvm->nsubmaps >= h->uvm->cfg.max_submaps)
+	    h->uvm->nsubmaps >= h->uvm->cfg.max_submaps ||
+	    uvm_map_largest_gap(parent->map) < size)
 		return;
-	if (op->line == 0 && uvm_map_largest_gap(parent->map) < size)
-		return;		/* bytes: valid use only; text may panic */
 	if (op->flags & KOPF_FIXED) {
 		/* The lowest free range that fits, found by walking. */
 		vaddr_t prev = vm_map_min(parent->map);
@@ -214,7 +220,7 @@ exec_suballoc(struct harness *h, struct km_op *op)
 	    (op->flags & KOPF_INTRSAFE) ? VM_MAP_INTRSAFE : VM_MAP_PAGEABLE,
 	    (op->flags & KOPF_FIXED) != 0, NULL);
 	struct hs_map *m = &h->maps[h->nmaps++];
-	m->id = h->next_map_id++;
+	m->id = hs_new_id(h, &h->next_map_id, label);
 	m->map = sub;
 	m->intrsafe = (op->flags & KOPF_INTRSAFE) != 0;
 	op->result_id = m->id;
@@ -313,6 +319,7 @@ exec_poolpage_get(struct harness *h, struct km_op *op)
 {
 	struct hs_map *m = hs_map_by_id(h, op->map_id, NULL);
 	bool waitok = !(op->flags & KOPF_NOWAIT);
+	uint16_t label = op->result_id;
 
 	op->result_id = 0;
 	if (h->npool >= HARNESS_MAX_POOLPAGES)
@@ -323,7 +330,7 @@ exec_poolpage_get(struct harness *h, struct km_op *op)
 	if (va == 0)
 		return;
 	struct hs_poolpage *p = &h->pool[h->npool++];
-	p->id = h->next_pool_id++;
+	p->id = hs_new_id(h, &h->next_pool_id, label);
 	p->map = (uint8_t)(m - h->maps);
 	p->uncached = (op->flags & KOPF_UNCACHED) != 0;
 	p->va = va;

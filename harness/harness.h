@@ -144,6 +144,7 @@ struct harness {
 	uint32_t		generation;	/* pattern counter for touch */
 	unsigned int		base_entries;	/* entries_inuse at start */
 	kmutex_t		*held;		/* hold_lock until next op */
+	bool			text_mode;	/* names are the program's labels */
 
 	/* current op, for waits and reports */
 	uint32_t		op_index;

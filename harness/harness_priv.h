@@ -34,6 +34,19 @@ hs_type(const struct hs_alloc *a)
 	return a->flags & UVM_KMF_TYPEMASK;
 }
 
+/*
+ * The id a new handle gets: the program's own label in text mode (if it
+ * gave one), else the next free number.  `next' stays above every label.
+ */
+static inline uint16_t
+hs_new_id(struct harness *h, uint16_t *next, uint16_t label)
+{
+	uint16_t id = (h->text_mode && label != 0) ? label : *next;
+	if (id >= *next)
+		*next = (uint16_t)(id + 1);
+	return id;
+}
+
 /* Execute one resolved op (under host->call).  exec.c */
 void	harness_exec(struct harness *h, struct km_op *op);
 /* Adjust a byte-program op so that the call is valid and can finish. */

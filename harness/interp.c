@@ -193,6 +193,14 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 		}
 		op->map_sel = (uint8_t)idx;
 	}
+	if (op->result_id != 0 &&
+	    ((op->code == KOP_ALLOC && hs_alloc_by_id(h, op->result_id, NULL)) ||
+	    (op->code == KOP_POOLPAGE_GET &&
+	    hs_pool_by_id(h, op->result_id, NULL)) ||
+	    (op->code == KOP_SUBALLOC && hs_map_by_id(h, op->result_id, NULL)))) {
+		uvm_snprintf(err, len, "the result name is already live");
+		return false;
+	}
 	char kind = op_handle_kind(op);
 	if (kind == 'a') {
 		const struct hs_alloc *a = hs_alloc_by_id(h, op->handle_id, &idx);
@@ -259,6 +267,7 @@ begin(struct harness *h, struct harness_finding *f)
 	h->generation = 0;
 	h->base_entries = h->uvm->entries_inuse;
 	h->held = NULL;	/* the host's reset dropped any hold */
+	h->text_mode = false;
 	h->ntrace = 0;
 	h->op_index = 0;
 	h->found = false;
@@ -397,6 +406,7 @@ harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
     struct harness_finding *f)
 {
 	begin(h, f);
+	h->text_mode = true;
 	for (size_t i = 0; i < n && h->ntrace < h->cfg.max_ops; i++) {
 		struct km_op *t = &h->trace[h->ntrace++];
 		*t = ops[i];

@@ -1,0 +1,288 @@
+/*
+ * shrink.c: make a failing program as small and as plain as it can be
+ * while it still fails the same way.
+ *
+ * "The same way" is the finding's signature: the checker's name, and
+ * for a panic the text before the first ':' (the function that
+ * asserted).  Passes, repeated until nothing changes or the run budget
+ * is spent:
+ *   1. delete chunks of ops (halves, quarters, ..., pairs);
+ *   2. delete single ops, last first;
+ *   3. simplify each op: drop modifier flags, shrink sizes and counts,
+ *      zero alignment, page offsets and sub-page remainders.
+ * Deleting an op that creates a handle also deletes every later op that
+ * uses that handle (and, for a submap, everything made in it), so a
+ * candidate is always a well-formed program.  Finally handles are
+ * renamed a1, a2, ... in creation order and the program is run once
+ * more, so `ops' ends up as the trace of a failing run.
+ *
+ * Example: 40 ops where op 31 frees a 3-page wired allocation and the
+ * leak checker fires shrink to "alloc kernel_map 0x2000 WIRED -> a1" and
+ * "free a1": two ops, two pages, no flags.
+ */
+#include "harness_priv.h"
+#include "shrink.h"
+
+struct shrinker {
+	struct harness		*h;
+	struct harness_finding	*orig;
+	struct harness_finding	f;
+	unsigned int		runs, budget;
+	struct km_op		*scratch;
+};
+
+static bool
+same_text_until_colon(const char *a, const char *b)
+{
+	for (; *a != '\0' && *a != ':'; a++, b++)
+		if (*a != *b)
+			return false;
+	return *b == ':' || *b == '\0';
+}
+
+bool
+harness_same_failure(const struct harness_finding *a,
+    const struct harness_finding *b)
+{
+	const char *x = a->checker, *y = b->checker;
+	if (x == NULL || y == NULL)
+		return false;
+	while (*x != '\0' && *x == *y) {
+		x++;
+		y++;
+	}
+	if (*x != *y)
+		return false;
+	/* A panic is the same if the same function raised it. */
+	if (a->checker[0] == 'a' && a->checker[1] == 's')
+		return same_text_until_colon(a->msg, b->msg);
+	return true;
+}
+
+/* Does ops[0..n) still fail the same way? */
+static bool
+still_fails(struct shrinker *s, const struct km_op *ops, size_t n)
+{
+	if (s->runs >= s->budget)
+		return false;
+	s->runs++;
+	int r = harness_run_ops(s->h, ops, n, &s->f);
+	return r == HARNESS_FINDING && harness_same_failure(s->orig, &s->f);
+}
+
+/* Handle kinds: what an op creates and what it refers to. */
+static char
+creates(const struct km_op *op)
+{
+	switch (op->code) {
+	case KOP_ALLOC:		return 'a';
+	case KOP_POOLPAGE_GET:	return 'p';
+	case KOP_SUBALLOC:	return 'm';
+	default:		return 0;
+	}
+}
+
+static bool
+uses(const struct km_op *op, char kind, uint16_t id)
+{
+	switch (kind) {
+	case 'm':
+		return (op->code == KOP_ALLOC || op->code == KOP_SUBALLOC ||
+		    op->code == KOP_POOLPAGE_GET || op->code == KOP_DRAIN ||
+		    op->code == KOP_HOLD_LOCK) && op->map_id == id;
+	case 'p':
+		return (op->code == KOP_POOLPAGE_PUT || (op->code == KOP_MISUSE &&
+		    op->misuse == KMIS_POOLPAGE_TWICE)) && op->handle_id == id;
+	default:
+		return (op->code == KOP_FREE || op->code == KOP_PGREMOVE ||
+		    op->code == KOP_TOUCH || op->code == KOP_BUSY ||
+		    (op->code == KOP_MISUSE &&
+		    op->misuse != KMIS_POOLPAGE_TWICE)) && op->handle_id == id;
+	}
+}
+
+/*
+ * Copy ops[0..n) minus [from, to) and everything depending on what the
+ * removed ops created into out.  => the new length.
+ */
+static size_t
+without(const struct km_op *ops, size_t n, size_t from, size_t to,
+    struct km_op *out)
+{
+	/* Dead handles, as (kind, id); a program has few creators. */
+	enum { MAXDEAD = 512 };
+	char dkind[MAXDEAD];
+	uint16_t did[MAXDEAD];
+	unsigned int ndead = 0;
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool drop = i >= from && i < to;
+		for (unsigned int d = 0; d < ndead && !drop; d++)
+			drop = uses(&ops[i], dkind[d], did[d]);
+		if (!drop) {
+			out[m++] = ops[i];
+			continue;
+		}
+		if (creates(&ops[i]) && ops[i].result_id != 0 && ndead < MAXDEAD) {
+			dkind[ndead] = creates(&ops[i]);
+			did[ndead++] = ops[i].result_id;
+		}
+	}
+	return m;
+}
+
+static size_t
+pass_delete(struct shrinker *s, struct km_op *ops, size_t n, size_t chunk)
+{
+	for (size_t start = 0; start < n && s->runs < s->budget;) {
+		size_t end = start + chunk > n ? n : start + chunk;
+		size_t m = without(ops, n, start, end, s->scratch);
+		if (m < n && still_fails(s, s->scratch, m)) {
+			uvm_memcpy(ops, s->scratch, m * sizeof(*ops));
+			n = m;
+			continue;	/* same start, new contents */
+		}
+		start = end;
+	}
+	return n;
+}
+
+static bool
+uvm_memcmp_ops(const struct km_op *a, const struct km_op *b)
+{
+	const unsigned char *x = (const void *)a, *y = (const void *)b;
+	for (size_t i = 0; i < sizeof(*a); i++)
+		if (x[i] != y[i])
+			return false;
+	return true;	/* identical: nothing to try */
+}
+
+/* Try one edited version of ops[i]; keep it if the failure stays. */
+static bool
+try_edit(struct shrinker *s, struct km_op *ops, size_t n, size_t i,
+    const struct km_op *edit)
+{
+	struct km_op saved = ops[i];
+
+	if (uvm_memcmp_ops(&saved, edit))
+		return false;
+	ops[i] = *edit;
+	if (still_fails(s, ops, n))
+		return true;
+	ops[i] = saved;
+	return false;
+}
+
+static bool
+pass_simplify(struct shrinker *s, struct km_op *ops, size_t n)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < n && s->runs < s->budget; i++) {
+		struct km_op e = ops[i];
+		/* Modifier flags off, one at a time (alloc: keep the type). */
+		uint32_t keep = ops[i].code == KOP_ALLOC ? UVM_KMF_TYPEMASK : 0;
+		for (uint32_t bit = 1; bit != 0 && bit <= ops[i].flags; bit <<= 1)
+			if ((ops[i].flags & bit) && !(bit & keep)) {
+				e = ops[i];
+				e.flags &= ~bit;
+				changed |= try_edit(s, ops, n, i, &e);
+			}
+		static const uint32_t small[] = { 1, 2 };
+		for (unsigned int k = 0; k < 2; k++) {
+			e = ops[i];
+			if (e.code == KOP_ALLOC && e.npages > small[k]) {
+				e.npages = small[k];
+				e.sub = 0;
+				changed |= try_edit(s, ops, n, i, &e);
+			}
+		}
+		e = ops[i];
+		if (e.code == KOP_ALLOC && e.npages > 2) {
+			e.npages /= 2;
+			changed |= try_edit(s, ops, n, i, &e);
+		}
+		e = ops[i];
+		e.sub = 0;
+		e.align_log = 0;
+		changed |= try_edit(s, ops, n, i, &e);
+		e = ops[i];
+		if (e.page != 0) {
+			e.page = 0;
+			changed |= try_edit(s, ops, n, i, &e);
+		}
+		e = ops[i];
+		if (e.count > 1) {
+			e.count = 1;
+			changed |= try_edit(s, ops, n, i, &e);
+		}
+		e = ops[i];
+		if (e.n > 1) {
+			e.n = 1;
+			changed |= try_edit(s, ops, n, i, &e);
+		}
+		e = ops[i];
+		if (e.code == KOP_SUBALLOC && e.npages > KOP_SUBMAP_UNIT) {
+			e.npages = KOP_SUBMAP_UNIT;
+			changed |= try_edit(s, ops, n, i, &e);
+		}
+	}
+	return changed;
+}
+
+/* Rename created handles 1, 2, ... per kind, in creation order. */
+static void
+renumber(struct km_op *ops, size_t n)
+{
+	uint16_t next[3] = { 1, 1, 1 };
+	static const char kinds[3] = { 'a', 'p', 'm' };
+
+	for (size_t i = 0; i < n; i++) {
+		char k = creates(&ops[i]);
+		if (k == 0 || ops[i].result_id == 0)
+			continue;
+		int ki = k == 'a' ? 0 : k == 'p' ? 1 : 2;
+		uint16_t old = ops[i].result_id, neu = next[ki]++;
+		ops[i].result_id = neu;
+		for (size_t j = i + 1; j < n; j++) {
+			if (uses(&ops[j], kinds[ki], old)) {
+				if (k == 'm')
+					ops[j].map_id = neu;
+				else
+					ops[j].handle_id = neu;
+			}
+			/* a later op may reuse the old label: stop there */
+			if (creates(&ops[j]) == k && ops[j].result_id == old)
+				break;
+		}
+	}
+}
+
+size_t
+harness_shrink(struct harness *h, struct km_op *ops, size_t n,
+    struct km_op *scratch, struct harness_finding *f, unsigned int budget)
+{
+	struct harness_finding orig = *f;
+	struct shrinker s = { h, &orig, { 0 }, 0, budget ? budget : 4000,
+	    scratch };
+
+	for (bool changed = true; changed && s.runs < s.budget;) {
+		size_t before = n;
+		for (size_t chunk = n / 2; chunk >= 2; chunk /= 2)
+			n = pass_delete(&s, ops, n, chunk);
+		n = pass_delete(&s, ops, n, 1);
+		changed = n < before;
+		changed |= pass_simplify(&s, ops, n);
+	}
+	renumber(ops, n);
+	/* The final run: ops become its trace, f its finding. */
+	if (harness_run_ops(h, ops, n, f) == HARNESS_FINDING &&
+	    harness_same_failure(&orig, f) && h->ntrace <= n) {
+		uvm_memcpy(ops, h->trace, h->ntrace * sizeof(*ops));
+		n = h->ntrace;
+	} else {
+		*f = orig;	/* should not happen: the renaming is exact */
+	}
+	return n;
+}

@@ -1,0 +1,25 @@
+/*
+ * shrink.h: minimise a failing program (see shrink.c).
+ */
+#ifndef KMFUZZ_SHRINK_H
+#define KMFUZZ_SHRINK_H
+
+#include "harness.h"
+
+/*
+ * harness_shrink: shrink ops[0..n), a program (text semantics) that
+ * fails with finding *f, to the smallest program that fails the same
+ * way.
+ * => scratch: room for n ops.  budget: runs allowed (0: 4000).
+ * => returns the new length; ops then hold the failing run's trace with
+ *    handles renamed in creation order, *f its finding.
+ */
+size_t	harness_shrink(struct harness *h, struct km_op *ops, size_t n,
+	    struct km_op *scratch, struct harness_finding *f,
+	    unsigned int budget);
+
+/* Same checker, and for a panic the same asserting function. */
+bool	harness_same_failure(const struct harness_finding *a,
+	    const struct harness_finding *b);
+
+#endif /* KMFUZZ_SHRINK_H */
