@@ -107,6 +107,7 @@ uvm_pagealloc_strat(struct uvm *uvm, struct uvm_object *obj, voff_t off,
 	    "uvm_pagealloc: bad strategy %d/%d", strat, free_list);
 
 	/* The harness' countdown: the n-th allocation from now fails. */
+	uvm->test.pagealloc_calls++;
 	if (uvm->test.fail_pagealloc_in != 0 &&
 	    --uvm->test.fail_pagealloc_in == 0) {
 		uvm->exp.pagealloc_fail_injected++;

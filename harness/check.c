@@ -101,6 +101,12 @@ check_new_alloc(struct harness *h, const struct hs_alloc *a)
 		    (unsigned long)(a->va + a->size));
 		return;
 	}
+	if (a->align != 0 && (a->va & (a->align - 1)) != 0) {
+		hfail(h, "ownership", a->va, "a%u at 0x%lx is not aligned to "
+		    "0x%lx", a->id, (unsigned long)a->va,
+		    (unsigned long)a->align);
+		return;
+	}
 	mutex_enter(&map->lock);
 	bool found = uvm_map_lookup_entry(map, a->va, &e);
 	mutex_exit(&map->lock);

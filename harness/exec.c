@@ -36,10 +36,12 @@ pages_suffice(struct harness *h, unsigned int npages)
 /*
  * Another CPU holds h->held for this op.  Calls that would take that
  * lock try it instead (and fail); any other op that may lock a map
- * would wait forever, so the hold is given up before it.
+ * would wait forever, so the other CPU lets go before it.  This is the
+ * meaning of hold_lock in bytes and text alike, so a trace replays the
+ * same way it ran.
  */
-static void
-adjust_for_held_lock(struct harness *h, struct km_op *op)
+void
+harness_adjust_for_held_lock(struct harness *h, struct km_op *op)
 {
 	bool on_held = (op->code == KOP_ALLOC || op->code == KOP_POOLPAGE_GET) &&
 	    &h->maps[op->map_sel].map->lock == h->held;
@@ -69,8 +71,6 @@ harness_adjust(struct harness *h, struct km_op *op)
 	struct hs_map *m = op->code == KOP_ALLOC || op->code == KOP_SUBALLOC ||
 	    op->code == KOP_POOLPAGE_GET ? &h->maps[op->map_sel] : NULL;
 
-	if (h->held != NULL)
-		adjust_for_held_lock(h, op);
 
 	switch (op->code) {
 	case KOP_ALLOC: {
@@ -140,6 +140,7 @@ exec_alloc(struct harness *h, struct km_op *op)
 	a->map = (uint8_t)(m - h->maps);
 	a->va = va;
 	a->size = round_page(size);
+	a->align = align;
 	a->flags = op->flags;
 	op->result_id = a->id;
 }
@@ -236,8 +237,31 @@ exec_pgremove(struct harness *h, struct km_op *op)
 	if (op->count == 0)
 		return;
 	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		/* Count what lies in the range: exactly that must go. */
+		struct uvm_object *uobj = h->uvm->kernel_object;
+		const vaddr_t base = vm_map_min(h->uvm->kernel_map);
+		unsigned int res = 0, slots = 0;
+		for (vaddr_t va = s; va < e; va += PAGE_SIZE) {
+			res += uvm_pagelookup(uobj, va - base) != NULL;
+			slots += uao_find_swslot(uobj, atop(va - base)) != 0;
+		}
+		struct hs_counts before, after;
+		hs_counts_take(h, &before);
+		unsigned int only = h->uvm->exp.swpgonly;
 		pmap_remove(pm, s, e);
 		uvm_km_pgremove(h->uvm, s, e);
+		hs_counts_take(h, &after);
+		/* Waits may have paged out more: compare only without them. */
+		if (h->cfg.checkers && h->waits == 0 &&
+		    (before.objpages - after.objpages != res ||
+		    before.swpginuse - after.swpginuse != slots ||
+		    only - h->uvm->exp.swpgonly != slots))
+			hfail(h, "swap", s, "pgremove of a%u pages %u..%u freed "
+			    "%u pages and %u slots (swpgonly -%u), expected %u "
+			    "and %u", a->id, op->page, op->page + op->count - 1,
+			    before.objpages - after.objpages,
+			    before.swpginuse - after.swpginuse,
+			    only - h->uvm->exp.swpgonly, res, slots);
 	} else {
 		uvm_km_pgremove_intrsafe(h->maps[a->map].map, s, e);
 		pmap_kremove(pm, s, e - s);

@@ -51,6 +51,8 @@ enum { HCALL_OK = 0, HCALL_PANIC = 1, HCALL_WOULDBLOCK = 2 };
 /* host->access results beyond 0 (ok). */
 enum { HACC_OK = 0, HACC_FAULT = 1, HACC_STALE = 2 };
 
+struct harness;
+
 typedef int (*harness_mapping_cb)(void *arg, vaddr_t va, paddr_t pa,
     unsigned int hmap);
 
@@ -87,6 +89,12 @@ struct harness_config {
 	unsigned int	full_check_every; /* ops between full checks; 0: end */
 	bool		poolpage_direct_map;
 	uint32_t	max_ops;	/* 0: HARNESS_MAX_OPS */
+	/*
+	 * An extra property, checked after every op (props/ uses it for
+	 * properties beyond the checkers); report with harness_fail.
+	 */
+	void		(*property)(struct harness *h, void *arg);
+	void		*property_arg;
 };
 
 struct harness_finding {
@@ -108,6 +116,7 @@ struct hs_alloc {
 	uint8_t		removed_any;
 	vaddr_t		va;
 	vsize_t		size;		/* rounded to pages */
+	vsize_t		align;		/* as requested, 0 for none */
 	uint32_t	flags;		/* UVM_KMF_* as allocated */
 	/* per page: expected first word; 0 = zero/unwritten */
 	uint32_t	word[KOP_MAX_NPAGES];
@@ -178,6 +187,11 @@ int	harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
  */
 bool	harness_wait(struct harness *h, enum uvm_wait_reason why,
 	    const void *what, const char *wmesg, char *msg, size_t len);
+
+/* Report a violation from a property hook (the first one wins). */
+__attribute__((format(printf, 4, 5)))
+bool	harness_fail(struct harness *h, const char *checker, vaddr_t va,
+	    const char *fmt, ...);
 
 /* Format a finding as the report printed on stderr (multi-line). */
 int	harness_format_finding(const struct harness_finding *f, char *buf,

@@ -51,6 +51,8 @@ hs_new_id(struct harness *h, uint16_t *next, uint16_t label)
 void	harness_exec(struct harness *h, struct km_op *op);
 /* Adjust a byte-program op so that the call is valid and can finish. */
 void	harness_adjust(struct harness *h, struct km_op *op);
+/* The hold_lock rule, for ops from bytes and text alike. */
+void	harness_adjust_for_held_lock(struct harness *h, struct km_op *op);
 
 /* Checkers.  check.c */
 void	check_after_op(struct harness *h, const struct km_op *op);

@@ -17,12 +17,10 @@
  */
 #include "harness_priv.h"
 
-bool
-hfail(struct harness *h, const char *checker, vaddr_t va, const char *fmt,
-    ...)
+static bool
+vfail(struct harness *h, const char *checker, vaddr_t va, const char *fmt,
+    va_list ap)
 {
-	va_list ap;
-
 	if (h->found)
 		return false;
 	h->found = true;
@@ -39,8 +37,28 @@ hfail(struct harness *h, const char *checker, vaddr_t va, const char *fmt,
 	} else {
 		uvm_snprintf(f->optext, sizeof(f->optext), "(end of program)");
 	}
-	va_start(ap, fmt);
 	uvm_vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	return false;
+}
+
+bool
+hfail(struct harness *h, const char *checker, vaddr_t va, const char *fmt,
+    ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(h, checker, va, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+bool
+harness_fail(struct harness *h, const char *checker, vaddr_t va,
+    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(h, checker, va, fmt, ap);
 	va_end(ap);
 	return false;
 }
@@ -287,6 +305,8 @@ step(struct harness *h, struct km_op *op)
 
 	h->op_index = h->ntrace - 1;
 	h->waits = 0;
+	if (h->held != NULL)
+		harness_adjust_for_held_lock(h, op);
 	int r = h->host.call(h->host.ctx, exec_trampoline, &x, msg,
 	    sizeof(msg));
 	if (release_after != NULL && release_after == h->held) {
@@ -309,7 +329,9 @@ step(struct harness *h, struct km_op *op)
 		return hfail(h, "wouldblock", 0, "%s", msg);
 	if (h->found)
 		return false;
-	if (h->cfg.checkers) {
+	if (h->cfg.property != NULL)
+		h->cfg.property(h, h->cfg.property_arg);
+	if (h->cfg.checkers && !h->found) {
 		check_after_op(h, op);
 		if (!h->found && h->cfg.full_check_every != 0 &&
 		    h->ntrace % h->cfg.full_check_every == 0)

@@ -20,7 +20,8 @@
  *   misuse poolpage_twice pN
  *
  * MAP is kernel_map (map_id 0) or mN; handles aN, pN, mN have 1 <= N
- * <= 65535.  Numbers are decimal or 0x hex.  TYPE is one of WIRED
+ * <= 65535, in decimal.  Other numbers are decimal or 0x hex.  A line
+ * is at most 1024 bytes, comment included, and holds no NUL byte.  TYPE is one of WIRED
  * PAGEABLE VAONLY, MODs are NOWAIT TRYLOCK WAITVA CANFAIL ZERO EXEC, in
  * any order, each once.  The limits are those the bytes can say, so any
  * line that parses also encodes:
@@ -278,8 +279,12 @@ kt_name(const struct kt_tok *t, char letter, uint16_t *id)
 	uint32_t v;
 	const char w[2] = { letter, '\0' };
 
-	if (!kt_prefix(t, w, &num) || num.n == 0 || !kt_digit_p(num.s[0]) ||
-	    !kt_number(&num, &v) || v < 1 || v > KT_ID_MAX)
+	if (!kt_prefix(t, w, &num) || num.n == 0)
+		return false;
+	for (size_t k = 0; k < num.n; k++)	/* decimal only: no a0x1 */
+		if (!kt_digit_p(num.s[k]))
+			return false;
+	if (!kt_number(&num, &v) || v < 1 || v > KT_ID_MAX)
 		return false;
 	*id = (uint16_t)v;
 	return true;
@@ -358,7 +363,7 @@ kt_keyval(struct kt_parser *p, const char *key, uint32_t lo, uint32_t hi,
 static int
 kt_n(struct kt_parser *p, uint32_t *v)
 {
-	int r = kt_bounded(p, kt_peek(p), "a count N like 1", "count", 1,
+	int r = kt_bounded(p, kt_peek(p), "a number N like 1", "N", 1,
 	    KOP_MAX_N, v);
 
 	if (r == KTEXT_OK)
@@ -467,8 +472,8 @@ kt_alloc(struct kt_parser *p, struct km_op *op)
 	if (!kt_number(t, &size))
 		return kt_expected(p, "a size like 0x3000");
 	if (size == 0 || size > KOP_MAX_NPAGES * KT_PAGE_SIZE)
-		return kt_error(p, "size %s is not in 0x1..0x%x", kt_quote(t, q),
-		    KOP_MAX_NPAGES * KT_PAGE_SIZE);
+		return kt_error(p, "size %s is not in 0x%x..0x%x",
+		    kt_quote(t, q), KOP_SUB_UNIT, KOP_MAX_NPAGES * KT_PAGE_SIZE);
 	op->npages = (size + KT_PAGE_SIZE - 1) / KT_PAGE_SIZE;
 	uint32_t short_by = op->npages * KT_PAGE_SIZE - size;
 	if (short_by % KOP_SUB_UNIT != 0)

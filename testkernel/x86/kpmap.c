@@ -254,6 +254,30 @@ queue_invalidate(struct pmap *pm, vaddr_t va)
 		pm->pm_flush_all = true;
 }
 
+/* Note a leaf change at va in the pmap's log, if it keeps one. */
+static void
+log_change(struct pmap *pm, vaddr_t va)
+{
+	struct kpmap_log *log = pm->pm_log;
+	struct kpmap_run *last;
+
+	if (log == NULL)
+		return;
+	last = log->n ? &log->run[log->n - 1] : NULL;
+	if (last != NULL && va >= last->va && va < last->va +
+	    last->npages * PG)
+		return;				/* already logged */
+	if (last != NULL && va == last->va + last->npages * PG) {
+		last->npages++;
+		return;
+	}
+	if (log->n == KPMAP_LOG_MAX) {
+		log->overflow = true;
+		return;
+	}
+	log->run[log->n++] = (struct kpmap_run){ va, 1 };
+}
+
 /* Install `npte' at `slot', invalidating a present predecessor now. */
 static void
 set_pte(struct pmap *pm, uint64_t *slot, vaddr_t va, uint64_t npte,
@@ -269,6 +293,7 @@ set_pte(struct pmap *pm, uint64_t *slot, vaddr_t va, uint64_t npte,
 		invlpg(va);
 	else
 		pm->pm_nmapped++;
+	log_change(pm, va);
 }
 
 void
@@ -326,6 +351,7 @@ remove_range(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool kernel_only,
 		*slot = 0;
 		pm->pm_nmapped--;
 		queue_invalidate(pm, va);
+		log_change(pm, va);
 	}
 }
 
@@ -372,6 +398,62 @@ kpmap_leaf(vaddr_t va, int *levelp)
 				*levelp = level;
 			return e;
 		}
+	}
+	return 0;
+}
+
+int
+kpmap_foreach(vaddr_t sva, vaddr_t eva, kpmap_walk_cb cb, void *arg)
+{
+	vaddr_t va = sva & ~(PG - 1);
+
+	while (va < eva) {
+		uint64_t e = pml4_pa | PTE_P;
+		uint64_t span = 0;
+		int r;
+
+		if ((uint64_t)((int64_t)(va << 16) >> 16) != va) {
+			/* the non-canonical hole: resume at its top */
+			if (va >= KPMAP_DMAP_BASE)
+				break;
+			va = KPMAP_DMAP_BASE;
+			continue;
+		}
+		for (int level = 4, sh = L4_SHIFT; level >= 1; level--,
+		    sh -= 9) {
+			e = table(e)[IDX(va, sh)];
+			span = 1ull << sh;
+			if (!(e & PTE_P))
+				break;
+			if (level == 1 || (level <= 3 && (e & PTE_PS))) {
+				paddr_t pa = (e & PTE_FRAME & ~(span - 1)) +
+				    (va & (span - 1));
+
+				if ((r = cb(arg, va, pa, e)) != 0)
+					return r;
+				span = PG;
+				break;
+			}
+		}
+		/* next page, or past the absent subtree */
+		if (va + span < va)
+			break;
+		va = (va + span) & ~(span - 1);
+	}
+	return 0;
+}
+
+vaddr_t
+kpmap_window_tables(vaddr_t lo, vaddr_t hi)
+{
+	for (vaddr_t va = lo; va < hi; va += 1ull << L2_SHIFT) {
+		uint64_t l4 = table(pml4_pa)[IDX(va, L4_SHIFT)], l3;
+
+		if (!(l4 & PTE_P))
+			continue;
+		l3 = table(l4)[IDX(va, L3_SHIFT)];
+		if ((l3 & PTE_P) && (table(l3)[IDX(va, L2_SHIFT)] & PTE_P))
+			return va;
 	}
 	return 0;
 }

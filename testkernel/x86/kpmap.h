@@ -38,6 +38,7 @@
 #define PTE_A		(1ull << 5)
 #define PTE_D		(1ull << 6)
 #define PTE_PS		(1ull << 7)
+#define PTE_G		(1ull << 8)
 #define PTE_KENTER	(1ull << 9)	/* unmanaged: pmap_kenter_pa */
 #define PTE_MANAGED	(1ull << 10)	/* managed: pmap_enter */
 #define PTE_WIRED	(1ull << 11)	/* pmap_enter with PMAP_WIRED */
@@ -45,6 +46,23 @@
 #define PTE_FRAME	0x000ffffffffff000ull
 
 #define KPMAP_PENDING	32	/* queued invlpg before a full flush */
+#define KPMAP_LOG_MAX	1024	/* ranges in a mapping-change log */
+
+/*
+ * A log of the pages whose leaf PTE changed (kenter, enter, kremove and
+ * remove of a present page), as ascending runs: entering 0x...3000 after
+ * 0x...2000 extends the run.  The harness host hands one to its pmap and
+ * asks the MMU about each logged page after every op.  `overflow' says
+ * runs were lost: the reader must then look at the whole window.
+ */
+struct kpmap_log {
+	unsigned	n;
+	bool		overflow;
+	struct kpmap_run {
+		vaddr_t		va;
+		unsigned long	npages;
+	} run[KPMAP_LOG_MAX];
+};
 
 struct pmap {
 	vaddr_t		pm_lo, pm_hi;		/* window [lo, hi) */
@@ -55,6 +73,7 @@ struct pmap {
 	vaddr_t		pm_pending[KPMAP_PENDING];
 	unsigned long	pm_nmapped;		/* present leaf PTEs */
 	unsigned	pm_ptp_limit;		/* test hook: 0 = no limit */
+	struct kpmap_log *pm_log;		/* test hook: NULL = none */
 };
 
 /*
@@ -77,6 +96,19 @@ unsigned long kpmap_destroy(struct pmap *pm);
 /* The leaf PTE the MMU would use for va (0 if none); *levelp 1-3. */
 uint64_t kpmap_leaf(vaddr_t va, int *levelp);
 unsigned kpmap_ptp_free(void);
+
+/*
+ * kpmap_foreach: cb(arg, va, pa, pte) for every 4 KiB page in [sva, eva)
+ * that the live tables translate, ascending (a large page is reported
+ * page by page); absent subtrees are skipped whole.  Stops at the first
+ * non-zero return and returns it.
+ */
+typedef int (*kpmap_walk_cb)(void *arg, vaddr_t va, paddr_t pa,
+    uint64_t pte);
+int	kpmap_foreach(vaddr_t sva, vaddr_t eva, kpmap_walk_cb cb, void *arg);
+
+/* The first page-directory slot in [lo, hi) still holding a table, or 0. */
+vaddr_t	kpmap_window_tables(vaddr_t lo, vaddr_t hi);
 
 /* Direct map helpers for the kernel's own use. */
 static inline void *

@@ -1,8 +1,10 @@
 /*
  * platform.c: uvm_platform.h for the test kernel (one CPU, no threads).
  *
- *  - kmutex_t: km_opaque[0] is 1 while held.  Entering a held mutex
- *    could only spin forever on one CPU, so it panics instead.
+ *  - kmutex_t: km_opaque[0] is 1 while held, km_opaque[2] says by whom
+ *    (0 us, HELD_ELSEWHERE another CPU, for the harness's hold_lock).
+ *    Entering a mutex we hold could only spin forever on one CPU, so it
+ *    panics; entering one held elsewhere "would block" (the block hook).
  *  - uvm_platform_panic: "PANIC: msg", a backtrace, KEXIT_PANIC; a test
  *    may install a hook that takes over (e.g. to expect a panic).
  *  - uvm_platform_wait: the installed hook must satisfy the wait;
@@ -16,8 +18,11 @@
 #include "platform.h"
 #include "trap.h"
 
+#define HELD_ELSEWHERE	0x0e15e		/* km_opaque[2]: another CPU */
+
 static platform_wait_hook_t wait_hook;
 static platform_panic_hook_t panic_hook;
+static platform_block_hook_t block_hook;
 static paddr_t swap_base;
 static unsigned swap_nslots;
 
@@ -48,7 +53,16 @@ mutex_check(const kmutex_t *mtx, const char *who)
 void
 mutex_enter(kmutex_t *mtx)
 {
+	char msg[96];
+
 	mutex_check(mtx, "mutex_enter");
+	if (platform_mutex_held_elsewhere(mtx)) {
+		ksnprintf(msg, sizeof(msg), "would block: mutex_enter on %p, "
+		    "held by another CPU", (const void *)mtx);
+		if (block_hook != NULL)
+			block_hook(msg);
+		uvm_platform_panic(msg);
+	}
 	if (mtx->km_opaque[0])
 		uvm_platform_panic("mutex_enter: already held "
 		    "(single CPU: would deadlock)");
@@ -71,13 +85,51 @@ mutex_exit(kmutex_t *mtx)
 	mutex_check(mtx, "mutex_exit");
 	if (!mtx->km_opaque[0])
 		uvm_platform_panic("mutex_exit: not held");
+	if (platform_mutex_held_elsewhere(mtx))
+		uvm_platform_panic("mutex_exit: held by another CPU");
 	mtx->km_opaque[0] = 0;
 }
 
 bool
 mutex_owned(const kmutex_t *mtx)
 {
-	return mtx->km_opaque[0] != 0;
+	return mtx->km_opaque[0] != 0 && !platform_mutex_held_elsewhere(mtx);
+}
+
+bool
+platform_mutex_hold_elsewhere(kmutex_t *mtx)
+{
+	mutex_check(mtx, "hold_elsewhere");
+	if (mtx->km_opaque[0])
+		return false;
+	mtx->km_opaque[0] = 1;
+	mtx->km_opaque[2] = HELD_ELSEWHERE;
+	return true;
+}
+
+/* => tolerant: a mutex not held elsewhere is left alone. */
+void
+platform_mutex_release_elsewhere(kmutex_t *mtx)
+{
+	if (!platform_mutex_held_elsewhere(mtx))
+		return;
+	mtx->km_opaque[0] = 0;
+	mtx->km_opaque[2] = 0;
+}
+
+bool
+platform_mutex_held_elsewhere(const kmutex_t *mtx)
+{
+	return mtx->km_opaque[0] != 0 && mtx->km_opaque[2] == HELD_ELSEWHERE;
+}
+
+platform_block_hook_t
+platform_set_block_hook(platform_block_hook_t hook)
+{
+	platform_block_hook_t old = block_hook;
+
+	block_hook = hook;
+	return old;
 }
 
 platform_panic_hook_t

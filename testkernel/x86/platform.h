@@ -10,9 +10,26 @@ typedef void (*platform_wait_hook_t)(struct uvm *, enum uvm_wait_reason,
     const void *, const char *);
 typedef void (*platform_panic_hook_t)(const char *msg);
 
+typedef void (*platform_block_hook_t)(const char *msg);
+
 /* Each returns the previous hook; NULL restores the default. */
 platform_wait_hook_t platform_set_wait_hook(platform_wait_hook_t hook);
 platform_panic_hook_t platform_set_panic_hook(platform_panic_hook_t hook);
+/*
+ * The block hook gets "would block: ..." when the single CPU would have
+ * to sleep forever (mutex_enter on a lock held elsewhere); it may not
+ * return.  Without one (or if it returns) that is a panic.
+ */
+platform_block_hook_t platform_set_block_hook(platform_block_hook_t hook);
+
+/*
+ * A mutex "held by another CPU" (the harness's hold_lock op):
+ * mutex_tryenter fails, mutex_enter blocks (the block hook), and
+ * mutex_owned says no.  hold fails if the mutex is held at all.
+ */
+bool	platform_mutex_hold_elsewhere(kmutex_t *mtx);
+void	platform_mutex_release_elsewhere(kmutex_t *mtx);
+bool	platform_mutex_held_elsewhere(const kmutex_t *mtx);
 
 /* The swap device: nslots pages of RAM at base (set up by kmain). */
 void	platform_swap_init(paddr_t base, unsigned nslots);

@@ -39,6 +39,7 @@ uint64_t exec_probe_target;		/* set by probe_exec in isr.S */
 
 struct fault_record last_fault;
 
+static trap_catch_hook_t catch_hook;
 static struct idt_gate idt[32];
 static struct tss tss;
 /* #DF runs here so that a kernel stack overflow still gets reported. */
@@ -137,6 +138,42 @@ print_pf_reason(uint64_t err)
 	    err & PFERR_U ? ", user mode" : "");
 }
 
+trap_catch_hook_t
+trap_set_catch_hook(trap_catch_hook_t hook)
+{
+	trap_catch_hook_t old = catch_hook;
+
+	catch_hook = hook;
+	return old;
+}
+
+/* Offer the exception to the catch hook, which may not come back. */
+static void
+offer_to_catch_hook(const struct trapframe *tf, uint64_t cr2)
+{
+	const char *name = tf->vector < 32 ? vector_names[tf->vector] : NULL;
+	uint64_t err = tf->error;
+	char msg[200];
+
+	if (catch_hook == NULL || tf->vector == T_DF || tf->vector == 2)
+		return;
+	if (tf->vector == T_PF)
+		ksnprintf(msg, sizeof(msg), "CPU exception #PF page fault at "
+		    "rip %lx cr2 %lx: %s %s", tf->rip, cr2,
+		    err & PFERR_P ? "protection violation on" :
+		    "not-present page on", err & PFERR_I ? "instruction fetch"
+		    : err & PFERR_W ? "write" : "read");
+	else
+		ksnprintf(msg, sizeof(msg), "CPU exception %s (vector %lu) at "
+		    "rip %lx, error %lx", name ? name : "reserved", tf->vector,
+		    tf->rip, err);
+	kprintf("# %s\n# ", msg);
+	print_backtrace(tf->rbp, tf->rip);
+	trap_depth--;
+	catch_hook(msg);
+	trap_depth++;
+}
+
 __attribute__((noreturn)) static void
 unexpected(const struct trapframe *tf, uint64_t cr2)
 {
@@ -189,5 +226,6 @@ trap_handler(struct trapframe *tf)
 			return;
 		}
 	}
+	offer_to_catch_hook(tf, cr2);
 	unexpected(tf, cr2);
 }

@@ -46,4 +46,26 @@ bool	probe_exec(uint64_t va);
 /* trap.c: backtrace from a frame pointer, for panics and exceptions. */
 void	print_backtrace(uint64_t rbp, uint64_t rip);
 
+/*
+ * An exception no probe expected (not #DF or NMI) is first offered to
+ * the catch hook, with a one-line description ("#PF page fault at rip
+ * ... cr2 ... : not-present page on write"); a hook that has a catch
+ * point longjmps there (harness_kernel.c turns it into a finding), one
+ * that returns leaves the usual report-and-exit.  Returns the old hook.
+ */
+typedef void (*trap_catch_hook_t)(const char *msg);
+trap_catch_hook_t trap_set_catch_hook(trap_catch_hook_t hook);
+
+/*
+ * catch.S: a minimal setjmp.  catch_setjmp returns 0, then `value'
+ * (never 0) each time catch_longjmp(buf, value) comes back to it.  Only
+ * callee-saved registers, rsp and rip are kept: enough for C on one CPU.
+ */
+struct catch_buf {
+	uint64_t	rbx, rbp, r12, r13, r14, r15, rsp, rip;
+};
+__attribute__((returns_twice)) int catch_setjmp(struct catch_buf *buf);
+__attribute__((noreturn)) void catch_longjmp(struct catch_buf *buf,
+    int value);
+
 #endif /* KT_TRAP_H */

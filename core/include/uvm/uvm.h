@@ -51,6 +51,7 @@ struct uvm_config {
 /* Fault injection and deliberate bugs, driven by the harness. */
 struct uvm_testhooks {
 	unsigned long	fail_pagealloc_in;	/* 0 off; n: n-th from now fails */
+	unsigned long	pagealloc_calls;	/* for fail-nth sweeps */
 };
 
 struct uvm {

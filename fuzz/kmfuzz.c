@@ -1,0 +1,541 @@
+/*
+ * kmfuzz.c: the command-line tool.
+ *
+ *	kmfuzz run [--target T] FILE...		replay, all checkers on
+ *	kmfuzz print [--target T] FILE [-o OUT]	the trace that ran, as text
+ *	kmfuzz encode [--target T] FILE [-o OUT] text -> bytes
+ *
+ * A file is text if its name ends in .txt, or if it is printable ASCII
+ * and its first line that is not blank or a comment parses as an op;
+ * otherwise it is bytes for the target's opset.  Example round trip:
+ *
+ *	$ kmfuzz print corpus/km/alloc-free.bin
+ *	# target km, bytes corpus/km/alloc-free.bin: clean, 2 ops
+ *	alloc kernel_map 0x2000 WIRED -> a1
+ *	free a1
+ *	$ kmfuzz print corpus/km/alloc-free.bin > t.txt
+ *	$ kmfuzz encode t.txt -o again.bin	# same bytes, same ops
+ *
+ * Exit status: 0 clean, 1 a finding (report and text repro on stderr),
+ * 2 bad input or usage (a malformed line is "FILE:LINE: message"),
+ * 3 (encode) an op the target's opset cannot express, 4 (encode) the
+ * bytes were written but run differently from the text (the byte
+ * interpreter adjusted an op; the message says which).
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "target_common.h"
+
+enum { EXIT_CLEAN = 0, EXIT_FINDING = 1, EXIT_BAD = 2, EXIT_OPSET = 3,
+	EXIT_DIFFERS = 4 };
+
+struct args {
+	const struct fuzz_target *target;
+	bool		target_given;	/* --target on the command line */
+	const char	*out;
+	int		variant;	/* -1: as the target says */
+	int		nfiles;
+	char		**files;
+};
+
+static const char usage_main[] =
+"usage: kmfuzz COMMAND [options] FILE...\n"
+"Commands:\n"
+"  run      replay inputs (bytes or text) with every checker on\n"
+"  print    print the ops an input runs, as text\n"
+"  encode   turn a text program into bytes for a target\n"
+"Targets (--target, default km): km map pool misuse text\n"
+"Run 'kmfuzz COMMAND --help' for the options of one command.\n";
+
+static const char usage_run[] =
+"usage: kmfuzz run [--target T] [--variant cached|direct] FILE|DIR...\n"
+"Replay each FILE (each file of each DIR, but README* and dot files)\n"
+"as fuzz target T would, with every checker on and a full check after\n"
+"every op.  A file is text if it ends in .txt or is printable and its\n"
+"first op line parses; else bytes.  Without --target a text file's\n"
+"'# target: T' comment names its target (default km).  Pool inputs\n"
+"run on both the cached and the direct-map variant unless --variant.\n"
+"Prints 'FILE: clean|FINDING' per file on stdout, reports on stderr.\n"
+"Exit 0 all clean, 1 a finding, 2 a bad input (FILE:LINE: message).\n";
+
+static const char usage_print[] =
+"usage: kmfuzz print [--target T] [--variant cached|direct] FILE [-o OUT]\n"
+"Run FILE (bytes or text) and print the ops that ran, one a line, after\n"
+"a header comment naming the target and the result.  When the run finds\n"
+"something the first line is '# caught: ...', so the output can be\n"
+"saved as a regression.  The pool target prints the cached variant\n"
+"unless --variant direct.\n"
+"Exit 0 clean, 1 a finding (still printed), 2 a bad input.\n";
+
+static const char usage_encode[] =
+"usage: kmfuzz encode [--target T] [--variant cached|direct] FILE [-o OUT]\n"
+"Run the text program FILE and encode the ops that ran as bytes for\n"
+"target T (to OUT, or stdout).  A program that finds something encodes\n"
+"the ops up to the failing one (with a note).  The bytes are replayed\n"
+"and must run the same ops.\n"
+"Exit 0 done, 2 bad input, 3 an op not in T's opset (nothing written),\n"
+"4 written but the bytes run differently from the text.\n";
+
+static int
+parse_args(int argc, char **argv, const char *usage, bool want_out,
+    struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->target = fuzz_target_find("km");
+	a->variant = -1;
+	a->files = argv;	/* operands are packed in place */
+	for (int i = 0; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+			fputs(usage, stdout);
+			exit(0);
+		} else if (strcmp(s, "--target") == 0 || strcmp(s, "-t") == 0) {
+			if (++i == argc)
+				goto bad;
+			a->target = fuzz_target_find(argv[i]);
+			a->target_given = true;
+			if (a->target == NULL) {
+				fprintf(stderr, "kmfuzz: unknown target '%s' "
+				    "(km map pool misuse text)\n", argv[i]);
+				return EXIT_BAD;
+			}
+		} else if (strcmp(s, "--variant") == 0) {
+			if (++i == argc)
+				goto bad;
+			if (strcmp(argv[i], "cached") == 0)
+				a->variant = 0;
+			else if (strcmp(argv[i], "direct") == 0)
+				a->variant = 1;
+			else
+				goto bad;
+		} else if (want_out && strcmp(s, "-o") == 0) {
+			if (++i == argc)
+				goto bad;
+			a->out = argv[i];
+		} else if (s[0] == '-' && s[1] != '\0') {
+			fprintf(stderr, "kmfuzz: unknown option '%s'\n", s);
+			goto bad;
+		} else {
+			a->files[a->nfiles++] = argv[i];
+		}
+	}
+	if (a->nfiles == 0)
+		goto bad;
+	return 0;
+bad:
+	fputs(usage, stderr);
+	return EXIT_BAD;
+}
+
+static bool
+has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* Text by name, or by content: printable and the first op line parses. */
+static bool
+is_text(const char *path, const uint8_t *buf, size_t len)
+{
+	size_t pos = 0;
+
+	if (has_suffix(path, ".txt"))
+		return true;
+	if (!fuzz_looks_like_text(buf, len))
+		return false;
+	while (pos < len) {
+		const char *s = (const char *)buf + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t l = nl != NULL ? (size_t)(nl - s) : len - pos;
+		struct km_op op;
+		char err[160];
+		int r;
+
+		pos += l + (nl != NULL);
+		memset(&op, 0, sizeof(op));
+		r = km_text_parse_line(s, l, &op, err, sizeof(err));
+		if (r != KTEXT_EMPTY)
+			return r == KTEXT_OK;
+	}
+	return false;
+}
+
+static struct km_op ops[HARNESS_MAX_OPS];
+static struct harness_finding finding;
+
+/*
+ * The target a text file names in a "# target: T" or "# target T, ..."
+ * comment line (what print and the finding reports write); NULL if none.
+ */
+static const struct fuzz_target *
+text_target(const uint8_t *buf, size_t len)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *s = (const char *)buf + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t l = nl != NULL ? (size_t)(nl - s) : len - pos;
+		char name[16];
+		size_t i = 8, n = 0;
+
+		pos += l + (nl != NULL);
+		if (l < 9 || strncmp(s, "# target", 8) != 0)
+			continue;
+		while (i < l && (s[i] == ':' || s[i] == ' '))
+			i++;
+		while (i < l && n + 1 < sizeof(name) && s[i] >= 'a' &&
+		    s[i] <= 'z')
+			name[n++] = s[i++];
+		name[n] = '\0';
+		return fuzz_target_find(name);
+	}
+	return NULL;
+}
+
+/*
+ * One file, loaded and run.  => HARNESS_*; *hp the harness of the run;
+ * *textp whether it was text; *tp the target it ran as.
+ */
+static int
+load_and_run(const char *path, const struct args *a, bool report,
+    struct harness **hp, bool *textp, const struct fuzz_target **tp)
+{
+	const struct fuzz_target *t = a->target;
+	struct fuzz_opts o;
+	char err[256];
+	uint32_t line = 0;
+	uint8_t *buf;
+	size_t len;
+	long n;
+	int r;
+
+	*hp = NULL;
+	*tp = t;
+	buf = fuzz_read_file(path, &len);
+	if (buf == NULL) {
+		fprintf(stderr, "%s: %s\n", path, fuzz_errstr());
+		return HARNESS_BADINPUT;
+	}
+	fuzz_opts_default(&o);
+	o.report = report;
+	o.checkers = true;
+	o.full_check_every = 1;
+	o.variant = a->variant;
+	*textp = t->input == FUZZ_TEXT || is_text(path, buf, len);
+	if (*textp && !a->target_given && text_target(buf, len) != NULL)
+		*tp = t = text_target(buf, len);
+	if (t->input == FUZZ_TEXT) {
+		r = fuzz_run_input(t, buf, len, &o, hp, &finding);
+	} else if (*textp) {
+		n = fuzz_parse_text((const char *)buf, len, ops,
+		    HARNESS_MAX_OPS, &line, err, sizeof(err));
+		if (n < 0) {
+			fprintf(stderr, "%s:%u: %s\n", path, line, err);
+			free(buf);
+			return HARNESS_BADINPUT;
+		}
+		r = fuzz_run_ops(t, ops, (size_t)n, &o, hp, &finding);
+	} else {
+		r = fuzz_run_input(t, buf, len, &o, hp, &finding);
+	}
+	free(buf);
+	if (r == HARNESS_BADINPUT)
+		fprintf(stderr, "%s:%u: %s%s%s\n", path, finding.line,
+		    finding.msg, finding.optext[0] ? " in: " : "",
+		    finding.optext);
+	return r;
+}
+
+static int
+run_one(const char *path, const struct args *a)
+{
+	const struct fuzz_target *t;
+	struct harness *h;
+	bool text;
+	int r;
+
+	r = load_and_run(path, a, true, &h, &text, &t);
+	printf("%s: %s\n", path, r == HARNESS_CLEAN ? "clean" :
+	    r == HARNESS_FINDING ? "FINDING" : "bad input");
+	fflush(stdout);
+	if (r == HARNESS_FINDING)
+		fprintf(stderr, "(in %s, target %s)\n", path, t->name);
+	return r == HARNESS_CLEAN ? EXIT_CLEAN : r == HARNESS_FINDING ?
+	    EXIT_FINDING : EXIT_BAD;
+}
+
+static int
+worse(int a, int b)
+{
+	if (a == EXIT_BAD || b == EXIT_BAD)
+		return EXIT_BAD;
+	return a > b ? a : b;
+}
+
+/* Every file of a directory, sorted, but README* and dot files. */
+static int
+run_dir(const char *dir, const struct args *a)
+{
+	struct dirent **names;
+	int n, worst = EXIT_CLEAN, nrun = 0;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "%s: %s\n", dir, fuzz_errstr());
+		return EXIT_BAD;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char path[4096];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (name[0] != '.' && strncmp(name, "README", 6) != 0 &&
+		    stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			worst = worse(worst, run_one(path, a));
+			nrun++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	printf("%s: %d inputs\n", dir, nrun);
+	return worst;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	struct args a;
+	int worst = EXIT_CLEAN, r;
+
+	if ((r = parse_args(argc, argv, usage_run, false, &a)) != 0)
+		return r;
+	for (int i = 0; i < a.nfiles; i++) {
+		struct stat st;
+
+		if (stat(a.files[i], &st) == 0 && S_ISDIR(st.st_mode))
+			worst = worse(worst, run_dir(a.files[i], &a));
+		else
+			worst = worse(worst, run_one(a.files[i], &a));
+	}
+	return worst;
+}
+
+static FILE *
+open_out(const char *out, const char *mode)
+{
+	FILE *fp;
+
+	if (out == NULL || strcmp(out, "-") == 0)
+		return stdout;
+	fp = fopen(out, mode);
+	if (fp == NULL)
+		fprintf(stderr, "kmfuzz: %s: %s\n", out, fuzz_errstr());
+	return fp;
+}
+
+static int
+close_out(FILE *fp, const char *out)
+{
+	if (fp == stdout)
+		return fflush(fp) == 0 ? 0 : EXIT_BAD;
+	if (fclose(fp) != 0) {
+		fprintf(stderr, "kmfuzz: %s: %s\n", out, fuzz_errstr());
+		return EXIT_BAD;
+	}
+	return 0;
+}
+
+static int
+cmd_print(int argc, char **argv)
+{
+	const struct fuzz_target *t;
+	struct harness *h;
+	struct args a;
+	char caught[700];
+	bool text;
+	FILE *fp;
+	int r;
+
+	if ((r = parse_args(argc, argv, usage_print, true, &a)) != 0)
+		return r;
+	if (a.nfiles != 1) {
+		fputs(usage_print, stderr);
+		return EXIT_BAD;
+	}
+	if (a.variant < 0)
+		a.variant = 0;
+	r = load_and_run(a.files[0], &a, false, &h, &text, &t);
+	if (r == HARNESS_BADINPUT || h == NULL)
+		return EXIT_BAD;
+	if ((fp = open_out(a.out, "w")) == NULL)
+		return EXIT_BAD;
+	if (r == HARNESS_FINDING) {
+		fuzz_caught_line(caught, sizeof(caught), &finding);
+		fprintf(fp, "%s\n", caught);
+	}
+	fprintf(fp, "# target %s%s, %s %s: %s, %u ops\n", t->name,
+	    t->both_variants ? (a.variant == 1 ? " (direct-map)" :
+	    " (cached)") : "", text ? "text" : "bytes", a.files[0],
+	    r == HARNESS_FINDING ? "finding" : "clean", h->ntrace);
+	fuzz_print_trace(fp, h->trace, h->ntrace);
+	if (close_out(fp, a.out) != 0)
+		return EXIT_BAD;
+	return r == HARNESS_FINDING ? EXIT_FINDING : EXIT_CLEAN;
+}
+
+/* Replay the bytes on `h' and compare with the text trace `want'. */
+static bool
+bytes_run_same(const struct args *a, const uint8_t *bytes, size_t len,
+    const struct km_op *want, uint32_t nwant, char *why, size_t whylen)
+{
+	static struct harness_finding f2;
+	struct fuzz_opts o;
+	struct harness *h;
+	char l1[256], l2[256];
+
+	fuzz_opts_default(&o);
+	o.report = false;
+	o.checkers = true;
+	o.variant = a->variant < 0 ? 0 : a->variant;
+	fuzz_run_input(a->target, bytes, len, &o, &h, &f2);
+	for (uint32_t i = 0; i < nwant || i < h->ntrace; i++) {
+		if (i < nwant && i < h->ntrace &&
+		    fuzz_op_same(&want[i], &h->trace[i]))
+			continue;
+		l1[0] = l2[0] = '\0';
+		if (i < nwant)
+			km_text_print(&want[i], l1, sizeof(l1));
+		if (i < h->ntrace)
+			km_text_print(&h->trace[i], l2, sizeof(l2));
+		snprintf(why, whylen, "op %u: text '%s', bytes run '%s'", i,
+		    i < nwant ? l1 : "(end)", i < h->ntrace ? l2 : "(end)");
+		return false;
+	}
+	return true;
+}
+
+static int
+cmd_encode(int argc, char **argv)
+{
+	static struct km_op trace[HARNESS_MAX_OPS];
+	const struct fuzz_target *t;
+	struct harness *h;
+	struct args a;
+	char why[512];
+	uint32_t ntrace;
+	uint8_t *out;
+	size_t len;
+	bool text;
+	long n;
+	FILE *fp;
+	int r, ret = EXIT_CLEAN;
+
+	if ((r = parse_args(argc, argv, usage_encode, true, &a)) != 0)
+		return r;
+	if (a.nfiles != 1) {
+		fputs(usage_encode, stderr);
+		return EXIT_BAD;
+	}
+	if (a.target->input == FUZZ_TEXT) {
+		fprintf(stderr, "kmfuzz encode: target text takes the text "
+		    "itself; nothing to encode\n");
+		return EXIT_BAD;
+	}
+	if (a.variant < 0)
+		a.variant = 0;
+	/* opset first, so that nothing runs for an impossible encoding */
+	{
+		uint8_t *buf = fuzz_read_file(a.files[0], &len);
+		uint32_t line = 0;
+
+		if (buf == NULL) {
+			fprintf(stderr, "%s: %s\n", a.files[0],
+			    fuzz_errstr());
+			return EXIT_BAD;
+		}
+		n = fuzz_parse_text((const char *)buf, len, ops,
+		    HARNESS_MAX_OPS, &line, why, sizeof(why));
+		free(buf);
+		if (n < 0) {
+			fprintf(stderr, "%s:%u: %s\n", a.files[0], line, why);
+			return EXIT_BAD;
+		}
+		for (long i = 0; i < n; i++)
+			if (!fuzz_op_in_set(&ops[i], a.target->set, why,
+			    sizeof(why))) {
+				fprintf(stderr, "%s:%u: %s\n", a.files[0],
+				    ops[i].line, why);
+				return EXIT_OPSET;
+			}
+	}
+	a.target_given = true;	/* encode for the target asked for */
+	r = load_and_run(a.files[0], &a, false, &h, &text, &t);
+	if (r == HARNESS_BADINPUT || h == NULL)
+		return EXIT_BAD;
+	if (r == HARNESS_FINDING) {
+		fuzz_caught_line(why, sizeof(why), &finding);
+		fprintf(stderr, "%s: note: the program finds something; "
+		    "encoding the %u ops that ran\n%s\n", a.files[0],
+		    h->ntrace, why);
+	}
+	ntrace = h->ntrace;
+	memcpy(trace, h->trace, ntrace * sizeof(trace[0]));
+	len = km_encode_size(trace, ntrace);
+	out = malloc(len + 1);
+	if (out == NULL)
+		return EXIT_BAD;
+	len = km_encode(trace, ntrace, a.target->set, out, len + 1);
+	if (len == 0 && ntrace > 0) {
+		fprintf(stderr, "%s: km_encode refused the trace for opset "
+		    "%s\n", a.files[0], a.target->set->name);
+		free(out);
+		return EXIT_OPSET;
+	}
+	if (r == HARNESS_CLEAN && !bytes_run_same(&a, out, len, trace, ntrace,
+	    why, sizeof(why))) {
+		fprintf(stderr, "%s: warning: the bytes run differently from "
+		    "the text: %s\n", a.files[0], why);
+		ret = EXIT_DIFFERS;
+	}
+	if ((fp = open_out(a.out, "wb")) == NULL) {
+		free(out);
+		return EXIT_BAD;
+	}
+	if (len > 0 && fwrite(out, 1, len, fp) != len)
+		ret = EXIT_BAD;
+	free(out);
+	if (close_out(fp, a.out) != 0)
+		ret = EXIT_BAD;
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EXIT_BAD;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "print") == 0)
+		return cmd_print(argc - 2, argv + 2);
+	if (strcmp(argv[1], "encode") == 0)
+		return cmd_encode(argc - 2, argv + 2);
+	fprintf(stderr, "kmfuzz: unknown command '%s'\n%s", argv[1],
+	    usage_main);
+	return EXIT_BAD;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# roundtrip.sh KMFUZZ CORPUS: for every corpus/<target>/*.bin,
+#   kmfuzz print -> text A;  kmfuzz encode A -> bytes;  kmfuzz print -> B
+# and A and B must list the same ops (header comments aside).  Prints one
+# line per file; exit 1 on the first mismatch (with the diff), 0 if all
+# agree (also when there are no files).
+set -u
+kmfuzz=$1
+corpus=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fail=0
+for dir in "$corpus"/*/; do
+  t=$(basename "$dir")
+  case $t in km|map|pool|misuse) ;; *) continue ;; esac
+  for f in "$dir"*.bin; do
+    [ -e "$f" ] || continue
+    n=$((n + 1))
+    if ! "$kmfuzz" print --target "$t" "$f" -o "$tmp/a.txt"; then
+      echo "FAIL $f: kmfuzz print exited $?"; fail=1; continue
+    fi
+    if ! "$kmfuzz" encode --target "$t" "$tmp/a.txt" -o "$tmp/b.bin"; then
+      echo "FAIL $f: kmfuzz encode of its printed text failed"; fail=1
+      continue
+    fi
+    if ! "$kmfuzz" print --target "$t" "$tmp/b.bin" -o "$tmp/b.txt"; then
+      echo "FAIL $f: kmfuzz print of the re-encoded bytes failed"; fail=1
+      continue
+    fi
+    if ! diff <(grep -v '^#' "$tmp/a.txt") <(grep -v '^#' "$tmp/b.txt") \
+        > "$tmp/diff"; then
+      echo "FAIL $f: ops differ after print/encode/print:"
+      cat "$tmp/diff"; fail=1; continue
+    fi
+    echo "ok $f ($(grep -vc '^#' "$tmp/a.txt") ops)"
+  done
+done
+echo "$n files, $([ $fail -eq 0 ] && echo 'all round trips agree' || echo 'some differ')"
+exit $fail

@@ -1,0 +1,271 @@
+/*
+ * harness_host.c: struct harness_host for userspace, a thin shim over the
+ * pmap model (host.h, pmodel.h, host_platform.h).
+ *
+ * Who owns what.  harness_model_create allocates three things once: the
+ * struct harness (about 300 KiB, mostly the trace), a struct hmodel (the
+ * host's ctx, pointing back at the harness) and a pmodel_host (arena,
+ * swap, instance block).  Per input the harness calls reset, which costs
+ * one pmodel_host_reset: uvm_destroy, the PT pool and the frames the last
+ * input dirtied, uvm_create.  The PMAP_MAP_POOLPAGE variant is a field of
+ * the instance config, so switching it is free: it is written into the
+ * host's uvm_config before the instance is re-created.
+ *
+ * Translation of vocabularies (pmodel -> harness):
+ *	PMODEL_OK		HACC_OK
+ *	PMODEL_STALE_TLB	HACC_STALE
+ *	any PMODEL_FAULT_*	HACC_FAULT
+ *	PTE RW/US/NX/G		HMAP_WRITE/USER/NX/GLOBAL
+ *	PMODEL_CAUGHT_PANIC	HCALL_PANIC
+ *	PMODEL_CAUGHT_WOULDBLOCK HCALL_WOULDBLOCK
+ *
+ * Example: a WAITVA alloc on a full kernel_map makes the core call
+ * uvm_platform_wait(UVM_WAIT_VA, map); the pmodel host calls hm_wait
+ * below, which asks harness_wait; if the harness can drain the KVA cache
+ * it returns and the core retries, otherwise hm_wait throws
+ * "would block: ..." to the catch point of the host->call running the op.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness_host.h"
+
+struct hmodel {
+	struct harness		*h;
+	struct pmodel_host	*ph;
+};
+
+static struct pmap *
+hm_pmap(void *ctx)
+{
+	return ((struct hmodel *)ctx)->ph->pmap;
+}
+
+static int
+hm_fault(int r)
+{
+	if (r == PMODEL_OK)
+		return HACC_OK;
+	return r == PMODEL_STALE_TLB ? HACC_STALE : HACC_FAULT;
+}
+
+/* The pmodel wait callback: the harness's policy, or a would-block. */
+static void
+hm_wait(void *arg, struct uvm *uvm, enum uvm_wait_reason why,
+    const void *what, const char *wmesg)
+{
+	struct harness *h = arg;
+	char msg[PMODEL_CATCH_MSGLEN];
+
+	(void)uvm;
+	msg[0] = '\0';
+	if (!harness_wait(h, why, what, wmesg, msg, sizeof(msg))) {
+		if (msg[0] == '\0')
+			snprintf(msg, sizeof(msg), "would block: wait \"%s\" "
+			    "on %p", wmesg != NULL ? wmesg : "?", what);
+		pmodel_wouldblockf("%s", msg);
+	}
+}
+
+/*
+ * reset: a fresh instance in the requested pool-page variant.
+ * => NULL if uvm_create failed (pmodel_host_reset said why on stderr).
+ */
+static struct uvm *
+hm_reset(void *ctx, bool poolpage_direct_map)
+{
+	struct hmodel *m = ctx;
+
+	m->ph->cfg.poolpage_direct_map = poolpage_direct_map;
+	m->ph->params.poolpage_direct_map = poolpage_direct_map;
+	if (pmodel_host_reset(m->ph) != 0)
+		return NULL;
+	return m->ph->uvm;
+}
+
+static int
+hm_access(void *ctx, vaddr_t va, bool write, bool exec)
+{
+	return hm_fault(pmodel_access(hm_pmap(ctx), va, write, exec, NULL));
+}
+
+static int
+hm_read(void *ctx, vaddr_t va, void *buf, size_t len)
+{
+	return hm_fault(pmodel_read(hm_pmap(ctx), va, buf, len));
+}
+
+static int
+hm_write(void *ctx, vaddr_t va, const void *buf, size_t len)
+{
+	return hm_fault(pmodel_write(hm_pmap(ctx), va, buf, len));
+}
+
+struct hm_walk {
+	harness_mapping_cb	cb;
+	void			*arg;
+};
+
+static int
+hm_walk_one(void *arg, vaddr_t va, paddr_t pa, uint64_t pte)
+{
+	struct hm_walk *w = arg;
+	unsigned int hmap = 0;
+
+	if (pte & PMODEL_PTE_RW)
+		hmap |= HMAP_WRITE;
+	if (pte & PMODEL_PTE_US)
+		hmap |= HMAP_USER;
+	if (pte & PMODEL_PTE_NX)
+		hmap |= HMAP_NX;
+	if (pte & PMODEL_PTE_G)
+		hmap |= HMAP_GLOBAL;
+	return w->cb(w->arg, va, pa, hmap);
+}
+
+static int
+hm_foreach_mapping(void *ctx, vaddr_t sva, vaddr_t eva, harness_mapping_cb cb,
+    void *arg)
+{
+	struct hm_walk w = { .cb = cb, .arg = arg };
+
+	return pmodel_foreach_range(hm_pmap(ctx), sva, eva, hm_walk_one, &w);
+}
+
+/*
+ * mmu_check: nothing waits for pmap_update, no TLB entry grants more
+ * than the tables; `full' adds the whole-table walk.
+ */
+static int
+hm_mmu_check(void *ctx, bool full, char *why, size_t len)
+{
+	struct pmap *pm = hm_pmap(ctx);
+
+	if (pmodel_pending_check(pm, why, len) != 0)
+		return -1;
+	if (pmodel_tlb_check(pm, why, len) != 0)
+		return -1;
+	if (full && pmodel_sanity(pm, why, len) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+hm_call(void *ctx, void (*fn)(void *), void *arg, char *msg, size_t len)
+{
+	struct pmodel_catch c;
+	int kind;
+
+	(void)ctx;
+	kind = pmodel_catch_call(&c, fn, arg);
+	if (kind == PMODEL_CAUGHT_NONE)
+		return HCALL_OK;
+	if (msg != NULL && len > 0)
+		snprintf(msg, len, "%s", c.cc_msg);
+	return kind == PMODEL_CAUGHT_WOULDBLOCK ? HCALL_WOULDBLOCK :
+	    HCALL_PANIC;
+}
+
+static bool
+hm_hold_lock(void *ctx, kmutex_t *m)
+{
+	(void)ctx;
+	return pmodel_hold_lock(m);
+}
+
+/* => tolerant: releasing a lock not held elsewhere is a no-op. */
+static void
+hm_release_lock(void *ctx, kmutex_t *m)
+{
+	(void)ctx;
+	if (pmodel_lock_held_elsewhere(m))
+		pmodel_release_lock(m);
+}
+
+void
+harness_model_params(struct pmodel_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->npages = HARNESS_MODEL_NPAGES;
+	p->nseg = HARNESS_MODEL_NSEG;
+	p->ncolors = HARNESS_MODEL_NCOLORS;
+	p->nswap = HARNESS_MODEL_NSWAP;
+	p->kva_min = PMODEL_DEF_KVA_MIN;
+	p->kva_max = PMODEL_DEF_KVA_MIN + HARNESS_MODEL_KVA_SIZE;
+	p->max_map_entries = HARNESS_MODEL_MAPENTRIES;
+	p->max_submaps = HARNESS_MODEL_SUBMAPS;
+	p->max_pool_pages = HARNESS_MODEL_POOLPAGES;
+	p->reserve_kernel = HARNESS_MODEL_RESERVE_KERNEL;
+	p->reserve_pagedaemon = HARNESS_MODEL_RESERVE_PDAEMON;
+}
+
+struct harness *
+harness_model_create_params(const struct harness_config *cfg,
+    const struct pmodel_params *params)
+{
+	struct pmodel_params p;
+	struct harness_host host;
+	struct hmodel *m;
+	struct harness *h;
+
+	if (params != NULL)
+		p = *params;
+	else
+		harness_model_params(&p);
+	p.poolpage_direct_map = cfg->poolpage_direct_map;
+	h = calloc(1, sizeof(*h));
+	m = calloc(1, sizeof(*m));
+	if (h == NULL || m == NULL) {
+		fprintf(stderr, "harness_model_create: out of memory\n");
+		goto fail;
+	}
+	m->h = h;
+	m->ph = pmodel_host_create(&p);
+	if (m->ph == NULL)
+		goto fail;
+	pmodel_host_set_wait(m->ph, hm_wait, h);
+
+	memset(&host, 0, sizeof(host));
+	host.ctx = m;
+	host.reset = hm_reset;
+	host.access = hm_access;
+	host.read = hm_read;
+	host.write = hm_write;
+	host.foreach_mapping = hm_foreach_mapping;
+	host.mmu_check = hm_mmu_check;
+	host.call = hm_call;
+	host.hold_lock = hm_hold_lock;
+	host.release_lock = hm_release_lock;
+	harness_init(h, &host, cfg);
+	return h;
+fail:
+	free(m);
+	free(h);
+	return NULL;
+}
+
+struct harness *
+harness_model_create(const struct harness_config *cfg)
+{
+	return harness_model_create_params(cfg, NULL);
+}
+
+void
+harness_model_destroy(struct harness *h)
+{
+	struct hmodel *m;
+
+	if (h == NULL)
+		return;
+	m = h->host.ctx;
+	pmodel_host_destroy(m->ph);
+	free(m);
+	free(h);
+}
+
+struct pmodel_host *
+harness_model_pmodel(struct harness *h)
+{
+	return ((struct hmodel *)h->host.ctx)->ph;
+}
