@@ -144,7 +144,7 @@ report_failure(struct harness *h, const struct property *p, uint64_t seed,
 		    p->name, (unsigned long long)seed, trial);
 		if (p->direct_map)
 			fprintf(fp, "# instance: pool pages through the direct "
-			    "map (kmfuzz run --direct-map)\n");
+			    "map (kmfuzz run --variant direct)\n");
 	}
 	harness_format_finding(f, rep, sizeof(rep));
 	for (char *l = strtok(rep, "\n"); l != NULL; l = strtok(NULL, "\n"))
@@ -159,7 +159,7 @@ report_failure(struct harness *h, const struct property *p, uint64_t seed,
 	if (fp != NULL)
 		fclose(fp);
 	printf("# replay: kmfuzz run %s%s\n", p->direct_map ?
-	    "--direct-map " : "", path);
+	    "--variant direct " : "", path);
 	return n;
 }
 

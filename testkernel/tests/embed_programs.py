@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """embed_programs.py OUT.c FILE...: text op programs as C strings.
+   embed_programs.py --list DIR...: the .txt files in DIRs (for meson).
 
 Writes `const struct kt_program kt_programs[]' (see tests/programs.h):
 one entry per FILE, named by its last two path components
@@ -19,7 +20,19 @@ def c_string(text):
     return '\n'.join(out) if out else '\t    ""'
 
 
+def list_programs(dirs):
+    # for meson: the .txt files of each existing folder, one a line
+    for d in dirs:
+        if os.path.isdir(d):
+            for name in sorted(os.listdir(d)):
+                if name.endswith('.txt'):
+                    print(os.path.join(d, name))
+
+
 def main(argv):
+    if len(argv) >= 2 and argv[1] == '--list':
+        list_programs(argv[2:])
+        return
     if len(argv) < 2:
         sys.exit('usage: embed_programs.py OUT.c FILE...')
     out, files = argv[1], sorted(argv[2:], key=os.path.basename)

@@ -5,5 +5,8 @@ const struct ktest ktests[] = {
 	{ "boot", test_boot },
 	{ "kpmap", test_kpmap },
 	{ "platform", test_platform },
+#ifdef KT_HAVE_HARNESS			/* built with harness/ (meson.build) */
+	{ "harness", test_harness },
+#endif
 };
 const unsigned ktests_count = sizeof(ktests) / sizeof(ktests[0]);

@@ -16,5 +16,6 @@ extern const unsigned ktests_count;
 void	test_boot(void);		/* tests/boot.c */
 void	test_kpmap(void);		/* tests/kpmap.c */
 void	test_platform(void);		/* tests/platform.c */
+void	test_harness(void);		/* tests/harness.c */
 
 #endif /* KT_TESTS_H */

@@ -9,6 +9,7 @@
  *
  * Command line (QEMU -append):
  *	only=NAME	run one test group
+ *	skip=NAME	run every group but this one
  *	ptp_pages=N	page-table pool size (default 256 = 1 MiB)
  *	swap_pages=N	swap device size (default 1024 = 4 MiB)
  *	selftest=WHAT	prove the runner sees each kind of bad end:
@@ -93,7 +94,8 @@ reserve_regions(void)
 void
 kmain(uint32_t magic, uint64_t info)
 {
-	const char *only, *selftest;
+	const char *selftest;
+	char only[32] = "", skip[32] = "";
 
 	tsc_at_boot = rdtsc();
 	serial_init();
@@ -108,9 +110,14 @@ kmain(uint32_t magic, uint64_t info)
 	if ((selftest = cmdline_get("selftest")) != NULL)
 		run_selftest(selftest);
 
-	only = cmdline_get("only");
+	/* copies: cmdline_get's buffer is reused by the groups' own keys */
+	if (cmdline_get("only") != NULL)
+		ksnprintf(only, sizeof(only), "%s", cmdline_get("only"));
+	if (cmdline_get("skip") != NULL)
+		ksnprintf(skip, sizeof(skip), "%s", cmdline_get("skip"));
 	for (unsigned i = 0; i < ktests_count; i++) {
-		if (only && strcmp(only, ktests[i].name) != 0)
+		if ((only[0] && strcmp(only, ktests[i].name) != 0) ||
+		    strcmp(skip, ktests[i].name) == 0)
 			continue;
 		report_info("test group: %s", ktests[i].name);
 		ktests[i].fn();
