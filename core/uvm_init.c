@@ -109,6 +109,18 @@ uvm_instance_size(const struct uvm_config *cfg)
 	return l.total;
 }
 
+size_t
+uvm_create_footprint(const struct uvm *uvm)
+{
+	/*
+	 * Everything up to the entry array, plus the entries boot took (the
+	 * kernel image's); submaps and pool headers are not used by then.
+	 */
+	KASSERT(uvm->nsubmaps == 0 && uvm->ph_bump == 0);
+	return (size_t)((const char *)&uvm->entry_store[uvm->entry_bump] -
+	    (const char *)uvm);
+}
+
 struct uvm *
 uvm_create(const struct uvm_config *cfg, void *mem, size_t memsize,
     char *why, size_t whylen)

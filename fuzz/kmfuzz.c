@@ -391,7 +391,7 @@ cmd_print(int argc, char **argv)
 	return r == HARNESS_FINDING ? EXIT_FINDING : EXIT_CLEAN;
 }
 
-/* Replay the bytes on `h' and compare with the text trace `want'. */
+/* Run the bytes as the target would; the same ops as `want'? */
 static bool
 bytes_run_same(const struct args *a, const uint8_t *bytes, size_t len,
     const struct km_op *want, uint32_t nwant, char *why, size_t whylen)

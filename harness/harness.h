@@ -158,6 +158,7 @@ struct harness {
 	/* current op, for waits and reports */
 	uint32_t		op_index;
 	unsigned int		waits;
+	unsigned int		injected_seen;	/* injected failures at last wait */
 	struct harness_finding	*finding;
 	bool			found;
 

@@ -305,6 +305,7 @@ step(struct harness *h, struct km_op *op)
 
 	h->op_index = h->ntrace - 1;
 	h->waits = 0;
+	h->injected_seen = h->uvm->exp.pagealloc_fail_injected;
 	if (h->held != NULL)
 		harness_adjust_for_held_lock(h, op);
 	int r = h->host.call(h->host.ctx, exec_trampoline, &x, msg,
@@ -482,9 +483,15 @@ harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
 		uvm_page_unbusy(h->uvm, (struct vm_page *)(uintptr_t)what);
 		return true;
 	case UVM_WAIT_PAGES:
-		/* Pages beyond the reserve: a failure was injected; retry. */
-		if (h->uvm->exp.free > h->uvm->exp.reserve_kernel + 1)
+		/* The shortage was a failure the harness injected: retry. */
+		if (h->uvm->exp.pagealloc_fail_injected != h->injected_seen) {
+			h->injected_seen = h->uvm->exp.pagealloc_fail_injected;
 			return true;
+		}
+		/*
+		 * A real shortage, perhaps of one color only: the pagedaemon
+		 * must free something, or the sleep never ends.
+		 */
 		if (reclaim(h) > 0)
 			return true;
 		uvm_snprintf(msg, len, "would block on \"%s\": %u pages free,"

@@ -78,9 +78,37 @@ create_instance(struct pmodel_host *h)
 		    c.cc_msg);
 		return NULL;
 	}
-	if (uvm == NULL)
+	if (uvm == NULL) {
 		fprintf(stderr, "pmodel_host: uvm_create: %s\n", why);
+		return NULL;
+	}
+	/* Keep the pristine bytes: the next reset copies them back. */
+	size_t n = uvm_create_footprint(uvm);
+	if (h->snap_size != n) {
+		free(h->snap);
+		h->snap = malloc(n);
+		h->snap_size = h->snap != NULL ? n : 0;
+	}
+	if (h->snap != NULL) {
+		memcpy(h->snap, h->uvm_mem, n);
+		h->snap_cfg = h->cfg;
+	}
 	return uvm;
+}
+
+/*
+ * A fresh instance by copying back the bytes uvm_create wrote, when the
+ * config is the one they were made with.  The block stays where it was,
+ * so every pointer inside the copy is right; locks come back unlocked,
+ * which is also what makes a reset after a caught panic safe.
+ */
+static struct uvm *
+restore_instance(struct pmodel_host *h)
+{
+	if (h->snap == NULL || memcmp(&h->snap_cfg, &h->cfg, sizeof(h->cfg)) != 0)
+		return create_instance(h);
+	memcpy(h->uvm_mem, h->snap, h->snap_size);
+	return (struct uvm *)h->uvm_mem;
 }
 
 /*
@@ -183,13 +211,13 @@ destroy_instance(struct pmodel_host *h)
 int
 pmodel_host_reset(struct pmodel_host *h)
 {
-	destroy_instance(h);
+	h->uvm = NULL;		/* overwritten whole below, no teardown */
 	pmodel_pmap_reset(h->pmap);
 	memset(h->swap_written, 0, ((h->nswap + 63) / 64) * sizeof(uint64_t));
 	h->nswapin = h->nswapout = 0;
 	h->nwaits = 0;
 	h->wait_limit = PMODEL_DEF_WAIT_LIMIT;
-	h->uvm = create_instance(h);
+	h->uvm = restore_instance(h);
 	return h->uvm != NULL ? 0 : -1;
 }
 
@@ -199,6 +227,7 @@ pmodel_host_destroy(struct pmodel_host *h)
 	if (h == NULL)
 		return;
 	destroy_instance(h);
+	free(h->snap);
 	pmodel_pmap_destroy(h->pmap);
 	free(h->uvm_mem);
 	free(h->swap);

@@ -66,6 +66,10 @@ struct pmodel_host {
 	struct uvm		*uvm;		/* NULL between destroy/create */
 	void			*uvm_mem;
 	size_t			uvm_memsize;
+	/* a freshly created instance, for reset by copy (see host.c) */
+	void			*snap;
+	size_t			snap_size;
+	struct uvm_config	snap_cfg;
 
 	/* in-memory swap device: slots 1..nswap */
 	unsigned char		*swap;

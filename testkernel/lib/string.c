@@ -1,20 +1,36 @@
 /*
  * string.c: memory and string helpers.
  *
- * Byte loops on purpose: the kernel is built with -mgeneral-regs-only and
- * these run on page-sized buffers at most, so clarity beats speed.  The
- * loops must not be turned back into calls to themselves, hence the
- * no-builtin attribute on the four the compiler may call.
+ * Byte loops, except that memset and memcpy of whole aligned quadwords
+ * (page zeroing and copying, swap I/O: the harness does thousands) use
+ * `rep stosq' / `rep movsq', which TCG runs as one helper instead of
+ * 4096 translated iterations -- about 20x faster per page.  The loops
+ * must not be turned back into calls to themselves, hence the no-builtin
+ * attribute on the four the compiler may call.
  */
 #include "libc.h"
 
 #define NOBUILTIN __attribute__((no_builtin))
+
+static inline bool
+quad_aligned(const void *a, const void *b, size_t n)
+{
+	return (((uintptr_t)a | (uintptr_t)b | n) & 7) == 0;
+}
 
 NOBUILTIN void *
 memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
+	if (quad_aligned(dst, NULL, n)) {
+		uint64_t w = (uint64_t)(unsigned char)c * 0x0101010101010101ull;
+		size_t q = n / 8;
+
+		__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(w)
+		    : "memory");
+		return dst;
+	}
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;
@@ -26,6 +42,13 @@ memcpy(void *restrict dst, const void *restrict src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if (quad_aligned(dst, src, n)) {
+		size_t q = n / 8;
+
+		__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(q) : :
+		    "memory");
+		return dst;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;

@@ -1,7 +1,7 @@
 /*
  * programs.h: text op programs built into the image (the generated
- * kt_programs.c, from tests/programs/*.txt and corpus/seeds-text/*.txt
- * by tests/embed_programs.py).
+ * kt_programs.c, made by tests/embed_programs.py from the .txt files in
+ * tests/programs/ and corpus/seeds-text/).
  */
 #ifndef KT_PROGRAMS_H
 #define KT_PROGRAMS_H

@@ -201,6 +201,7 @@ hk_reset(void *ctx, bool poolpage_direct_map)
 	struct hk *k = ctx;
 	char why[160];
 	vaddr_t va;
+	uint64_t t0 = rdtsc();
 
 	while (k->nheld > 0)
 		hk_release_lock(k, k->held[0]);
@@ -227,6 +228,7 @@ hk_reset(void *ctx, bool poolpage_direct_map)
 	if (k->uvm == NULL)
 		kpanic("harness_kernel: uvm_create: %s", why);
 	k->stats.resets++;
+	k->stats.reset_ticks += rdtsc() - t0;
 	return k->uvm;
 }
 
@@ -263,10 +265,23 @@ exec_faults(vaddr_t va, paddr_t pa)
 	return faulted;
 }
 
+static int	access_probe(struct hk *k, vaddr_t va, bool write, bool exec);
+
 static int
 hk_access(void *ctx, vaddr_t va, bool write, bool exec)
 {
 	struct hk *k = ctx;
+	uint64_t t0 = rdtsc();
+	int r = access_probe(k, va, write, exec);
+
+	k->stats.mmu_ticks += rdtsc() - t0;
+	return r;
+}
+
+/* access: the MMU first, then pmap_extract (see the top of the file). */
+static int
+access_probe(struct hk *k, vaddr_t va, bool write, bool exec)
+{
 	paddr_t pa = 0;
 	bool mapped = pmap_extract(&k->pm, va, &pa);
 	uint64_t pte = mapped ? kpmap_leaf(va, NULL) : 0;
@@ -309,7 +324,7 @@ static int
 hk_copy(struct hk *k, vaddr_t va, void *buf, size_t len, bool write)
 {
 	for (vaddr_t p = trunc_page(va); p < va + len; p += PG) {
-		int r = hk_access(k, p < va ? va : p, write, false);
+		int r = access_probe(k, p < va ? va : p, write, false);
 
 		if (r != HACC_OK)
 			return r;
@@ -458,10 +473,22 @@ check_leaf(void *arg, vaddr_t va, paddr_t pa, uint64_t pte)
 	return check_page(w->k, va, w->why, w->len);
 }
 
+static int	mmu_check(struct hk *k, bool full, char *why, size_t len);
+
 static int
 hk_mmu_check(void *ctx, bool full, char *why, size_t len)
 {
 	struct hk *k = ctx;
+	uint64_t t0 = rdtsc();
+	int r = mmu_check(k, full, why, len);
+
+	k->stats.mmu_ticks += rdtsc() - t0;
+	return r;
+}
+
+static int
+mmu_check(struct hk *k, bool full, char *why, size_t len)
+{
 	struct kpmap_log *log = &k->log;
 	int r = 0;
 
@@ -495,7 +522,8 @@ hk_mmu_check(void *ctx, bool full, char *why, size_t len)
 			return r;
 		if (w.n != k->pm.pm_nmapped)
 			return say(why, len, "window [%lx, %lx) has %lu present "
-			    "PTEs, the pmap counts %lu", HK_KVA_LO, HK_KVA_HI,
+			    "PTEs, the pmap counts %lu", (unsigned long)HK_KVA_LO,
+			    (unsigned long)HK_KVA_HI,
 			    w.n, k->pm.pm_nmapped);
 	}
 	if (k->pm.pm_flush_all)

@@ -45,6 +45,8 @@ struct hk_stats {
 	unsigned long	faults_taken;	/* probes that faulted, as expected */
 	unsigned long	caught;		/* panics/would-blocks/exceptions */
 	unsigned long	log_overflows;	/* whole-window probes */
+	uint64_t	mmu_ticks;	/* TSC spent in mmu_check and access */
+	uint64_t	reset_ticks;	/* TSC spent in reset */
 };
 
 /*

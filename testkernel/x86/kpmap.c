@@ -461,13 +461,14 @@ kpmap_window_tables(vaddr_t lo, vaddr_t hi)
 bool
 pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pap)
 {
-	int level;
+	int level = 1;
 	uint64_t e = kpmap_leaf(va, &level);
-	uint64_t off_mask = (1ull << (12 + 9 * (level - 1))) - 1;
+	uint64_t off_mask;
 
 	(void)pm;
 	if (e == 0)
 		return false;
+	off_mask = (1ull << (12 + 9 * (level - 1))) - 1;
 	if (pap)
 		*pap = ((e & PTE_FRAME) & ~off_mask) | (va & off_mask);
 	return true;

@@ -109,6 +109,15 @@ struct uvm	*uvm_create(const struct uvm_config *cfg, void *mem,
 		    size_t memsize, char *why, size_t whylen);
 void		uvm_destroy(struct uvm *uvm);
 
+/*
+ * uvm_create_footprint: called right after uvm_create, the number of
+ * bytes at the start of the block that it wrote (the rest is handed out
+ * later, by bump pointer).  A host may save those bytes then and copy
+ * them back over the same block to get the freshly created instance
+ * again without running uvm_create: the fuzzers' per-input reset.
+ */
+size_t		uvm_create_footprint(const struct uvm *uvm);
+
 /* Allocators for the fixed arrays (the map and pool layers use them). */
 struct vm_map_entry	*uvm_mapent_alloc(struct uvm *uvm);
 void			uvm_mapent_free(struct uvm *uvm,
