@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # roundtrip.sh KMFUZZ CORPUS: for every corpus/<target>/*.bin,
 #   kmfuzz print -> text A;  kmfuzz encode A -> bytes;  kmfuzz print -> B
-# and A and B must list the same ops (header comments aside).  Prints one
-# line per file; exit 1 on the first mismatch (with the diff), 0 if all
-# agree (also when there are no files).
+# and A and B must list the same ops (header comments aside).  Then every
+# corpus/<target>/NAME.bin made from corpus/seeds-text/NAME.txt must equal
+# a fresh encoding of the seed (else the byte format moved on: run
+# scripts/make-corpus).  One line per file; exit 1 if anything differs
+# (with the diff), 0 if all agree (also when there are no files).
 set -u
 kmfuzz=$1
 corpus=$2
@@ -34,6 +36,21 @@ for dir in "$corpus"/*/; do
       cat "$tmp/diff"; fail=1; continue
     fi
     echo "ok $f ($(grep -vc '^#' "$tmp/a.txt") ops)"
+  done
+done
+for seed in "$corpus"/seeds-text/*.txt; do
+  [ -e "$seed" ] || continue
+  name=$(basename "$seed" .txt)
+  for t in km map pool misuse; do
+    bin=$corpus/$t/$name.bin
+    [ -e "$bin" ] || continue
+    if "$kmfuzz" encode --target "$t" "$seed" -o "$tmp/seed.bin" 2>"$tmp/err" &&
+        cmp -s "$tmp/seed.bin" "$bin"; then
+      echo "ok $bin is the encoding of $seed"
+    else
+      echo "FAIL $bin is stale: not the encoding of $seed (run scripts/make-corpus)"
+      cat "$tmp/err"; fail=1
+    fi
   done
 done
 echo "$n files, $([ $fail -eq 0 ] && echo 'all round trips agree' || echo 'some differ')"

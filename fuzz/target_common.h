@@ -76,7 +76,10 @@ int	fuzz_run_ops(const struct fuzz_target *t, const struct km_op *ops,
 	    size_t n, const struct fuzz_opts *o, struct harness **hp,
 	    struct harness_finding *fp);
 
-/* libFuzzer/AFL++ body: run, abort() on a finding. */
+/*
+ * libFuzzer/AFL++ body: run, abort() on a finding.  KMFUZZ_NO_ABORT=1 in
+ * the environment runs findings silently on (throughput benchmarks only).
+ */
 int	fuzz_entry(const struct fuzz_target *t, const uint8_t *data,
 	    size_t len);
 

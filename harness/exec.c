@@ -65,7 +65,27 @@ harness_adjust_for_held_lock(struct harness *h, struct km_op *op)
 	}
 }
 
-void
+/*
+ * Could a fault on page `page' of `a' get a page?  A resident page needs
+ * none; otherwise there must be a free page kernel-object allocations may
+ * take (above the pagedaemon's reserve), or something the pagedaemon can
+ * push out to a free swap slot.
+ */
+static bool
+fault_can_finish(struct harness *h, const struct hs_alloc *a,
+    unsigned int page)
+{
+	struct uvm *uvm = h->uvm;
+	voff_t off = a->va + ptoa(page) - vm_map_min(uvm->kernel_map);
+
+	if (uvm_pagelookup(uvm->kernel_object, off) != NULL)
+		return true;
+	if (uvm->exp.free > uvm->exp.reserve_pagedaemon + 1)
+		return true;
+	return uvm_reclaimable(uvm);
+}
+
+bool
 harness_adjust(struct harness *h, struct km_op *op)
 {
 	struct hs_map *m = op->code == KOP_ALLOC || op->code == KOP_SUBALLOC ||
@@ -90,6 +110,14 @@ harness_adjust(struct harness *h, struct km_op *op)
 			op->flags |= UVM_KMF_CANFAIL;
 		break;
 	}
+	case KOP_TOUCH: {
+		/* A fault that could never get a page is not a valid call. */
+		const struct hs_alloc *a = &h->allocs[op->handle_sel];
+		if (hs_type(a) == UVM_KMF_PAGEABLE &&
+		    !fault_can_finish(h, a, op->page))
+			return false;
+		break;
+	}
 	case KOP_POOLPAGE_GET:
 		if (!(op->flags & KOPF_NOWAIT) &&
 		    (!pages_suffice(h, 1) ||
@@ -99,6 +127,7 @@ harness_adjust(struct harness *h, struct km_op *op)
 	default:
 		break;
 	}
+	return true;
 }
 
 /* ---- the ops ------------------------------------------------------------ */

@@ -49,8 +49,11 @@ hs_new_id(struct harness *h, uint16_t *next, uint16_t label)
 
 /* Execute one resolved op (under host->call).  exec.c */
 void	harness_exec(struct harness *h, struct km_op *op);
-/* Adjust a byte-program op so that the call is valid and can finish. */
-void	harness_adjust(struct harness *h, struct km_op *op);
+/*
+ * Adjust a byte-program op so that the call is valid and can finish.
+ * => false: no valid form of the op exists now; it is dropped.
+ */
+bool	harness_adjust(struct harness *h, struct km_op *op);
 /* The hold_lock rule, for ops from bytes and text alike. */
 void	harness_adjust_for_held_lock(struct harness *h, struct km_op *op);
 

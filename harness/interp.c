@@ -410,9 +410,8 @@ harness_run_bytes(struct harness *h, const uint8_t *buf, size_t len,
 	km_bytes_init(&b, buf, len, h->cfg.set);
 	while (h->ntrace < h->cfg.max_ops && km_bytes_decode(&b, &op)) {
 		op.line = 0;
-		if (!resolve_bytes(h, &op))
+		if (!resolve_bytes(h, &op) || !harness_adjust(h, &op))
 			continue;
-		harness_adjust(h, &op);
 		struct km_op *t = &h->trace[h->ntrace++];
 		*t = op;
 		if (!step(h, t))
