@@ -95,6 +95,11 @@ struct harness_config {
 	 */
 	void		(*property)(struct harness *h, void *arg);
 	void		*property_arg;
+	/*
+	 * Leave the instance as the last op left it: no final checks, no
+	 * release, no leak check (kmfuzz picture draws that state).
+	 */
+	bool		keep_state;
 };
 
 struct harness_finding {

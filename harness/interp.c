@@ -378,6 +378,8 @@ finish(struct harness *h)
 	char msg[512];
 
 	h->op_index = h->ntrace;
+	if (h->cfg.keep_state)
+		return;
 	if (h->held != NULL) {		/* the other CPU lets go at the end */
 		h->host.release_lock(h->host.ctx, h->held);
 		h->held = NULL;
