@@ -59,7 +59,9 @@ void	harness_adjust_for_held_lock(struct harness *h, struct km_op *op);
 
 /* Checkers.  check.c */
 void	check_after_op(struct harness *h, const struct km_op *op);
-void	check_full(struct harness *h);
+void	check_full(struct harness *h);	/* both of: */
+void	check_structures(struct harness *h);
+void	check_against_shadow(struct harness *h);
 void	check_leaks(struct harness *h);
 /* Counters snapshot for "a failure leaves nothing behind". */
 struct hs_counts {

@@ -38,6 +38,17 @@ frame_dirty(struct pmap *pm, size_t f)
 	}
 }
 
+/*
+ * Its contents changed: the reset must refill it.  Frames only handed
+ * out and back keep their fill, so they need the state reset alone.
+ */
+void
+pmodel_frame_written(struct pmap *pm, size_t f)
+{
+	frame_dirty(pm, f);
+	pm->pm_writtenmap[f >> 6] |= (uint64_t)1 << (f & 63);
+}
+
 /* The frame of a managed pa, or panic naming `fn', `va' and the state. */
 size_t
 pmodel_managed_frame(struct pmap *pm, paddr_t pa, const char *fn, vaddr_t va,
@@ -65,6 +76,9 @@ pmodel_phys(struct pmap *pm, paddr_t pa)
 {
 	if (atop(pa) >= pm->pm_nframes)
 		return NULL;
+	/* a raw pointer may be written through (swap-in does) */
+	if (pa < pm->pm_nframes * PAGE_SIZE)
+		pmodel_frame_written(pm, (size_t)atop(pa));
 	return pm->pm_arena + pa;
 }
 
@@ -114,8 +128,13 @@ pmodel_frames_reset(struct pmap *pm)
 		size_t f = pm->pm_dirtylist[i];
 
 		pm->pm_dirtymap[f >> 6] = 0;
-		PMODEL_UNPOISON(pm->pm_arena + f * PAGE_SIZE, PAGE_SIZE);
-		frame_fill(pm, f);
+		if (pm->pm_writtenmap[f >> 6] & ((uint64_t)1 << (f & 63))) {
+			/* one bit: a neighbour in this word may be pending */
+			pm->pm_writtenmap[f >> 6] &= ~((uint64_t)1 << (f & 63));
+			PMODEL_UNPOISON(pm->pm_arena + f * PAGE_SIZE,
+			    PAGE_SIZE);
+			frame_fill(pm, f);
+		}
 		PMODEL_POISON(pm->pm_arena + f * PAGE_SIZE, PAGE_SIZE);
 		if (pm->pm_frame[f] == FR_ALLOC) {
 			pm->pm_frame[f] = FR_FREE;
@@ -141,15 +160,15 @@ pmap_zero_page(struct pmap *pm, paddr_t pa)
 	memset(p, 0, PAGE_SIZE);
 	if (pm->pm_frame[f] == FR_FREE)
 		PMODEL_POISON(p, PAGE_SIZE);
-	frame_dirty(pm, f);
+	pmodel_frame_written(pm, f);
 }
 
 void
 pmap_copy_page(struct pmap *pm, paddr_t src, paddr_t dst)
 {
 	pmodel_managed_frame(pm, src, "pmap_copy_page(src)", 0, true);
-	frame_dirty(pm, pmodel_managed_frame(pm, dst, "pmap_copy_page(dst)", 0,
-	    true));
+	pmodel_frame_written(pm, pmodel_managed_frame(pm, dst,
+	    "pmap_copy_page(dst)", 0, true));
 	memmove(pm->pm_arena + dst, pm->pm_arena + src, PAGE_SIZE);
 }
 

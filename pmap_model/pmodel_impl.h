@@ -14,7 +14,11 @@
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define PMODEL_ASAN	1
+void	pmodel_frame_written(struct pmap *pm, size_t f);
+
 #endif
+void	pmodel_frame_written(struct pmap *pm, size_t f);
+
 #endif
 
 #ifdef PMODEL_ASAN
@@ -24,6 +28,8 @@
 #else
 #define PMODEL_POISON(p, n)	((void)(p), (void)(n))
 #define PMODEL_UNPOISON(p, n)	((void)(p), (void)(n))
+void	pmodel_frame_written(struct pmap *pm, size_t f);
+
 #endif
 
 /* Defensive branches valid states never take (SQLite's NEVER). */
@@ -53,6 +59,7 @@ struct pmap {
 
 	uint8_t		*pm_frame;		/* FR_*, per frame */
 	uint64_t	*pm_dirtymap;		/* frame touched since reset */
+	uint64_t	*pm_writtenmap;		/* ... and its contents changed */
 	uint32_t	*pm_dirtylist;
 	size_t		pm_ndirty;
 	unsigned long	pm_frames_free, pm_frames_alloc;
@@ -116,5 +123,7 @@ uint64_t	*pmodel_walk(struct pmap *pm, vaddr_t va);
 /* Queue an invalidation of va for the next pmap_update. */
 void		pmodel_tlb_queue(struct pmap *pm, vaddr_t va);
 void		pmodel_tlb_reset(struct pmap *pm);
+
+void	pmodel_frame_written(struct pmap *pm, size_t f);
 
 #endif /* KMFUZZ_PMODEL_IMPL_H */

@@ -139,6 +139,7 @@ pmodel_pmap_create(const struct pmodel_pmap_params *p)
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	pm->pm_frame = calloc(n, 1);
 	pm->pm_dirtymap = calloc(words, sizeof(uint64_t));
+	pm->pm_writtenmap = calloc(words, sizeof(uint64_t));
 	pm->pm_dirtylist = calloc(n, sizeof(uint32_t));
 	pm->pm_ptlevel = calloc(p->pt_pages, 1);
 	pm->pm_ptvalid = calloc(p->pt_pages, sizeof(uint16_t));
@@ -146,7 +147,7 @@ pmodel_pmap_create(const struct pmodel_pmap_params *p)
 	pm->pm_ptfree = calloc(p->pt_pages, sizeof(uint32_t));
 	pm->pm_tlb = calloc(pm->pm_tlbmask + 1, sizeof(*pm->pm_tlb));
 	if (pm->pm_arena == MAP_FAILED || !pm->pm_frame ||
-	    !pm->pm_dirtymap || !pm->pm_dirtylist || !pm->pm_ptlevel ||
+	    !pm->pm_dirtymap || !pm->pm_writtenmap || !pm->pm_dirtylist || !pm->pm_ptlevel ||
 	    !pm->pm_ptvalid || !pm->pm_ptseen || !pm->pm_ptfree ||
 	    !pm->pm_tlb) {
 		if (pm->pm_arena == MAP_FAILED)
@@ -171,6 +172,7 @@ pmodel_pmap_destroy(struct pmap *pm)
 	}
 	free(pm->pm_frame);
 	free(pm->pm_dirtymap);
+	free(pm->pm_writtenmap);
 	free(pm->pm_dirtylist);
 	free(pm->pm_ptlevel);
 	free(pm->pm_ptvalid);

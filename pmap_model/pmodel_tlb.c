@@ -188,8 +188,10 @@ copy(struct pmap *pm, vaddr_t va, void *buf, size_t len, bool write)
 			pm->pm_fault_va = va;
 			return rc;
 		}
-		if (write)
+		if (write) {
+			pmodel_frame_written(pm, (size_t)atop(pa));
 			memcpy(pm->pm_arena + pa, b, n);
+		}
 		else
 			memcpy(b, pm->pm_arena + pa, n);
 		b += n;
