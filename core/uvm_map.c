@@ -38,29 +38,15 @@
  * (one new entry) -- unless A is QUANTUM, which is a caller bug.
  */
 
-#include "uvm/uvm.h"
+#include "uvm_map_priv.h"
 
 /* Entry flags that forbid growing an entry into its neighbour's VA. */
 #define UMAP_NOMERGE_FLAGS \
 	(UVM_MAP_QUANTUM | UVM_MAP_NOMERGE | UVM_MAP_SUBMAP | UVM_MAP_FIRST)
 
-typedef unsigned long long umap_ull;	/* for %llx in messages */
 
 /* ------------------------------------------------------------------ */
 /* predicates for the assertions                                       */
-
-static inline bool
-umap_page_aligned_p(vaddr_t va)
-{
-	return (va & PAGE_MASK) == 0;
-}
-
-static inline bool
-umap_range_in_map_p(const struct vm_map *map, vaddr_t start, vaddr_t end)
-{
-	return map->min_offset <= start && start < end &&
-	    end <= map->max_offset;
-}
 
 /* ------------------------------------------------------------------ */
 /* tree primitives                                                     */
@@ -75,13 +61,6 @@ static inline vsize_t
 umap_maxgap(const struct vm_map_entry *e)
 {
 	return e != NULL ? e->max_gap : 0;
-}
-
-/* The end of the free run after `e': its successor's start or the top. */
-static inline vaddr_t
-umap_gap_end(const struct vm_map *map, const struct vm_map_entry *e)
-{
-	return e->next != NULL ? e->next->start : map->max_offset;
 }
 
 /* The free run in front of the first entry (the whole map when empty). */

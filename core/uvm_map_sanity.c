@@ -20,31 +20,11 @@
  * [0xf0000000,0xf0006000) overlaps next at 0xf0005000".
  */
 
-#include "uvm/uvm.h"
+#include "uvm_map_priv.h"
 
 /* An AVL tree over 2^64 nodes is lower than this; deeper means a cycle. */
 #define UMAP_MAXDEPTH	96
 
-typedef unsigned long long umap_ull;	/* for %llx in messages */
-
-static inline bool
-umap_page_aligned_p(vaddr_t va)
-{
-	return (va & PAGE_MASK) == 0;
-}
-
-static inline bool
-umap_range_in_map_p(const struct vm_map *map, vaddr_t start, vaddr_t end)
-{
-	return map->min_offset <= start && start < end &&
-	    end <= map->max_offset;
-}
-
-static inline vaddr_t
-umap_gap_end(const struct vm_map *map, const struct vm_map_entry *e)
-{
-	return e->next != NULL ? e->next->start : map->max_offset;
-}
 
 __attribute__((format(printf, 3, 4)))
 static int

@@ -199,6 +199,13 @@ __attribute__((format(printf, 4, 5)))
 bool	harness_fail(struct harness *h, const char *checker, vaddr_t va,
 	    const char *fmt, ...);
 
+/*
+ * Generated programs (gen.c): a splitmix64 stream from `*state', and
+ * `len' bytes of it into buf.  Same seed, same bytes, on every host.
+ */
+uint64_t harness_splitmix64(uint64_t *state);
+void	harness_fill_random(uint64_t *state, uint8_t *buf, size_t len);
+
 /* Format a finding as the report printed on stderr (multi-line). */
 int	harness_format_finding(const struct harness_finding *f, char *buf,
 	    size_t len);

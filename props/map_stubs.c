@@ -58,57 +58,22 @@ stub_fatal(const char *msg)
 	abort();
 }
 
+/*
+ * The core's own formatter and assertion path (core/uvm_subr.c) are
+ * linked in unmodified; only the platform's panic is ours: it hands the
+ * message back to the test instead of ending the run.
+ */
 void
-uvm_kassert_fail(const char *expr, const char *file, int line,
-    const char *fmt, ...)
+uvm_platform_panic(const char *msg)
 {
-	char m[768], full[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof(m), fmt, ap);
-	va_end(ap);
-	snprintf(full, sizeof(full), "kassert \"%s\" failed at %s:%d: %s",
-	    expr, file, line, m);
-	stub_fatal(full);
+	stub_fatal(msg);
 }
 
 void
-panic(const char *fmt, ...)
+uvm_platform_putchar(struct uvm *uvm, int c)
 {
-	char m[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(m, sizeof(m), fmt, ap);
-	va_end(ap);
-	stub_fatal(m);
-}
-
-/* ---- libc-backed helpers ---- */
-
-void *
-uvm_memset(void *dst, int c, size_t n)
-{
-	return memset(dst, c, n);
-}
-
-int
-uvm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return vsnprintf(buf, size, fmt, ap);
-}
-
-int
-uvm_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
+	(void)uvm;
+	fputc(c, stderr);
 }
 
 /* ---- mutexes: km_opaque[0] is "held" ---- */

@@ -103,24 +103,14 @@ static struct km_op ops[HARNESS_MAX_OPS + 1], scratch[HARNESS_MAX_OPS + 1];
 static const char *outdir = "props-failures";
 static int tap_n;
 
-/* splitmix64: one stream per (seed, property, trial). */
-static uint64_t
-mix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
+/* One stream per (seed, property, trial): a length, then the bytes. */
 static size_t
 generate(uint64_t seed, unsigned int prop, unsigned int trial, size_t maxlen,
     uint8_t *buf)
 {
 	uint64_t s = seed ^ ((uint64_t)prop << 48) ^ ((uint64_t)trial << 20);
-	size_t len = 8 + mix(&s) % (maxlen - 8);
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (uint8_t)mix(&s);
+	size_t len = 8 + harness_splitmix64(&s) % (maxlen - 8);
+	harness_fill_random(&s, buf, len);
 	return len;
 }
 

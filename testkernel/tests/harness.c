@@ -19,7 +19,7 @@
  * Command line: seed=N (default 1), runs=N (200), len=N (256 bytes),
  * full_every=N (ops between full checks, default 32; 0 = only at the
  * end), max_findings=N (per group before it stops, default 3).
- * Program i of a group uses the bytes of splitmix64(seed, group, i), so
+ * Program i of a group uses the bytes of harness_fill_random(seed, group, i), so
  * "seed=7 runs=1" replays a finding's first program exactly.
  */
 #include "../lib/report.h"
@@ -49,16 +49,6 @@ static uint8_t program[MAX_LEN];
 static struct km_op text_ops[HARNESS_MAX_OPS];
 static struct harness_finding finding;
 static char report_buf[1024];
-
-static uint64_t
-splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* Print a multi-line text with "# " before each line. */
 static void
@@ -130,12 +120,7 @@ bytes_group(const struct km_opset *set, bool dmap, unsigned group,
 		    0x10000 + i;
 		size_t len = o->len;
 
-		for (size_t j = 0; j < len; j += 8) {
-			uint64_t r = splitmix64(&s);
-
-			for (size_t b = 0; b < 8 && j + b < len; b++)
-				program[j + b] = (uint8_t)(r >> (8 * b));
-		}
+		harness_fill_random(&s, program, len);
 		int r = harness_run_bytes(h, program, len, &finding);
 		runs++;
 		ops += h->ntrace;
