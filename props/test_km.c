@@ -476,6 +476,45 @@ test_poolpages(void)
 	}
 }
 
+/* A KVA cache on a submap, with its own run size. */
+static void
+test_vacache_on_submap(void)
+{
+	report_prefix_push("vacache_init");
+	struct pmodel_host *h = mkhost(false, 1024, BOOT_SIZE);
+	struct uvm *uvm = pmodel_host_uvm(h);
+	struct pmap *pm = pmodel_host_pmap(h);
+	vaddr_t min = 0, max;
+	struct vm_map *s = uvm_km_suballoc(uvm->kernel_map, &min, &max,
+	    0x100000, 0, false, NULL);
+	struct pool *pp = &vm_map_to_kernel(s)->vmk_vacache;
+
+	vaddr_t plain = uvm_km_alloc_poolpage_cache(s, true);
+	report(plain != 0 && pp->pr_npages == 0 && !(s->flags & VM_MAP_VACACHE),
+	    "without a cache a submap hands out plain wired pages");
+	uvm_km_free_poolpage_cache(s, plain);
+	uvm_km_vacache_init(s, "subcache", 8 * PAGE_SIZE);
+	report((s->flags & VM_MAP_VACACHE) && pp->pr_itemsperpage == 8,
+	    "8 one-page VAs per run");
+	vaddr_t va[9];
+	bool inside = true;
+	for (int i = 0; i < 9; i++) {
+		va[i] = uvm_km_alloc_poolpage_cache(s, true);
+		inside &= va[i] >= min && va[i] < max &&
+		    pmap_extract(pm, va[i], NULL);
+	}
+	report(inside && pp->pr_npages == 2, "9 pages: 2 runs, all inside "
+	    "the submap and mapped");
+	for (int i = 0; i < 9; i++)
+		uvm_km_free_poolpage_cache(s, va[i]);
+	uvm_km_va_drain(s, 0);
+	report(pp->pr_npages == 0 && s->nentries == 0 &&
+	    uvm->exp.free == uvm->exp.npages, "drain leaves the submap empty");
+	report_sane(h, "at the end");
+	pmodel_host_destroy(h);
+	report_prefix_pop();
+}
+
 /* ---- submaps ---------------------------------------------------------- */
 
 static void
@@ -732,6 +771,7 @@ main(void)
 	test_pgremove();
 	test_poolpages();
 	test_suballoc();
+	test_vacache_on_submap();
 	test_waits_and_locks();
 	test_misuse();
 	test_instances();
