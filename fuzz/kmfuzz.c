@@ -4,10 +4,17 @@
  *	kmfuzz run [--target T] FILE...		replay, all checkers on
  *	kmfuzz print [--target T] FILE [-o OUT]	the trace that ran, as text
  *	kmfuzz encode [--target T] FILE [-o OUT] text -> bytes
+ *	kmfuzz shrink [--target T] FILE [-o OUT]	minimal text repro
+ *	kmfuzz creproduce [--target T] FILE [-o OUT.c]	standalone C repro
+ *	kmfuzz picture [--target T] FILE [-o OUT.svg] the address map, SVG
  *
  * A file is text if its name ends in .txt, or if it is printable ASCII
  * and its first line that is not blank or a comment parses as an op;
- * otherwise it is bytes for the target's opset.  Example round trip:
+ * otherwise it is bytes for the target's opset.  A text file may name
+ * its target in a "# target: T" comment (repros do), which wins unless
+ * --target is given.  shrink, creproduce and picture live in
+ * cmd_shrink.c, creproduce.c and picture.c.  Example round
+ * trip:
  *
  *	$ kmfuzz print corpus/km/alloc-free.bin
  *	# target km, bytes corpus/km/alloc-free.bin: clean, 2 ops
@@ -27,19 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "target_common.h"
-
-enum { EXIT_CLEAN = 0, EXIT_FINDING = 1, EXIT_BAD = 2, EXIT_OPSET = 3,
-	EXIT_DIFFERS = 4 };
-
-struct args {
-	const struct fuzz_target *target;
-	bool		target_given;	/* --target on the command line */
-	const char	*out;
-	int		variant;	/* -1: as the target says */
-	int		nfiles;
-	char		**files;
-};
+#include "cli.h"
 
 static const char usage_main[] =
 "usage: kmfuzz COMMAND [options] FILE...\n"
@@ -47,6 +42,9 @@ static const char usage_main[] =
 "  run      replay inputs (bytes or text) with every checker on\n"
 "  print    print the ops an input runs, as text\n"
 "  encode   turn a text program into bytes for a target\n"
+"  shrink   minimize a failing input into a text repro\n"
+"  creproduce  write a standalone C program that reproduces an input\n"
+"  picture  draw the address map before the failing op, as SVG\n"
 "Targets (--target, default km): km map pool misuse text\n"
 "Run 'kmfuzz COMMAND --help' for the options of one command.\n";
 
@@ -79,9 +77,13 @@ static const char usage_encode[] =
 "Exit 0 done, 2 bad input, 3 an op not in T's opset (nothing written),\n"
 "4 written but the bytes run differently from the text.\n";
 
-static int
-parse_args(int argc, char **argv, const char *usage, bool want_out,
-    struct args *a)
+static struct km_op ops[HARNESS_MAX_OPS];
+
+/* ---- shared by the subcommands (cli.h) ---- */
+
+int
+cli_parse(int argc, char **argv, const char *usage, bool want_out,
+    struct cli_args *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->target = fuzz_target_find("km");
@@ -131,8 +133,8 @@ bad:
 	return EXIT_BAD;
 }
 
-static bool
-has_suffix(const char *s, const char *suf)
+bool
+cli_has_suffix(const char *s, const char *suf)
 {
 	size_t n = strlen(s), m = strlen(suf);
 
@@ -145,7 +147,7 @@ is_text(const char *path, const uint8_t *buf, size_t len)
 {
 	size_t pos = 0;
 
-	if (has_suffix(path, ".txt"))
+	if (cli_has_suffix(path, ".txt"))
 		return true;
 	if (!fuzz_looks_like_text(buf, len))
 		return false;
@@ -166,18 +168,17 @@ is_text(const char *path, const uint8_t *buf, size_t len)
 	return false;
 }
 
-static struct km_op ops[HARNESS_MAX_OPS];
-static struct harness_finding finding;
-
 /*
  * The target a text file names in a "# target: T" or "# target T, ..."
  * comment line (what print and the finding reports write); NULL if none.
+ * *direct: the line says "direct-map".
  */
 static const struct fuzz_target *
-text_target(const uint8_t *buf, size_t len)
+text_target(const uint8_t *buf, size_t len, bool *direct)
 {
 	size_t pos = 0;
 
+	*direct = false;
 	while (pos < len) {
 		const char *s = (const char *)buf + pos;
 		const char *nl = memchr(s, '\n', len - pos);
@@ -194,18 +195,17 @@ text_target(const uint8_t *buf, size_t len)
 		    s[i] <= 'z')
 			name[n++] = s[i++];
 		name[n] = '\0';
+		for (; i + 10 <= l; i++)
+			if (strncmp(s + i, "direct-map", 10) == 0)
+				*direct = true;
 		return fuzz_target_find(name);
 	}
 	return NULL;
 }
 
-/*
- * One file, loaded and run.  => HARNESS_*; *hp the harness of the run;
- * *textp whether it was text; *tp the target it ran as.
- */
-static int
-load_and_run(const char *path, const struct args *a, bool report,
-    struct harness **hp, bool *textp, const struct fuzz_target **tp)
+int
+cli_load_and_run(const char *path, const struct cli_args *a, bool report,
+    struct cli_run *run)
 {
 	const struct fuzz_target *t = a->target;
 	struct fuzz_opts o;
@@ -213,11 +213,12 @@ load_and_run(const char *path, const struct args *a, bool report,
 	uint32_t line = 0;
 	uint8_t *buf;
 	size_t len;
+	bool direct = false;
 	long n;
 	int r;
 
-	*hp = NULL;
-	*tp = t;
+	memset(run, 0, sizeof(*run));
+	run->t = t;
 	buf = fuzz_read_file(path, &len);
 	if (buf == NULL) {
 		fprintf(stderr, "%s: %s\n", path, fuzz_errstr());
@@ -228,45 +229,113 @@ load_and_run(const char *path, const struct args *a, bool report,
 	o.checkers = true;
 	o.full_check_every = 1;
 	o.variant = a->variant;
-	*textp = t->input == FUZZ_TEXT || is_text(path, buf, len);
-	if (*textp && !a->target_given && text_target(buf, len) != NULL)
-		*tp = t = text_target(buf, len);
+	run->text = t->input == FUZZ_TEXT || is_text(path, buf, len);
+	if (run->text && !a->target_given &&
+	    text_target(buf, len, &direct) != NULL) {
+		run->t = t = text_target(buf, len, &direct);
+		/* a repro saying "direct-map variant" replays on that one */
+		if (direct && t->both_variants && o.variant < 0)
+			o.variant = 1;
+	}
 	if (t->input == FUZZ_TEXT) {
-		r = fuzz_run_input(t, buf, len, &o, hp, &finding);
-	} else if (*textp) {
-		n = fuzz_parse_text((const char *)buf, len, ops,
+		r = fuzz_run_input(t, buf, len, &o, &run->h, &run->f);
+	} else if (run->text) {
+		run->ops = calloc(HARNESS_MAX_OPS, sizeof(*run->ops));
+		if (run->ops == NULL) {
+			free(buf);
+			return HARNESS_BADINPUT;
+		}
+		n = fuzz_parse_text((const char *)buf, len, run->ops,
 		    HARNESS_MAX_OPS, &line, err, sizeof(err));
 		if (n < 0) {
 			fprintf(stderr, "%s:%u: %s\n", path, line, err);
 			free(buf);
 			return HARNESS_BADINPUT;
 		}
-		r = fuzz_run_ops(t, ops, (size_t)n, &o, hp, &finding);
+		run->nops = (size_t)n;
+		r = fuzz_run_ops(t, run->ops, run->nops, &o, &run->h, &run->f);
 	} else {
-		r = fuzz_run_input(t, buf, len, &o, hp, &finding);
+		r = fuzz_run_input(t, buf, len, &o, &run->h, &run->f);
 	}
 	free(buf);
+	run->direct = run->h != NULL && run->h->cfg.poolpage_direct_map;
 	if (r == HARNESS_BADINPUT)
-		fprintf(stderr, "%s:%u: %s%s%s\n", path, finding.line,
-		    finding.msg, finding.optext[0] ? " in: " : "",
-		    finding.optext);
+		fprintf(stderr, "%s:%u: %s%s%s\n", path, run->f.line,
+		    run->f.msg, run->f.optext[0] ? " in: " : "",
+		    run->f.optext);
 	return r;
 }
 
-static int
-run_one(const char *path, const struct args *a)
+void
+cli_free(struct cli_run *run)
 {
-	const struct fuzz_target *t;
-	struct harness *h;
-	bool text;
+	free(run->ops);
+	run->ops = NULL;
+}
+
+int
+cli_rerun_ops(struct cli_run *run, const struct km_op *ops, size_t n,
+    bool keep_state, struct harness_finding *f)
+{
+	struct harness *h = run->h;
 	int r;
 
-	r = load_and_run(path, a, true, &h, &text, &t);
+	h->cfg.checkers = true;
+	h->cfg.full_check_every = 1;
+	h->cfg.keep_state = keep_state;
+	r = harness_run_ops(h, ops, n, f);
+	h->cfg.keep_state = false;
+	return r;
+}
+
+void
+cli_target_line(char *buf, size_t len, const struct cli_run *run)
+{
+	snprintf(buf, len, "# target: %s%s", run->t->name,
+	    run->t->both_variants ? (run->direct ? ", direct-map variant" :
+	    ", cached variant") : "");
+}
+
+FILE *
+cli_open_out(const char *out, const char *mode)
+{
+	FILE *fp;
+
+	if (out == NULL || strcmp(out, "-") == 0)
+		return stdout;
+	fp = fopen(out, mode);
+	if (fp == NULL)
+		fprintf(stderr, "kmfuzz: %s: %s\n", out, fuzz_errstr());
+	return fp;
+}
+
+int
+cli_close_out(FILE *fp, const char *out)
+{
+	if (fp == stdout)
+		return fflush(fp) == 0 ? 0 : EXIT_BAD;
+	if (fclose(fp) != 0) {
+		fprintf(stderr, "kmfuzz: %s: %s\n", out, fuzz_errstr());
+		return EXIT_BAD;
+	}
+	return 0;
+}
+
+/* ---- run, print, encode ---- */
+
+static int
+run_one(const char *path, const struct cli_args *a)
+{
+	struct cli_run run;
+	int r;
+
+	r = cli_load_and_run(path, a, true, &run);
+	cli_free(&run);
 	printf("%s: %s\n", path, r == HARNESS_CLEAN ? "clean" :
 	    r == HARNESS_FINDING ? "FINDING" : "bad input");
 	fflush(stdout);
 	if (r == HARNESS_FINDING)
-		fprintf(stderr, "(in %s, target %s)\n", path, t->name);
+		fprintf(stderr, "(in %s, target %s)\n", path, run.t->name);
 	return r == HARNESS_CLEAN ? EXIT_CLEAN : r == HARNESS_FINDING ?
 	    EXIT_FINDING : EXIT_BAD;
 }
@@ -281,7 +350,7 @@ worse(int a, int b)
 
 /* Every file of a directory, sorted, but README* and dot files. */
 static int
-run_dir(const char *dir, const struct args *a)
+run_dir(const char *dir, const struct cli_args *a)
 {
 	struct dirent **names;
 	int n, worst = EXIT_CLEAN, nrun = 0;
@@ -312,10 +381,10 @@ run_dir(const char *dir, const struct args *a)
 static int
 cmd_run(int argc, char **argv)
 {
-	struct args a;
+	struct cli_args a;
 	int worst = EXIT_CLEAN, r;
 
-	if ((r = parse_args(argc, argv, usage_run, false, &a)) != 0)
+	if ((r = cli_parse(argc, argv, usage_run, false, &a)) != 0)
 		return r;
 	for (int i = 0; i < a.nfiles; i++) {
 		struct stat st;
@@ -328,43 +397,19 @@ cmd_run(int argc, char **argv)
 	return worst;
 }
 
-static FILE *
-open_out(const char *out, const char *mode)
-{
-	FILE *fp;
-
-	if (out == NULL || strcmp(out, "-") == 0)
-		return stdout;
-	fp = fopen(out, mode);
-	if (fp == NULL)
-		fprintf(stderr, "kmfuzz: %s: %s\n", out, fuzz_errstr());
-	return fp;
-}
-
-static int
-close_out(FILE *fp, const char *out)
-{
-	if (fp == stdout)
-		return fflush(fp) == 0 ? 0 : EXIT_BAD;
-	if (fclose(fp) != 0) {
-		fprintf(stderr, "kmfuzz: %s: %s\n", out, fuzz_errstr());
-		return EXIT_BAD;
-	}
-	return 0;
-}
-
 static int
 cmd_print(int argc, char **argv)
 {
 	const struct fuzz_target *t;
 	struct harness *h;
-	struct args a;
+	struct cli_args a;
+	struct cli_run run;
 	char caught[700];
 	bool text;
 	FILE *fp;
 	int r;
 
-	if ((r = parse_args(argc, argv, usage_print, true, &a)) != 0)
+	if ((r = cli_parse(argc, argv, usage_print, true, &a)) != 0)
 		return r;
 	if (a.nfiles != 1) {
 		fputs(usage_print, stderr);
@@ -372,13 +417,17 @@ cmd_print(int argc, char **argv)
 	}
 	if (a.variant < 0)
 		a.variant = 0;
-	r = load_and_run(a.files[0], &a, false, &h, &text, &t);
+	r = cli_load_and_run(a.files[0], &a, false, &run);
+	cli_free(&run);
+	h = run.h;
+	t = run.t;
+	text = run.text;
 	if (r == HARNESS_BADINPUT || h == NULL)
 		return EXIT_BAD;
-	if ((fp = open_out(a.out, "w")) == NULL)
+	if ((fp = cli_open_out(a.out, "w")) == NULL)
 		return EXIT_BAD;
 	if (r == HARNESS_FINDING) {
-		fuzz_caught_line(caught, sizeof(caught), &finding);
+		fuzz_caught_line(caught, sizeof(caught), &run.f);
 		fprintf(fp, "%s\n", caught);
 	}
 	fprintf(fp, "# target %s%s, %s %s: %s, %u ops\n", t->name,
@@ -386,14 +435,14 @@ cmd_print(int argc, char **argv)
 	    " (cached)") : "", text ? "text" : "bytes", a.files[0],
 	    r == HARNESS_FINDING ? "finding" : "clean", h->ntrace);
 	fuzz_print_trace(fp, h->trace, h->ntrace);
-	if (close_out(fp, a.out) != 0)
+	if (cli_close_out(fp, a.out) != 0)
 		return EXIT_BAD;
 	return r == HARNESS_FINDING ? EXIT_FINDING : EXIT_CLEAN;
 }
 
 /* Run the bytes as the target would; the same ops as `want'? */
 static bool
-bytes_run_same(const struct args *a, const uint8_t *bytes, size_t len,
+bytes_run_same(const struct cli_args *a, const uint8_t *bytes, size_t len,
     const struct km_op *want, uint32_t nwant, char *why, size_t whylen)
 {
 	static struct harness_finding f2;
@@ -426,19 +475,18 @@ static int
 cmd_encode(int argc, char **argv)
 {
 	static struct km_op trace[HARNESS_MAX_OPS];
-	const struct fuzz_target *t;
 	struct harness *h;
-	struct args a;
+	struct cli_args a;
+	struct cli_run run;
 	char why[512];
 	uint32_t ntrace;
 	uint8_t *out;
 	size_t len;
-	bool text;
 	long n;
 	FILE *fp;
 	int r, ret = EXIT_CLEAN;
 
-	if ((r = parse_args(argc, argv, usage_encode, true, &a)) != 0)
+	if ((r = cli_parse(argc, argv, usage_encode, true, &a)) != 0)
 		return r;
 	if (a.nfiles != 1) {
 		fputs(usage_encode, stderr);
@@ -477,11 +525,13 @@ cmd_encode(int argc, char **argv)
 			}
 	}
 	a.target_given = true;	/* encode for the target asked for */
-	r = load_and_run(a.files[0], &a, false, &h, &text, &t);
+	r = cli_load_and_run(a.files[0], &a, false, &run);
+	cli_free(&run);
+	h = run.h;
 	if (r == HARNESS_BADINPUT || h == NULL)
 		return EXIT_BAD;
 	if (r == HARNESS_FINDING) {
-		fuzz_caught_line(why, sizeof(why), &finding);
+		fuzz_caught_line(why, sizeof(why), &run.f);
 		fprintf(stderr, "%s: note: the program finds something; "
 		    "encoding the %u ops that ran\n%s\n", a.files[0],
 		    h->ntrace, why);
@@ -505,14 +555,14 @@ cmd_encode(int argc, char **argv)
 		    "the text: %s\n", a.files[0], why);
 		ret = EXIT_DIFFERS;
 	}
-	if ((fp = open_out(a.out, "wb")) == NULL) {
+	if ((fp = cli_open_out(a.out, "wb")) == NULL) {
 		free(out);
 		return EXIT_BAD;
 	}
 	if (len > 0 && fwrite(out, 1, len, fp) != len)
 		ret = EXIT_BAD;
 	free(out);
-	if (close_out(fp, a.out) != 0)
+	if (cli_close_out(fp, a.out) != 0)
 		ret = EXIT_BAD;
 	return ret;
 }
@@ -535,6 +585,12 @@ main(int argc, char **argv)
 		return cmd_print(argc - 2, argv + 2);
 	if (strcmp(argv[1], "encode") == 0)
 		return cmd_encode(argc - 2, argv + 2);
+	if (strcmp(argv[1], "shrink") == 0)
+		return cmd_shrink(argc - 2, argv + 2);
+	if (strcmp(argv[1], "creproduce") == 0)
+		return cmd_creproduce(argc - 2, argv + 2);
+	if (strcmp(argv[1], "picture") == 0)
+		return cmd_picture(argc - 2, argv + 2);
 	fprintf(stderr, "kmfuzz: unknown command '%s'\n%s", argv[1],
 	    usage_main);
 	return EXIT_BAD;

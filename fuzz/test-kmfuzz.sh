@@ -25,7 +25,7 @@ expect_rc() {	# expect_rc WANT DESCRIPTION CMD...
   if [ "$rc" -ne "$want" ]; then sed 's/^/# /' "$tmp/err" | head -20; fi
 }
 
-for c in run print encode; do
+for c in run print encode shrink creproduce picture; do
   expect_rc 0 "kmfuzz $c --help" "$kmfuzz" "$c" --help
 done
 expect_rc 0 "kmfuzz --help" "$kmfuzz" --help
