@@ -370,44 +370,48 @@ umap_fit(vaddr_t lo, vaddr_t hi, vaddr_t hint, vsize_t size, vsize_t amask,
 }
 
 /*
- * umap_findspace: true first fit -- the lowest aligned start >= hint
- * with `size' free bytes behind it.
- * => map locked; hint <= max_offset - size (the caller checked).
- * => returns true with *startp and *prevp (the entry whose gap is used,
- *    NULL for the run in front of the first entry), else false.
+ * The walk below visits every run big enough for `size'.  Unaligned
+ * (amask 0) the first one visited fits, so it costs O(log n).  With
+ * alignment a big-enough run may still not fit once aligned, and a map
+ * fragmented into many such runs would make an exact first fit linear.
+ * So the exact walk gets UMAP_EXACT_VISITS runs; past that the search
+ * starts over asking for runs of size + alignment - PAGE_SIZE, which
+ * always fit, and is O(log n) again.  The answer is then the lowest
+ * run that surely fits rather than the lowest that happens to.
  */
+#define UMAP_EXACT_VISITS	64
+
 static bool
-umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
-    vsize_t amask, vaddr_t *startp, struct vm_map_entry **prevp)
+umap_walk(const struct vm_map *map, vaddr_t hint, vsize_t size,
+    vsize_t need_gap, vsize_t amask, unsigned int budget, vaddr_t *startp,
+    struct vm_map_entry **prevp)
 {
 	struct vm_map_entry *e = map->root;
 	/* A run ending before hint + size cannot hold the request. */
 	const vaddr_t need = hint + size;
 
-	*prevp = NULL;
-	if (umap_fit(map->min_offset, map->min_offset + umap_first_gap(map),
-	    hint, size, amask, startp))
-		return true;
-	if (e == NULL || e->max_gap < size)
+	if (e == NULL || e->max_gap < need_gap)
 		return false;
-
 	/*
 	 * In-order walk with pruning: go left only when the left subtree
 	 * has a big enough run that can end at or above `need' (its runs
 	 * all end by e->start), go right only when max_gap allows.
 	 */
 	for (;;) {
-		while (e->left != NULL && e->left->max_gap >= size &&
+		while (e->left != NULL && e->left->max_gap >= need_gap &&
 		    e->start >= need)
 			e = e->left;
 		for (;;) {
-			if (e->gap_after >= size &&
-			    umap_fit(e->end, e->end + e->gap_after, hint, size,
-			    amask, startp)) {
-				*prevp = e;
-				return true;
+			if (e->gap_after >= need_gap) {
+				if (umap_fit(e->end, e->end + e->gap_after, hint,
+				    size, amask, startp)) {
+					*prevp = e;
+					return true;
+				}
+				if (budget-- == 0)
+					return false;
 			}
-			if (e->right != NULL && e->right->max_gap >= size) {
+			if (e->right != NULL && e->right->max_gap >= need_gap) {
 				e = e->right;
 				break;
 			}
@@ -419,6 +423,32 @@ umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
 				return false;
 		}
 	}
+}
+
+/*
+ * umap_findspace: the lowest aligned start >= hint with `size' free
+ * bytes after it (see above for the bound on aligned searches).
+ * => map locked; hint <= max_offset - size (the caller checked).
+ * => returns true with *startp and *prevp (the entry whose gap is used,
+ *    NULL for the run in front of the first entry), else false.
+ */
+static bool
+umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
+    vsize_t amask, vaddr_t *startp, struct vm_map_entry **prevp)
+{
+	*prevp = NULL;
+	if (umap_fit(map->min_offset, map->min_offset + umap_first_gap(map),
+	    hint, size, amask, startp))
+		return true;
+	if (umap_walk(map, hint, size, size, amask, UMAP_EXACT_VISITS, startp,
+	    prevp))
+		return true;
+	if (amask == 0)
+		return false;	/* unaligned, the exact walk saw every run */
+	vsize_t sure = size + amask + 1 - PAGE_SIZE;
+	if (sure < size)
+		return false;	/* overflow: nothing that large exists */
+	return umap_walk(map, hint, size, sure, amask, ~0u, startp, prevp);
 }
 
 /* ------------------------------------------------------------------ */
