@@ -148,16 +148,13 @@ uvm_printf(struct uvm *uvm, const char *fmt, ...)
 		uvm_platform_putchar(uvm, *p);
 }
 
-void
-uvm_kassert_fail(const char *expr, const char *file, int line,
-    const char *fmt, ...)
+static void __attribute__((noreturn))
+kassert_vfail(const char *expr, const char *file, int line, const char *fmt,
+    va_list ap)
 {
 	char detail[192], msg[384];
-	va_list ap;
 
-	va_start(ap, fmt);
 	uvm_vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
 	if (detail[0] != '\0')
 		uvm_snprintf(msg, sizeof(msg), "%s (assertion \"%s\" at %s:%d)",
 		    detail, expr, file, line);
@@ -166,6 +163,30 @@ uvm_kassert_fail(const char *expr, const char *file, int line,
 		    expr, file, line);
 	uvm_platform_panic(msg);
 }
+
+void
+uvm_kassert_fail(const char *expr, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kassert_vfail(expr, file, line, fmt, ap);
+}
+
+#ifdef UVM_COVERAGE
+void
+uvm_kassert_check(bool ok, const char *expr, const char *file, int line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return;
+	va_start(ap, fmt);
+	kassert_vfail(expr, file, line, fmt, ap);
+}
+#endif
 
 void
 panic(const char *fmt, ...)

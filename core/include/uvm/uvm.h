@@ -139,10 +139,25 @@ void	uvm_kassert_fail(const char *expr, const char *file, int line,
 __attribute__((noreturn, format(printf, 1, 2)))
 void	panic(const char *fmt, ...);
 
+#ifdef UVM_COVERAGE
+/*
+ * Coverage builds (scripts/coverage): an assertion's failing side is not
+ * behaviour, so the test moves into a function and KASSERT adds no
+ * branch of its own to the code under test (SQLite's ALWAYS/NEVER idea).
+ * The condition is still evaluated and still panics the same way.
+ */
+__attribute__((format(printf, 5, 6)))
+void	uvm_kassert_check(bool ok, const char *expr, const char *file,
+	    int line, const char *fmt, ...);
+#define KASSERTMSG(e, ...)						\
+	uvm_kassert_check(!!(e), #e, __FILE__, __LINE__,		\
+	    __VA_ARGS__)
+#else
 #define KASSERTMSG(e, ...) do {						\
 	if (__predict_false(!(e)))					\
 		uvm_kassert_fail(#e, __FILE__, __LINE__, __VA_ARGS__);	\
 } while (0)
+#endif
 #define KASSERT(e)	KASSERTMSG(e, "%s", "")
 #ifndef UVM_DEBUG
 #define UVM_DEBUG	1
