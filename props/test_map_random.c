@@ -1,0 +1,268 @@
+/*
+ * test_map_random.c: 200,000 seeded map/unmap operations on a 512-page
+ * map near the top of the address space, each result compared with a
+ * page-level shadow that computes first fit by brute force, with
+ * uvm_map_sanity after every op and a full comparison every 64.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "map_fixture.h"
+
+/* ---- randomized against a page shadow ---- */
+
+#define RNP		512		/* pages in the random map */
+#define RMAX		((vaddr_t)0xfffffffffffff000ULL)
+#define RMIN		(RMAX - RNP * P)
+
+struct ralloc {
+	unsigned int	start, npages;	/* as allocated */
+	bool		quantum, obj;
+	vm_prot_t	prot;
+};
+
+static struct ralloc	ra[1 << 20];
+static unsigned int	nra;
+static unsigned int	owner[RNP];	/* page -> ra index + 1, 0 = free */
+static uint64_t		rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* uniform enough in [0, n), and cheap: the bench should time the map */
+static unsigned int
+rndn(unsigned int n)
+{
+	return (unsigned int)(((rnd() >> 32) * n) >> 32);
+}
+
+/*
+ * The lowest page >= hintpg whose address is a multiple of apages pages
+ * (absolute, not relative to RMIN) with npages free there, or -1.
+ */
+static long
+shadow_fit(unsigned int hintpg, unsigned int npages, unsigned int apages)
+{
+	const uint64_t base = RMIN / P;
+	uint64_t s = (base + hintpg + apages - 1) / apages * apages - base;
+
+	for (; s + npages <= RNP; s += apages) {
+		unsigned int i;
+
+		for (i = 0; i < npages && owner[s + i] == 0; i++)
+			continue;
+		if (i == npages)
+			return (long)s;
+	}
+	return -1;
+}
+
+/* Compare every page of K with the shadow; 0 if equal. */
+static int
+shadow_compare(char *why, size_t len)
+{
+	unsigned int covered = 0;
+	const struct vm_map_entry *e;
+
+	for (e = K->first; e != NULL; e = e->next) {
+		for (vaddr_t va = e->start; va < e->end; va += P) {
+			unsigned int pg = (unsigned int)((va - RMIN) / P);
+			const struct ralloc *r;
+
+			if (owner[pg] == 0) {
+				snprintf(why, len, "page %u mapped, shadow "
+				    "free", pg);
+				return -1;
+			}
+			r = &ra[owner[pg] - 1];
+			if (r->prot != e->protection || r->obj !=
+			    (e->object.uvm_obj != NULL) || r->quantum !=
+			    ((e->flags & UVM_MAP_QUANTUM) != 0) ||
+			    (r->obj && e->offset + (va - e->start) !=
+			    va - RMIN)) {
+				snprintf(why, len, "page %u attributes", pg);
+				return -1;
+			}
+			if (r->quantum && (e->start != RMIN + r->start * P ||
+			    e->end != RMIN + (r->start + r->npages) * P)) {
+				snprintf(why, len, "quantum page %u in entry "
+				    "not its own", pg);
+				return -1;
+			}
+			covered++;
+		}
+	}
+	for (unsigned int pg = 0; pg < RNP; pg++)
+		if (owner[pg] != 0)
+			covered--;
+	if (covered != 0) {
+		snprintf(why, len, "shadow has pages the map lacks");
+		return -1;
+	}
+	return 0;
+}
+
+static bool
+random_op(unsigned long opno, char *why, size_t len)
+{
+	static const unsigned int aligns[] = { 0, 0, 0, 1, 2, 4, 16 };
+	static const vm_prot_t prots[] = { PROT_RW, PROT_RW, VM_PROT_READ,
+	    UVM_PROT_ALL };
+	unsigned int op = rndn(100);
+
+	if (op < 55) {				/* uvm_map */
+		unsigned int np = rndn(10) < 9 ? 1 + rndn(8) : 1 + rndn(64);
+		unsigned int ap = aligns[rndn(7)];
+		bool fix = rndn(6) == 0;
+		/* RMAX + P wraps to 0: hints stop at RMAX */
+		unsigned int hintpg = rndn(3) == 0 ? 0 : rndn(RNP + 1);
+		struct ralloc r = {
+			.quantum = rndn(3) == 0, .obj = rndn(2) == 0,
+			.prot = prots[rndn(4)], .npages = np,
+		};
+		uvm_flag_t fl = (r.quantum ? UVM_FLAG_QUANTUM : 0) |
+		    (rndn(5) == 0 ? UVM_FLAG_NOMERGE : 0) |
+		    (fix ? UVM_FLAG_FIXED : 0);
+		vaddr_t va = RMIN + (vaddr_t)hintpg * P;
+		long want;
+		int err;
+
+		if (fix) {
+			ap = 0;
+			want = hintpg + np <= RNP &&
+			    shadow_fit(hintpg, np, 1) == hintpg ? (long)hintpg : -1;
+		} else {
+			if (rndn(4) == 0 && hintpg > 0)
+				va -= rndn(P);	/* misaligned hint */
+			want = shadow_fit(hintpg, np, ap ? ap : 1);
+		}
+		err = uvm_map(K, &va, np * P, r.obj ? U.kernel_object : NULL,
+		    UVM_UNKNOWN_OFFSET, ap * P,
+		    UVM_MAPFLAG(r.prot, UVM_PROT_ALL, UVM_INH_NONE,
+		    UVM_ADV_RANDOM, fl));
+		if ((want < 0) != (err != 0) ||
+		    (err == 0 && va != RMIN + (vaddr_t)want * P)) {
+			snprintf(why, len, "op %lu: map %u pages hint %u align "
+			    "%u fixed %d: err %d at page %lld, shadow %ld",
+			    opno, np, hintpg, ap, fix, err,
+			    (long long)((va - RMIN) / P), want);
+			return false;
+		}
+		if (err == 0) {
+			r.start = (unsigned int)want;
+			ra[nra++] = r;
+			for (unsigned int i = 0; i < np; i++)
+				owner[want + i] = nra;
+		}
+	} else if (op < 95) {			/* uvm_unmap1 */
+		unsigned int s, e, i;
+		unsigned long ppg = 0, ipg = 0;
+		bool vaonly = rndn(4) == 0;
+
+		if (op < 80 && nra > 0) {	/* one allocation's pages */
+			unsigned int id = 1 + rndn(nra);
+
+			for (s = 0; s < RNP && owner[s] != id; s++)
+				continue;
+			if (s == RNP)
+				return true;	/* long gone */
+			for (e = RNP; owner[e - 1] != id; e--)
+				continue;
+		} else {			/* any range, holes and all */
+			s = rndn(RNP);
+			e = s + 1 + rndn(32);
+			if (e > RNP)
+				e = RNP;
+		}
+		/* never clip a quantum allocation: widen to cover it */
+		if (owner[s] && ra[owner[s] - 1].quantum)
+			s = ra[owner[s] - 1].start;
+		if (owner[e - 1] && ra[owner[e - 1] - 1].quantum)
+			e = ra[owner[e - 1] - 1].start +
+			    ra[owner[e - 1] - 1].npages;
+		for (i = s; i < e; i++) {
+			if (owner[i] && ra[owner[i] - 1].obj)
+				ppg++;
+			else if (owner[i])
+				ipg++;
+		}
+		stub_log_clear();
+		uvm_unmap1(K, RMIN + (vaddr_t)s * P, RMIN + (vaddr_t)e * P,
+		    vaonly ? UVM_FLAG_VAONLY : 0);
+		if (vaonly)
+			ppg = ipg = 0;
+		if (stub_pages_pgremove != ppg || stub_pages_premove != ppg ||
+		    stub_pages_intrsafe != ipg || stub_pages_kremove != ipg ||
+		    stub_nupdate != 1) {
+			snprintf(why, len, "op %lu: unmap pages %u-%u released "
+			    "%lu/%lu pageable, %lu/%lu wired, want %lu, %lu",
+			    opno, s, e, stub_pages_pgremove,
+			    stub_pages_premove, stub_pages_intrsafe,
+			    stub_pages_kremove, ppg, ipg);
+			return false;
+		}
+		for (i = s; i < e; i++)
+			owner[i] = 0;
+	} else {				/* queries */
+		unsigned int s = rndn(RNP), e = s + 1 + rndn(8), i;
+		struct vm_map_entry *ent;
+		bool all = true, found;
+
+		if (e > RNP)
+			e = RNP;
+		for (i = s; i < e; i++)
+			all = all && owner[i] != 0;
+		mutex_enter(&K->lock);
+		found = uvm_map_lookup_entry(K, RMIN + (vaddr_t)s * P, &ent);
+		mutex_exit(&K->lock);
+		if (found != (owner[s] != 0) || uvm_map_checkrange(K,
+		    RMIN + (vaddr_t)s * P, RMIN + (vaddr_t)e * P) != all) {
+			snprintf(why, len, "op %lu: query pages %u-%u", opno,
+			    s, e);
+			return false;
+		}
+	}
+	return true;
+}
+
+void
+test_random(void)
+{
+	const unsigned long nops = 200000;
+	char why[512] = "";
+	unsigned long i;
+	bool ok = true;
+	unsigned int maxent = 0;
+
+	printf("# randomized: %lu ops against a page shadow, seeded\n", nops);
+	setup(RMIN, RMAX, 2 * RNP);
+	memset(owner, 0, sizeof(owner));
+	nra = 0;
+	for (i = 0; i < nops && ok; i++) {
+		ok = random_op(i, why, sizeof(why));
+		if (ok && uvm_map_sanity(K, why, sizeof(why)) != 0)
+			ok = false;
+		if (ok && (i % 64 == 0 || i == nops - 1) &&
+		    shadow_compare(why, sizeof(why)) != 0)
+			ok = false;
+		if (ok && nra > (1 << 20) - 2)
+			nra = 0;	/* never reached with these sizes */
+		if (K->nentries > maxent)
+			maxent = K->nentries;
+	}
+	if (!ok)
+		printf("     op %lu: %s\n", i - 1, why);
+	CHECKMSG(ok, "200000 random ops: every result equals the shadow's, "
+	    "sanity after every op");
+	printf("     (most entries live at once: %u)\n", maxent);
+	uvm_unmap(K, RMIN, RMAX);
+	CHECK(K->nentries == 0 && K->size == 0 && stub_pool_inuse() == 0 &&
+	    sane(K));
+}
+
