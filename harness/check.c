@@ -36,7 +36,6 @@ hs_counts_take(struct harness *h, struct hs_counts *c)
 	c->objpages = h->uvm->exp.objpages;
 	c->swpginuse = h->uvm->exp.swpginuse;
 	c->entries = h->uvm->entries_inuse;
-	c->ph = h->uvm->ph_inuse;
 }
 
 static int

@@ -266,31 +266,35 @@ exec_pgremove(struct harness *h, struct km_op *op)
 	if (op->count == 0)
 		return;
 	if (hs_type(a) == UVM_KMF_PAGEABLE) {
-		/* Count what lies in the range: exactly that must go. */
-		struct uvm_object *uobj = h->uvm->kernel_object;
-		const vaddr_t base = vm_map_min(h->uvm->kernel_map);
-		unsigned int res = 0, slots = 0;
-		for (vaddr_t va = s; va < e; va += PAGE_SIZE) {
-			res += uvm_pagelookup(uobj, va - base) != NULL;
-			slots += uao_find_swslot(uobj, atop(va - base)) != 0;
-		}
 		struct hs_counts before, after;
-		hs_counts_take(h, &before);
-		unsigned int only = h->uvm->exp.swpgonly;
+		unsigned int res = 0, slots = 0, only = h->uvm->exp.swpgonly;
+		if (h->cfg.checkers) {
+			/* What lies in the range: exactly that must go. */
+			struct uvm_object *uobj = h->uvm->kernel_object;
+			const vaddr_t base = vm_map_min(h->uvm->kernel_map);
+			for (vaddr_t va = s; va < e; va += PAGE_SIZE) {
+				res += uvm_pagelookup(uobj, va - base) != NULL;
+				slots += uao_find_swslot(uobj,
+				    atop(va - base)) != 0;
+			}
+			hs_counts_take(h, &before);
+		}
 		pmap_remove(pm, s, e);
 		uvm_km_pgremove(h->uvm, s, e);
-		hs_counts_take(h, &after);
 		/* Waits may have paged out more: compare only without them. */
-		if (h->cfg.checkers && h->waits == 0 &&
-		    (before.objpages - after.objpages != res ||
-		    before.swpginuse - after.swpginuse != slots ||
-		    only - h->uvm->exp.swpgonly != slots))
-			hfail(h, "swap", s, "pgremove of a%u pages %u..%u freed "
-			    "%u pages and %u slots (swpgonly -%u), expected %u "
-			    "and %u", a->id, op->page, op->page + op->count - 1,
-			    before.objpages - after.objpages,
-			    before.swpginuse - after.swpginuse,
-			    only - h->uvm->exp.swpgonly, res, slots);
+		if (h->cfg.checkers && h->waits == 0) {
+			hs_counts_take(h, &after);
+			if (before.objpages - after.objpages != res ||
+			    before.swpginuse - after.swpginuse != slots ||
+			    only - h->uvm->exp.swpgonly != slots)
+				hfail(h, "swap", s, "pgremove of a%u pages "
+				    "%u..%u freed %u pages and %u slots "
+				    "(swpgonly -%u), expected %u and %u", a->id,
+				    op->page, op->page + op->count - 1,
+				    before.objpages - after.objpages,
+				    before.swpginuse - after.swpginuse,
+				    only - h->uvm->exp.swpgonly, res, slots);
+		}
 	} else {
 		uvm_km_pgremove_intrsafe(h->maps[a->map].map, s, e);
 		pmap_kremove(pm, s, e - s);

@@ -6,10 +6,8 @@
 
 #include "harness.h"
 
-/* Report a violation (the first one wins); returns false for chaining. */
-__attribute__((format(printf, 4, 5)))
-bool	hfail(struct harness *h, const char *checker, vaddr_t va,
-	    const char *fmt, ...);
+/* Report a violation (harness_fail; the first one wins). => false. */
+#define hfail	harness_fail
 
 /* Shadow lookups. */
 struct hs_alloc		*hs_alloc_by_id(struct harness *h, unsigned int id,
@@ -65,7 +63,7 @@ void	check_against_shadow(struct harness *h);
 void	check_leaks(struct harness *h);
 /* Counters snapshot for "a failure leaves nothing behind". */
 struct hs_counts {
-	unsigned int free, wired, objpages, swpginuse, entries, ph;
+	unsigned int free, wired, objpages, swpginuse, entries;
 };
 void	hs_counts_take(struct harness *h, struct hs_counts *c);
 

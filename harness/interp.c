@@ -17,10 +17,12 @@
  */
 #include "harness_priv.h"
 
-static bool
-vfail(struct harness *h, const char *checker, vaddr_t va, const char *fmt,
-    va_list ap)
+bool
+harness_fail(struct harness *h, const char *checker, vaddr_t va,
+    const char *fmt, ...)
 {
+	va_list ap;
+
 	if (h->found)
 		return false;
 	h->found = true;
@@ -37,28 +39,8 @@ vfail(struct harness *h, const char *checker, vaddr_t va, const char *fmt,
 	} else {
 		uvm_snprintf(f->optext, sizeof(f->optext), "(end of program)");
 	}
+	va_start(ap, fmt);
 	uvm_vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
-	return false;
-}
-
-bool
-hfail(struct harness *h, const char *checker, vaddr_t va, const char *fmt,
-    ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfail(h, checker, va, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-bool
-harness_fail(struct harness *h, const char *checker, vaddr_t va,
-    const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfail(h, checker, va, fmt, ap);
 	va_end(ap);
 	return false;
 }
@@ -341,17 +323,28 @@ step(struct harness *h, struct km_op *op)
 	return !h->found;
 }
 
+/* Complete the "I/O" of every busy page.  => true if there was any. */
+static bool
+finish_busy_io(struct harness *h)
+{
+	bool any = false;
+
+	for (struct vm_page *pg = h->uvm->pageq_head; pg != NULL;
+	    pg = pg->qnext)
+		if (pg->flags & PG_BUSY) {
+			uvm_page_unbusy(h->uvm, pg);
+			any = true;
+		}
+	return any;
+}
+
 static void
 release_trampoline(void *arg)
 {
 	struct harness *h = arg;
 
 	h->uvm->test.fail_pagealloc_in = 0;
-	/* Finish every I/O still in flight. */
-	for (struct vm_page *pg = h->uvm->pageq_head; pg != NULL;
-	    pg = pg->qnext)
-		if (pg->flags & PG_BUSY)
-			uvm_page_unbusy(h->uvm, pg);
+	finish_busy_io(h);
 	while (h->npool > 0) {
 		struct hs_poolpage *p = &h->pool[h->npool - 1];
 		struct vm_map *map = h->maps[p->map].map;
@@ -469,14 +462,7 @@ reclaim(struct harness *h)
 	unsigned int n = uvm_pageout(h->uvm, 16);
 	if (n > 0)
 		return n;
-	bool unbusied = false;
-	for (struct vm_page *pg = h->uvm->pageq_head; pg != NULL;
-	    pg = pg->qnext)
-		if (pg->flags & PG_BUSY) {
-			uvm_page_unbusy(h->uvm, pg);
-			unbusied = true;
-		}
-	return unbusied ? uvm_pageout(h->uvm, 16) : 0;
+	return finish_busy_io(h) ? uvm_pageout(h->uvm, 16) : 0;
 }
 
 bool
