@@ -282,6 +282,7 @@ text_finding(const struct fuzz_target *t, const struct fuzz_opts *o,
 {
 	memset(f, 0, sizeof(*f));
 	f->checker = "text";
+	f->opname = km_opcode_name(ops[index].code);
 	f->op_index = index;
 	f->line = ops[index].line;
 	km_text_print(&ops[index], f->optext, sizeof(f->optext));

@@ -29,13 +29,42 @@
 #include "harness_priv.h"
 
 void
-hs_counts_take(struct harness *h, struct hs_counts *c)
+hs_before_take(struct harness *h, struct hs_before *b)
 {
-	c->free = h->uvm->exp.free;
-	c->wired = h->uvm->exp.wired;
-	c->objpages = h->uvm->exp.objpages;
-	c->swpginuse = h->uvm->exp.swpginuse;
-	c->entries = h->uvm->entries_inuse;
+	b->free = h->uvm->exp.free;
+	b->wired = h->uvm->exp.wired;
+	b->objpages = h->uvm->exp.objpages;
+	b->swpginuse = h->uvm->exp.swpginuse;
+	b->swpgonly = h->uvm->exp.swpgonly;
+	b->entries = h->uvm->entries_inuse;
+}
+
+void
+check_nothing_left(struct harness *h, const char *what)
+{
+	const struct hs_before *b = &h->before;
+	struct uvm *uvm = h->uvm;
+
+	if (uvm->exp.free != b->free || uvm->exp.wired != b->wired ||
+	    uvm->entries_inuse != b->entries)
+		hfail(h, "leak", 0, "%s left something behind: free %u->%u, "
+		    "wired %u->%u, map entries %u->%u", what, b->free,
+		    uvm->exp.free, b->wired, uvm->exp.wired, b->entries,
+		    uvm->entries_inuse);
+}
+
+void
+check_unmapped(struct harness *h, vaddr_t va, vsize_t size, const char *what)
+{
+	for (vaddr_t v = va; v < va + size && !h->found; v += PAGE_SIZE) {
+		int r = h->host.access(h->host.ctx, v, false, false);
+		if (r == HACC_STALE)
+			hfail(h, "tlb", v, "freed %s still translates through "
+			    "a stale TLB entry", what);
+		else if (r != HACC_FAULT)
+			hfail(h, "security", v, "freed %s still translates",
+			    what);
+	}
 }
 
 static int
@@ -88,7 +117,7 @@ wired_page_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 	return 0;
 }
 
-static void
+void
 check_new_alloc(struct harness *h, const struct hs_alloc *a)
 {
 	struct vm_map *map = h->maps[a->map].map;
@@ -157,7 +186,7 @@ check_new_alloc(struct harness *h, const struct hs_alloc *a)
 	}
 }
 
-static void
+void
 check_new_poolpage(struct harness *h, const struct hs_poolpage *p)
 {
 	if (h->host.access(h->host.ctx, p->va, true, false) != HACC_OK) {

@@ -13,18 +13,28 @@
  *	h->trace[0 .. h->ntrace) holds the ops run, names and selectors both
  *	resolved: print them with km_text_print, encode them with km_encode.
  *
- * Valid use by default.  Programs from bytes are adjusted before each
- * call so that every call is valid and can finish (e.g. WAITVA is dropped
- * when no drain could make room); the trace holds the adjusted op, so
- * printing and re-encoding reproduce exactly what ran.  Programs from
- * text run as written.  A misuse op must panic with a message naming the
+ * Valid use by default.  Every program, bytes or text, goes through one
+ * policy (policy.c) before each call so that every call is valid and can
+ * finish (e.g. WAITVA is dropped when no drain could make room); the
+ * trace holds the adjusted op with what was adjusted (km_op.adjusted,
+ * printed "# adjusted: ..."), so printing and re-encoding reproduce
+ * exactly what ran.  A misuse op must panic with a message naming the
  * call; after it the run ends (the instance is dead).
+ *
+ * One op is three steps, which the interpreter runs in a row and a C
+ * repro (kmfuzz creproduce) runs around its own spelled-out calls:
+ *	harness_op_begin	resolve, policy, snapshot what end compares
+ *	the calls		the uvm_km API (op_<name>_impl.call, or the
+ *				C statements op_<name>_impl.emit wrote)
+ *	harness_op_end		shadow update, the op's checks, the oracle
+ *				schedule; or harness_op_abort on a panic
  */
 #ifndef KMFUZZ_HARNESS_H
 #define KMFUZZ_HARNESS_H
 
 #include <uvm/uvm.h>
 #include "op.h"
+#include "signature.h"
 
 #define HARNESS_MAX_OPS		4096
 #define HARNESS_MAX_ALLOCS	256	/* live a-handles */
@@ -83,6 +93,12 @@ struct harness_host {
 	void	(*release_lock)(void *ctx, kmutex_t *m);
 };
 
+/* Where C statements go (kmfuzz creproduce): out(arg, text) for each. */
+struct km_emit {
+	void	(*out)(void *arg, const char *s);
+	void	*arg;
+};
+
 struct harness_config {
 	const struct km_opset *set;	/* byte programs: opcodes drawn */
 	bool		checkers;	/* false: run only (throughput) */
@@ -100,10 +116,23 @@ struct harness_config {
 	 * release, no leak check (kmfuzz picture draws that state).
 	 */
 	bool		keep_state;
+	/*
+	 * The calls are written out (a C repro): the policy checks each op
+	 * but does not change it; where it would, the op runs as written
+	 * and says so (KADJ_AS_WRITTEN).
+	 */
+	bool		as_written;
+	/* Each op's C statements go here before its calls (creproduce). */
+	struct km_emit	*emit;
+	/* A note for the reader of a run (as_written decisions); may be NULL. */
+	void		(*note)(void *arg, const char *text);
+	void		*note_arg;
 };
 
 struct harness_finding {
-	const char	*checker;	/* "map", "ownership", "pages", "pmap",
+	const char	*checker;
+	const char	*opname;	/* the failing op's name; "end" for the
+					   checks after the last op */	/* "map", "ownership", "pages", "pmap",
 					   "tlb", "swap", "security", "data",
 					   "leak", "assert", "wouldblock",
 					   "misuse" */
@@ -112,6 +141,16 @@ struct harness_finding {
 	vaddr_t		va;		/* the address concerned, 0 if none */
 	char		optext[192];	/* the op, as text */
 	char		msg[512];
+};
+
+/*
+ * What an op's prepare step saw before the calls (counters, and what the
+ * op is about to touch), for its end step to compare with.
+ */
+struct hs_before {
+	unsigned int	free, wired, objpages, swpginuse, entries, swpgonly;
+	unsigned long	mapped;		/* free: wired pages mapped */
+	unsigned int	resident, slots; /* pgremove: in the range */
 };
 
 /* Shadow of one live allocation. */
@@ -158,14 +197,21 @@ struct harness {
 	uint32_t		generation;	/* pattern counter for touch */
 	unsigned int		base_entries;	/* entries_inuse at start */
 	kmutex_t		*held;		/* hold_lock until next op */
+	kmutex_t		*release_after;	/* let go when this op ends */
 	bool			text_mode;	/* names are the program's labels */
+	const struct km_op	*prog;		/* text: the program run */
+	size_t			nprog, prog_next;
 
 	/* current op, for waits and reports */
 	uint32_t		op_index;
+	struct km_op		*op;		/* trace entry running, or NULL */
+	uintptr_t		result;		/* what its calls returned */
+	struct hs_before	before;		/* what begin saw (exec_*.c) */
 	unsigned int		waits;
 	unsigned int		injected_seen;	/* injected failures at last wait */
 	struct harness_finding	*finding;
 	bool			found;
+	bool			stopped;	/* found, or a misuse ended it */
 
 	/* scratch for the checkers: one bit per managed page */
 	uint64_t		seen[HARNESS_MAX_PAGES / 64];
@@ -182,6 +228,33 @@ int	harness_run_bytes(struct harness *h, const uint8_t *buf, size_t len,
 /* => ops from text: names filled, line numbers set. */
 int	harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
 	    struct harness_finding *f);
+
+/*
+ * The steps of one op (see the top of this file).  For the C repro, a
+ * text program run op by op:
+ *	harness_program_begin(h, ops, n, &f);
+ *	if (harness_op_begin(h, i)) { ...calls...; harness_op_end(h, r); }
+ *	(a panic or would-block in the calls: harness_op_abort)
+ *	r = harness_program_end(h);
+ * harness_op_begin => true: make the op's calls now; false: the op is
+ *	not run (adjusted away, or its handles are not live: a note says
+ *	so), or the run has stopped (harness_stopped).
+ * harness_op_end => false: the run has stopped (a finding).
+ */
+void	harness_program_begin(struct harness *h, const struct km_op *ops,
+	    size_t n, struct harness_finding *f);
+bool	harness_op_begin(struct harness *h, uint32_t i);
+bool	harness_op_end(struct harness *h, uintptr_t result);
+void	harness_op_abort(struct harness *h, int hcall, const char *msg);
+int	harness_program_end(struct harness *h);
+/* => a finding was made or a misuse ended the run. */
+bool	harness_stopped(const struct harness *h);
+
+/* Test actions a C repro spells out (another CPU, "I/O"). */
+void	harness_hold_lock(struct harness *h, struct vm_map *map);
+void	harness_start_io(struct harness *h, vaddr_t va);
+/* The lowest free range of map that fits size (fixed suballoc). */
+vaddr_t	harness_lowest_gap(struct vm_map *map, vsize_t size);
 
 /*
  * The wait policy, called by the host's uvm_platform_wait while an op

@@ -1,5 +1,6 @@
 /*
- * harness_priv.h: what interp.c, exec.c and check.c share.
+ * harness_priv.h: what the interpreter, the policy, the ops and the
+ * checkers share.
  */
 #ifndef KMFUZZ_HARNESS_PRIV_H
 #define KMFUZZ_HARNESS_PRIV_H
@@ -8,6 +9,28 @@
 
 /* Report a violation (harness_fail; the first one wins). => false. */
 #define hfail	harness_fail
+
+/*
+ * One op's implementation (exec_*.c), found through ops.def: the row
+ * KM_OP(ALLOC, alloc, ...) names `op_alloc_impl'.
+ *   prepare  snapshot into h->before what end compares with (may be NULL)
+ *   call     the calls, on the resolved op and the shadow => the result
+ *   end      the shadow after the calls, and the op's own checks (may
+ *            be NULL)
+ *   emit     call() as C statements (kmfuzz creproduce)
+ */
+struct km_op_impl {
+	void		(*prepare)(struct harness *h, struct km_op *op);
+	uintptr_t	(*call)(struct harness *h, const struct km_op *op);
+	void		(*end)(struct harness *h, struct km_op *op,
+			    uintptr_t result);
+	void		(*emit)(struct harness *h, const struct km_op *op,
+			    struct km_emit *e);
+};
+#define KM_OP(CODE, name, result, ...) \
+	extern const struct km_op_impl op_##name##_impl;
+#include "ops.def"
+const struct km_op_impl *km_op_impl(unsigned int code);
 
 /* Shadow lookups. */
 struct hs_alloc		*hs_alloc_by_id(struct harness *h, unsigned int id,
@@ -32,6 +55,26 @@ hs_type(const struct hs_alloc *a)
 	return a->flags & UVM_KMF_TYPEMASK;
 }
 
+/* An alloc op's byte size and alignment. */
+static inline vsize_t
+hs_op_size(const struct km_op *op)
+{
+	return ptoa(op->npages) - (vsize_t)op->sub * KOP_SUB_UNIT;
+}
+
+static inline vsize_t
+hs_op_align(const struct km_op *op)
+{
+	return op->align_log ? (vsize_t)1 << op->align_log : 0;
+}
+
+/* The kernel-object offset of va (pageable kernel memory). */
+static inline voff_t
+hs_kobj_off(const struct harness *h, vaddr_t va)
+{
+	return va - vm_map_min(h->uvm->kernel_map);
+}
+
 /*
  * The id a new handle gets: the program's own label in text mode (if it
  * gave one), else the next free number.  `next' stays above every label.
@@ -45,30 +88,52 @@ hs_new_id(struct harness *h, uint16_t *next, uint16_t label)
 	return id;
 }
 
-/* Execute one resolved op (under host->call).  exec.c */
-void	harness_exec(struct harness *h, struct km_op *op);
-/*
- * Adjust a byte-program op so that the call is valid and can finish.
- * => false: no valid form of the op exists now; it is dropped.
- */
-bool	harness_adjust(struct harness *h, struct km_op *op);
-/* The hold_lock rule, for ops from bytes and text alike. */
-void	harness_adjust_for_held_lock(struct harness *h, struct km_op *op);
+/* Remove entry idx of an array of n (order kept: selectors are ages). */
+#define HS_REMOVE(arr, n, idx) do {					\
+	for (unsigned int i_ = (idx); i_ + 1 < (n); i_++)		\
+		(arr)[i_] = (arr)[i_ + 1];				\
+	(n)--;								\
+} while (0)
 
-/* Checkers.  check.c */
+/* ---- policy.c ----------------------------------------------------------- */
+
+/*
+ * Make op valid and finishable now: KADJ_* bits it applied (or, in
+ * as_written mode, would apply: then nothing is changed).  The held-lock
+ * rule included.  Sets op->adjusted.
+ */
+void	policy_adjust(struct harness *h, struct km_op *op);
+/* Complete the "I/O" of every busy page.  => true if there was any. */
+bool	policy_finish_busy_io(struct harness *h);
+
+/* ---- check.c ------------------------------------------------------------ */
+
 void	check_after_op(struct harness *h, const struct km_op *op);
 void	check_full(struct harness *h);	/* both of: */
 void	check_structures(struct harness *h);
 void	check_against_shadow(struct harness *h);
 void	check_leaks(struct harness *h);
-/* Counters snapshot for "a failure leaves nothing behind". */
-struct hs_counts {
-	unsigned int free, wired, objpages, swpginuse, entries;
-};
-void	hs_counts_take(struct harness *h, struct hs_counts *c);
+/* The counters "a failure leaves nothing behind" compares. */
+void	hs_before_take(struct harness *h, struct hs_before *b);
+/* A failed call left the counters as prepare saw them. */
+void	check_nothing_left(struct harness *h, const char *what);
+void	check_new_alloc(struct harness *h, const struct hs_alloc *a);
+void	check_new_poolpage(struct harness *h, const struct hs_poolpage *p);
+/* A freed range [va, va + size) of `what' no longer translates. */
+void	check_unmapped(struct harness *h, vaddr_t va, vsize_t size,
+	    const char *what);
 
 /* Mappings in [sva, eva) (count only). */
 unsigned long	hs_count_mappings(struct harness *h, vaddr_t sva, vaddr_t eva);
+
+/* ---- emit.c: writing C -------------------------------------------------- */
+
+__attribute__((format(printf, 2, 3)))
+void	emit_printf(struct km_emit *e, const char *fmt, ...);
+/* "UVM_KMF_WIRED|UVM_KMF_ZERO" */
+void	emit_kmf(struct km_emit *e, uint32_t flags);
+/* The C name of a map: "m0" for kernel_map, "m3". */
+void	emit_map(struct km_emit *e, uint16_t map_id);
 
 /* Bits set (by hand: no libgcc call in the kernel). */
 static inline unsigned int

@@ -3,11 +3,16 @@
  *
  * One run: the host hands over a fresh instance; each op is resolved
  * (byte selectors to live handles, or text names checked against the
- * live set), adjusted if it came from bytes, executed under the host's
- * catch point, recorded in the trace and checked; every
+ * live set), put through the policy (policy.c), executed in three steps
+ * (harness_op_begin, the calls under the host's catch point,
+ * harness_op_end), recorded in the trace and checked; every
  * full_check_every ops and at the end everything is checked in full;
  * finally everything still live is released and the leak checker runs.
  * The first violation stops the run.
+ *
+ * The C repro runs the same three steps around calls it spells out
+ * itself (harness_program_begin ... harness_program_end), so it judges
+ * exactly as `kmfuzz run' does.
  *
  * Example: bytes 00 01 | 00 00 00 00 01 00 01 (ops from the front, args
  * from the back) decode to "alloc kernel_map 0x2000 WIRED -> a1" then
@@ -17,6 +22,17 @@
  */
 #include "harness_priv.h"
 
+static const struct km_op_impl *const km_impls[KOP_COUNT] = {
+#define KM_OP(CODE, name, result, ...)	[KOP_##CODE] = &op_##name##_impl,
+#include "ops.def"
+};
+
+const struct km_op_impl *
+km_op_impl(unsigned int code)
+{
+	return code < KOP_COUNT ? km_impls[code] : NULL;
+}
+
 bool
 harness_fail(struct harness *h, const char *checker, vaddr_t va,
     const char *fmt, ...)
@@ -25,17 +41,19 @@ harness_fail(struct harness *h, const char *checker, vaddr_t va,
 
 	if (h->found)
 		return false;
-	h->found = true;
+	h->found = h->stopped = true;
 	struct harness_finding *f = h->finding;
 	f->checker = checker;
 	f->op_index = h->op_index;
 	f->va = va;
 	f->line = 0;
 	f->optext[0] = '\0';
+	f->opname = "end";
 	if (h->op_index < h->ntrace) {
-		f->line = h->trace[h->op_index].line;
-		km_text_print(&h->trace[h->op_index], f->optext,
-		    sizeof(f->optext));
+		const struct km_op *op = &h->trace[h->op_index];
+		f->line = op->line;
+		f->opname = km_opcode_name(op->code);
+		km_text_print(op, f->optext, sizeof(f->optext));
 	} else {
 		uvm_snprintf(f->optext, sizeof(f->optext), "(end of program)");
 	}
@@ -56,6 +74,12 @@ harness_init(struct harness *h, const struct harness_host *host,
 		h->cfg.max_ops = HARNESS_MAX_OPS;
 	if (h->cfg.set == NULL)
 		h->cfg.set = &km_opset_km;
+}
+
+bool
+harness_stopped(const struct harness *h)
+{
+	return h->stopped;
 }
 
 /* ---- shadow lookups ----------------------------------------------------- */
@@ -117,56 +141,42 @@ hs_pool_at(struct harness *h, vaddr_t va)
 
 /* ---- resolution --------------------------------------------------------- */
 
-/* Which kind of handle an op names: 'a', 'p' or 0. */
-static char
-op_handle_kind(const struct km_op *op)
-{
-	switch (op->code) {
-	case KOP_FREE: case KOP_PGREMOVE: case KOP_TOUCH: case KOP_BUSY:
-		return 'a';
-	case KOP_POOLPAGE_PUT:
-		return 'p';
-	case KOP_MISUSE:
-		return op->misuse == KMIS_POOLPAGE_TWICE ? 'p' : 'a';
-	default:
-		return 0;
-	}
-}
-
+/* Page fields of an op on allocation a are within it. */
 static bool
-op_has_map(const struct km_op *op)
+pages_fit(const struct km_op *op, const struct hs_alloc *a)
 {
-	return op->code == KOP_ALLOC || op->code == KOP_SUBALLOC ||
-	    op->code == KOP_POOLPAGE_GET || op->code == KOP_DRAIN ||
-	    op->code == KOP_HOLD_LOCK;
+	if (!km_op_has_field(op->code, F_PAGE))
+		return true;
+	if (op->page >= hs_npages(a))
+		return false;
+	return !km_op_has_field(op->code, F_COUNT) ||
+	    op->count <= hs_npages(a) - op->page;
 }
 
 /*
  * Bytes: selectors become live indices and names; page numbers are
  * reduced to the allocation.  => false: the op has no live target and is
- * dropped (nothing to record).
+ * not part of the program (nothing to record).
  */
 static bool
 resolve_bytes(struct harness *h, struct km_op *op)
 {
-	if (op_has_map(op)) {
+	if (km_op_has_map(op)) {
 		op->map_sel = (uint8_t)(op->map_sel % h->nmaps);
 		op->map_id = h->maps[op->map_sel].id;
 	}
-	char kind = op_handle_kind(op);
+	char kind = km_op_handle_kind(op);
 	if (kind == 'a') {
 		if (h->nallocs == 0)
 			return false;
 		op->handle_sel = (uint8_t)(op->handle_sel % h->nallocs);
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
 		op->handle_id = a->id;
-		if (op->code == KOP_PGREMOVE || op->code == KOP_TOUCH ||
-		    op->code == KOP_BUSY) {
+		if (km_op_has_field(op->code, F_PAGE))
 			op->page %= hs_npages(a);
-			if (op->code == KOP_PGREMOVE &&
-			    op->count > hs_npages(a) - op->page)
-				op->count = hs_npages(a) - op->page;
-		}
+		if (km_op_has_field(op->code, F_COUNT) &&
+		    op->count > hs_npages(a) - op->page)
+			op->count = hs_npages(a) - op->page;
 	} else if (kind == 'p') {
 		if (h->npool == 0)
 			return false;
@@ -185,7 +195,7 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 {
 	unsigned int idx;
 
-	if (op_has_map(op)) {
+	if (km_op_has_map(op)) {
 		if (hs_map_by_id(h, op->map_id, &idx) == NULL) {
 			uvm_snprintf(err, len, "map m%u does not exist",
 			    op->map_id);
@@ -193,15 +203,15 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 		}
 		op->map_sel = (uint8_t)idx;
 	}
+	char made = km_op_creates(op);
 	if (op->result_id != 0 &&
-	    ((op->code == KOP_ALLOC && hs_alloc_by_id(h, op->result_id, NULL)) ||
-	    (op->code == KOP_POOLPAGE_GET &&
-	    hs_pool_by_id(h, op->result_id, NULL)) ||
-	    (op->code == KOP_SUBALLOC && hs_map_by_id(h, op->result_id, NULL)))) {
+	    ((made == 'a' && hs_alloc_by_id(h, op->result_id, NULL)) ||
+	    (made == 'p' && hs_pool_by_id(h, op->result_id, NULL)) ||
+	    (made == 'm' && hs_map_by_id(h, op->result_id, NULL)))) {
 		uvm_snprintf(err, len, "the result name is already live");
 		return false;
 	}
-	char kind = op_handle_kind(op);
+	char kind = km_op_handle_kind(op);
 	if (kind == 'a') {
 		const struct hs_alloc *a = hs_alloc_by_id(h, op->handle_id, &idx);
 		if (a == NULL) {
@@ -210,10 +220,7 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 			return false;
 		}
 		op->handle_sel = (uint8_t)idx;
-		if ((op->code == KOP_PGREMOVE || op->code == KOP_TOUCH ||
-		    op->code == KOP_BUSY) && (op->page >= hs_npages(a) ||
-		    (op->code == KOP_PGREMOVE &&
-		    op->count > hs_npages(a) - op->page))) {
+		if (!pages_fit(op, a)) {
 			uvm_snprintf(err, len, "page range outside a%u (%u "
 			    "pages)", op->handle_id, hs_npages(a));
 			return false;
@@ -229,7 +236,7 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 	return true;
 }
 
-/* ---- the run loop -------------------------------------------------------- */
+/* ---- one op ------------------------------------------------------------- */
 
 static bool
 has_substr(const char *s, const char *needle)
@@ -244,72 +251,64 @@ has_substr(const char *s, const char *needle)
 	return false;
 }
 
-struct exec_args {
-	struct harness	*h;
-	struct km_op	*op;
-};
-
-static void
-exec_trampoline(void *arg)
-{
-	struct exec_args *x = arg;
-	harness_exec(x->h, x->op);
-}
-
-static void
-begin(struct harness *h, struct harness_finding *f)
-{
-	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map);
-	h->nallocs = h->npool = 0;
-	h->maps[0] = (struct hs_map){ 0, h->uvm->kernel_map, false };
-	h->nmaps = 1;
-	h->next_alloc_id = h->next_pool_id = h->next_map_id = 1;
-	h->generation = 0;
-	h->base_entries = h->uvm->entries_inuse;
-	h->held = NULL;	/* the host's reset dropped any hold */
-	h->text_mode = false;
-	h->ntrace = 0;
-	h->op_index = 0;
-	h->found = false;
-	h->finding = f;
-	uvm_memset(f, 0, sizeof(*f));
-}
-
-/* Run one op already in h->trace[h->ntrace - 1]. => false: stop. */
+/*
+ * Begin the resolved op at h->trace[h->ntrace - 1]: policy, then the
+ * op's snapshot.  => true: make its calls.
+ */
 static bool
-step(struct harness *h, struct km_op *op)
+op_begin(struct harness *h, struct km_op *op)
 {
-	char msg[512];
-	struct exec_args x = { h, op };
-
-	/* A lock held elsewhere lasts until the end of the next op. */
-	kmutex_t *release_after = h->held;
+	const struct km_op_impl *impl = km_op_impl(op->code);
 
 	h->op_index = h->ntrace - 1;
+	h->op = op;
+	h->result = 0;
 	h->waits = 0;
 	h->injected_seen = h->uvm->exp.pagealloc_fail_injected;
-	if (h->held != NULL)
-		harness_adjust_for_held_lock(h, op);
-	int r = h->host.call(h->host.ctx, exec_trampoline, &x, msg,
-	    sizeof(msg));
-	if (release_after != NULL && release_after == h->held) {
+	policy_adjust(h, op);
+	if (op->adjusted & KADJ_NOT_RUN) {
+		if (op->result_id != 0 && km_op_creates(op) != 0)
+			op->result_id = 0;	/* nothing was made */
+		h->op = NULL;
+		return false;
+	}
+	if (h->cfg.checkers)
+		hs_before_take(h, &h->before);
+	if (impl->prepare != NULL)
+		impl->prepare(h, op);
+	if (h->cfg.emit != NULL)
+		impl->emit(h, op, h->cfg.emit);
+	return true;
+}
+
+/* The other CPU lets go of a lock held across this op, if it was. */
+static void
+op_let_go(struct harness *h)
+{
+	if (h->release_after != NULL && h->release_after == h->held) {
 		h->host.release_lock(h->host.ctx, h->held);
 		h->held = NULL;
 	}
+	h->release_after = NULL;
+}
+
+bool
+harness_op_end(struct harness *h, uintptr_t result)
+{
+	struct km_op *op = h->op;
+
+	KASSERTMSG(op != NULL, "harness_op_end: no op begun");
+	h->op = NULL;
+	h->result = result;
+	op_let_go(h);
+	if (km_op_impl(op->code)->end != NULL)
+		km_op_impl(op->code)->end(h, op, result);
 	if (op->code == KOP_MISUSE) {
-		/* harness_exec reported a misuse that went through, if any. */
-		if (!h->found && r == HCALL_OK)
+		/* the end step reported a misuse that went through, if any */
+		if (!h->found)
 			hfail(h, "misuse", 0, "the invalid call was not caught");
-		else if (!h->found && r == HCALL_PANIC &&
-		    !has_substr(msg, "uvm_km_free"))
-			hfail(h, "misuse", 0, "caught, but the message does not "
-			    "name the call: %s", msg);
-		return false;	/* the instance is dead either way */
+		return false;
 	}
-	if (r == HCALL_PANIC)
-		return hfail(h, "assert", 0, "%s", msg);
-	if (r == HCALL_WOULDBLOCK)
-		return hfail(h, "wouldblock", 0, "%s", msg);
 	if (h->found)
 		return false;
 	if (h->cfg.property != NULL)
@@ -323,19 +322,79 @@ step(struct harness *h, struct km_op *op)
 	return !h->found;
 }
 
-/* Complete the "I/O" of every busy page.  => true if there was any. */
-static bool
-finish_busy_io(struct harness *h)
+void
+harness_op_abort(struct harness *h, int hcall, const char *msg)
 {
-	bool any = false;
+	struct km_op *op = h->op;
 
-	for (struct vm_page *pg = h->uvm->pageq_head; pg != NULL;
-	    pg = pg->qnext)
-		if (pg->flags & PG_BUSY) {
-			uvm_page_unbusy(h->uvm, pg);
-			any = true;
-		}
-	return any;
+	h->op = NULL;
+	op_let_go(h);
+	h->stopped = true;	/* the instance is dead either way */
+	if (op != NULL && op->code == KOP_MISUSE) {
+		if (hcall != HCALL_PANIC)
+			hfail(h, "misuse", 0, "the invalid call blocked instead "
+			    "of being caught: %s", msg);
+		else if (!has_substr(msg, "uvm_km_free"))
+			hfail(h, "misuse", 0, "caught, but the message does not "
+			    "name the call: %s", msg);
+		return;
+	}
+	hfail(h, hcall == HCALL_PANIC ? "assert" : "wouldblock", 0, "%s", msg);
+}
+
+struct call_args {
+	struct harness	*h;
+	struct km_op	*op;
+};
+
+static void
+call_trampoline(void *arg)
+{
+	struct call_args *x = arg;
+
+	x->h->result = km_op_impl(x->op->code)->call(x->h, x->op);
+}
+
+/* Run the op in the trace's last slot.  => false: stop. */
+static bool
+step(struct harness *h, struct km_op *op)
+{
+	char msg[512];
+	struct call_args x = { h, op };
+
+	if (!op_begin(h, op))
+		return !h->stopped;
+	int r = h->host.call(h->host.ctx, call_trampoline, &x, msg,
+	    sizeof(msg));
+	if (r != HCALL_OK) {
+		harness_op_abort(h, r, msg);
+		return false;
+	}
+	return harness_op_end(h, h->result);
+}
+
+/* ---- a run -------------------------------------------------------------- */
+
+static void
+begin(struct harness *h, struct harness_finding *f)
+{
+	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map);
+	h->nallocs = h->npool = 0;
+	h->maps[0] = (struct hs_map){ 0, h->uvm->kernel_map, false };
+	h->nmaps = 1;
+	h->next_alloc_id = h->next_pool_id = h->next_map_id = 1;
+	h->generation = 0;
+	h->base_entries = h->uvm->entries_inuse;
+	h->held = h->release_after = NULL;	/* reset dropped any hold */
+	h->text_mode = false;
+	h->prog = NULL;
+	h->nprog = h->prog_next = 0;
+	h->ntrace = 0;
+	h->op_index = 0;
+	h->op = NULL;
+	h->found = h->stopped = false;
+	h->finding = f;
+	uvm_memset(f, 0, sizeof(*f));
 }
 
 static void
@@ -344,7 +403,7 @@ release_trampoline(void *arg)
 	struct harness *h = arg;
 
 	h->uvm->test.fail_pagealloc_in = 0;
-	finish_busy_io(h);
+	policy_finish_busy_io(h);
 	while (h->npool > 0) {
 		struct hs_poolpage *p = &h->pool[h->npool - 1];
 		struct vm_map *map = h->maps[p->map].map;
@@ -364,15 +423,14 @@ release_trampoline(void *arg)
 		uvm_km_va_drain(h->maps[i].map, 0);
 }
 
-/* Full check, release everything, leak check. */
-static void
-finish(struct harness *h)
+int
+harness_program_end(struct harness *h)
 {
 	char msg[512];
 
 	h->op_index = h->ntrace;
-	if (h->cfg.keep_state)
-		return;
+	if (h->stopped || h->cfg.keep_state)
+		goto out;
 	if (h->held != NULL) {		/* the other CPU lets go at the end */
 		h->host.release_lock(h->host.ctx, h->held);
 		h->held = NULL;
@@ -386,13 +444,13 @@ finish(struct harness *h)
 	if (h->cfg.checkers)
 		check_against_shadow(h);
 	if (h->found)
-		return;
+		goto out;
 	int r = h->host.call(h->host.ctx, release_trampoline, h, msg,
 	    sizeof(msg));
 	if (r != HCALL_OK) {
 		hfail(h, r == HCALL_PANIC ? "assert" : "wouldblock", 0,
 		    "while releasing everything at the end: %s", msg);
-		return;
+		goto out;
 	}
 	if (h->cfg.checkers) {
 		check_structures(h);
@@ -401,6 +459,8 @@ finish(struct harness *h)
 		if (!h->found)
 			check_leaks(h);
 	}
+out:
+	return h->found ? HARNESS_FINDING : HARNESS_CLEAN;
 }
 
 int
@@ -413,112 +473,112 @@ harness_run_bytes(struct harness *h, const uint8_t *buf, size_t len,
 	begin(h, f);
 	km_bytes_init(&b, buf, len, h->cfg.set);
 	while (h->ntrace < h->cfg.max_ops && km_bytes_decode(&b, &op)) {
-		op.line = 0;
-		if (!resolve_bytes(h, &op) || !harness_adjust(h, &op))
+		if (!resolve_bytes(h, &op))
 			continue;
 		struct km_op *t = &h->trace[h->ntrace++];
 		*t = op;
 		if (!step(h, t))
 			break;
 	}
-	if (!h->found && !(h->ntrace > 0 &&
-	    h->trace[h->ntrace - 1].code == KOP_MISUSE))
-		finish(h);
-	return h->found ? HARNESS_FINDING : HARNESS_CLEAN;
+	return harness_program_end(h);
+}
+
+void
+harness_program_begin(struct harness *h, const struct km_op *ops, size_t n,
+    struct harness_finding *f)
+{
+	begin(h, f);
+	h->text_mode = true;
+	h->prog = ops;
+	h->nprog = n < h->cfg.max_ops ? n : h->cfg.max_ops;
+}
+
+/*
+ * Text op i into the trace, resolved.  => false with h->finding an
+ * "input" report when its names are not live.
+ */
+static bool
+text_op(struct harness *h, uint32_t i, struct km_op **tp)
+{
+	struct harness_finding *f = h->finding;
+	struct km_op *t = &h->trace[h->ntrace++];
+
+	*t = h->prog[i];
+	t->adjusted = 0;
+	*tp = t;
+	if (resolve_text(h, t, f->msg, sizeof(f->msg)))
+		return true;
+	f->checker = "input";
+	f->opname = km_opcode_name(t->code);
+	f->op_index = i;
+	f->line = t->line;
+	km_text_print(t, f->optext, sizeof(f->optext));
+	h->ntrace--;
+	return false;
+}
+
+bool
+harness_op_begin(struct harness *h, uint32_t i)
+{
+	struct km_op *t;
+
+	KASSERTMSG(i == h->prog_next, "harness_op_begin: op %u after %zu", i,
+	    h->prog_next);
+	h->prog_next++;
+	if (h->stopped || i >= h->nprog)
+		return false;
+	if (!text_op(h, i, &t)) {
+		/*
+		 * The program took another path than when it was written
+		 * (a fix changed what succeeds): the op names something
+		 * that is not live, so it is not run.
+		 */
+		if (h->cfg.note != NULL)
+			h->cfg.note(h->cfg.note_arg, h->finding->msg);
+		uvm_memset(h->finding, 0, sizeof(*h->finding));
+		return false;
+	}
+	return op_begin(h, t);
 }
 
 int
 harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
     struct harness_finding *f)
 {
-	begin(h, f);
-	h->text_mode = true;
-	for (size_t i = 0; i < n && h->ntrace < h->cfg.max_ops; i++) {
-		struct km_op *t = &h->trace[h->ntrace++];
-		*t = ops[i];
-		if (!resolve_text(h, t, f->msg, sizeof(f->msg))) {
-			f->checker = "input";
-			f->op_index = (uint32_t)i;
-			f->line = t->line;
-			km_text_print(t, f->optext, sizeof(f->optext));
-			h->ntrace--;
+	struct km_op *t;
+
+	harness_program_begin(h, ops, n, f);
+	for (uint32_t i = 0; i < h->nprog; i++) {
+		if (!text_op(h, i, &t))
 			return HARNESS_BADINPUT;
-		}
 		if (!step(h, t))
 			break;
 	}
-	if (!h->found && !(h->ntrace > 0 &&
-	    h->trace[h->ntrace - 1].code == KOP_MISUSE))
-		finish(h);
-	return h->found ? HARNESS_FINDING : HARNESS_CLEAN;
-}
-
-/* ---- waiting ------------------------------------------------------------ */
-
-/* Page out, finishing busy I/O if that is all that blocks it. */
-static unsigned int
-reclaim(struct harness *h)
-{
-	unsigned int n = uvm_pageout(h->uvm, 16);
-	if (n > 0)
-		return n;
-	return finish_busy_io(h) ? uvm_pageout(h->uvm, 16) : 0;
-}
-
-bool
-harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
-    const char *wmesg, char *msg, size_t len)
-{
-	if (++h->waits > HARNESS_WAIT_BUDGET) {
-		uvm_snprintf(msg, len, "would block: %u waits in one op, the "
-		    "last on \"%s\" (a wait loop)", h->waits - 1, wmesg);
-		return false;
-	}
-	switch (why) {
-	case UVM_WAIT_BUSYPAGE:
-		uvm_page_unbusy(h->uvm, (struct vm_page *)(uintptr_t)what);
-		return true;
-	case UVM_WAIT_PAGES:
-		/* The shortage was a failure the harness injected: retry. */
-		if (h->uvm->exp.pagealloc_fail_injected != h->injected_seen) {
-			h->injected_seen = h->uvm->exp.pagealloc_fail_injected;
-			return true;
-		}
-		/*
-		 * A real shortage, perhaps of one color only: the pagedaemon
-		 * must free something, or the sleep never ends.
-		 */
-		if (reclaim(h) > 0)
-			return true;
-		uvm_snprintf(msg, len, "would block on \"%s\": %u pages free,"
-		    " nothing to page out", wmesg, h->uvm->exp.free);
-		return false;
-	case UVM_WAIT_VA: {
-		struct vm_map *map = (struct vm_map *)(uintptr_t)what;
-		if ((map->flags & VM_MAP_VACACHE) &&
-		    pool_reclaim(&vm_map_to_kernel(map)->vmk_vacache) > 0)
-			return true;
-		uvm_snprintf(msg, len, "would block on \"%s\": map [0x%lx, "
-		    "0x%lx) full and nothing to drain", wmesg,
-		    (unsigned long)vm_map_min(map),
-		    (unsigned long)vm_map_max(map));
-		return false;
-	}
-	}
-	uvm_snprintf(msg, len, "would block: unknown wait %d", (int)why);
-	return false;
+	return harness_program_end(h);
 }
 
 int
 harness_format_finding(const struct harness_finding *f, char *buf,
     size_t len)
 {
+	char sig[HARNESS_SIG_MAX];
+
+	harness_signature(f, sig, sizeof(sig));
+	if (f->line != 0)
+		return uvm_snprintf(buf, len,
+		    "kmfuzz finding: checker \"%s\"\n"
+		    "  at op %u, line %u: %s\n"
+		    "  address: 0x%lx\n"
+		    "  %s\n"
+		    "  signature: %s\n",
+		    f->checker != NULL ? f->checker : "?", f->op_index,
+		    f->line, f->optext, (unsigned long)f->va, f->msg, sig);
 	return uvm_snprintf(buf, len,
 	    "kmfuzz finding: checker \"%s\"\n"
-	    "  at op %u%s%s: %s\n"
+	    "  at op %u: %s\n"
 	    "  address: 0x%lx\n"
-	    "  %s\n",
-	    f->checker != NULL ? f->checker : "?", f->op_index,
-	    f->line ? ", line " : "", "", f->optext, (unsigned long)f->va,
-	    f->msg);
+	    "  %s\n"
+	    "  signature: %s\n",
+	    f->checker != NULL ? f->checker : "?", f->op_index, f->optext,
+	    (unsigned long)f->va, f->msg, sig);
 }

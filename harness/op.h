@@ -1,5 +1,6 @@
 /*
- * op.h: the op language.  One sequence of ops, three spellings:
+ * op.h: the op language.  One sequence of ops, three spellings, all
+ * derived from one schema (ops.def):
  *
  *   bytes  what fuzzers mutate.  Opcodes are read from the front of the
  *          input, their arguments from the back (last byte first); when
@@ -21,6 +22,12 @@
  * both happen inside the interpreter: it records for every op executed
  * the resolved names (for printing) and the selector indices (for
  * encoding).  km_op carries both.
+ *
+ * Adjustments.  The harness's policy (policy.c) may change an op so
+ * that the call is valid and can finish, or decide not to run it; what
+ * it did is recorded in km_op.adjusted and printed after the op as
+ * "# adjusted: ...".  Every spelling goes through the same policy, so
+ * the bytes and the text of a program run the same ops.
  */
 #ifndef KMFUZZ_OP_H
 #define KMFUZZ_OP_H
@@ -30,46 +37,80 @@
 #include <stdbool.h>
 
 enum km_opcode {
-	KOP_ALLOC,		/* map size align flags -> aN */
-	KOP_FREE,		/* aN */
-	KOP_SUBALLOC,		/* map size [fixed] [intrsafe] -> mN */
-	KOP_PGREMOVE,		/* aN page=P count=C: drop pages of a live alloc */
-	KOP_TOUCH,		/* aN page=P read|write */
-	KOP_PAGEOUT,		/* N: push up to N pageable pages to swap */
-	KOP_BUSY,		/* aN page=P: start "I/O" on a resident page */
-	KOP_POOLPAGE_GET,	/* map [nowait] [uncached] -> pN */
-	KOP_POOLPAGE_PUT,	/* pN */
-	KOP_DRAIN,		/* map: uvm_km_va_drain */
-	KOP_FAIL_PAGEALLOC,	/* N: the N-th page allocation from now fails */
-	KOP_HOLD_LOCK,		/* map: another CPU holds its lock for one op */
-	KOP_IDLEZERO,		/* N: zero up to N free pages */
-	KOP_MISUSE,		/* kind handle: an invalid call, must be caught */
+#define KM_OP(CODE, name, result, ...)	KOP_##CODE,
+#include "ops.def"
 	KOP_COUNT
 };
 
 enum km_misuse {
-	KMIS_DOUBLE_FREE,	/* free aN twice */
-	KMIS_WRONG_SIZE,	/* free aN with one page more */
-	KMIS_WRONG_TYPE,	/* free aN with another type */
-	KMIS_MISALIGNED,	/* free aN + 8 */
-	KMIS_INSIDE,		/* free the second page of aN alone */
-	KMIS_POOLPAGE_TWICE,	/* put pN twice */
+#define KM_MISUSE(CODE, name, handle)	KMIS_##CODE,
+#include "ops.def"
 	KMIS_COUNT
 };
 
-/* Argument limits (bytes reduce modulo these; text is checked). */
+/*
+ * Field types: what one argument of an op is.  Byte size and meaning are
+ * in op_bytes.c, text form in op_text.c.
+ */
+enum km_field {
+	F_END = 0,
+	F_MAP,		/* map_sel/map_id: kernel_map or mN */
+	F_ALLOC,	/* handle of a live allocation: aN */
+	F_POOLPAGE,	/* handle of a live pool page: pN */
+	F_VICTIM,	/* misuse: aN or pN, as the misuse kind says */
+	F_SIZE,		/* alloc: npages and sub (2 bytes) */
+	F_ALIGN,	/* alloc: align_log, text "align=A", optional */
+	F_FLAGS,	/* alloc: type and modifiers (2 bytes) */
+	F_SUBSIZE,	/* suballoc: npages, a multiple of KOP_SUBMAP_UNIT */
+	F_SUBOPTS,	/* suballoc: fixed, intrsafe */
+	F_PAGE,		/* page index in an allocation: "page=P" */
+	F_COUNT,	/* pgremove page count: "count=C" */
+	F_RW,		/* touch: read | write */
+	F_N,		/* pageout, fail_pagealloc, idlezero: a count */
+	F_POOLOPTS,	/* poolpage_get: nowait, uncached */
+	F_MISUSE,	/* misuse kind */
+	F_NTYPES
+};
+#define KOP_MAX_FIELDS	4
+
+/*
+ * Argument limits (bytes reduce modulo these; text is checked against
+ * them): the one definition.
+ */
 #define KOP_MAX_NPAGES		64	/* alloc: 1..64 pages */
 #define KOP_SUB_UNIT		16	/* alloc size = npages*4K - sub*16 */
+#define KOP_ALIGN_LOG_MIN	12	/* alloc align: 0x1000 .. */
+#define KOP_ALIGN_LOG_MAX	16	/* .. 0x10000, or none */
 #define KOP_SUBMAP_UNIT		16	/* suballoc: 16..256 pages */
+#define KOP_SUBMAP_STEPS	16
 #define KOP_MAX_COUNT		16	/* pgremove count */
 #define KOP_MAX_N		64	/* pageout/idlezero/fail_pagealloc */
 
-/* Suballoc / poolpage / touch option bits (km_op.flags). */
+/* Option bits (km_op.flags of ops that are not alloc). */
 #define KOPF_FIXED		0x1	/* suballoc */
 #define KOPF_INTRSAFE		0x2	/* suballoc */
 #define KOPF_NOWAIT		0x1	/* poolpage_get: waitok = false */
 #define KOPF_UNCACHED		0x2	/* poolpage_get: not the _cache API */
 #define KOPF_WRITE		0x1	/* touch */
+
+/*
+ * What the policy did to an op (km_op.adjusted), printed as
+ * "# adjusted: <text>, <text>" after the op (km_adjust_text).
+ */
+enum km_adjust {
+	KADJ_WIRED		= 0x001, /* PAGEABLE -> WIRED: intrsafe map */
+	KADJ_NO_WAITVA		= 0x002, /* WAITVA dropped: never room */
+	KADJ_CANFAIL		= 0x004, /* CANFAIL added: pages never come */
+	KADJ_NOWAIT		= 0x008, /* nowait added: a wait never ends */
+	KADJ_TRYLOCK		= 0x010, /* TRYLOCK added: the lock is held */
+	KADJ_LET_GO		= 0x020, /* the other CPU let go first */
+	KADJ_SKIP_FAULT		= 0x040, /* not run: no page for the fault */
+	KADJ_SKIP_FULL		= 0x080, /* not run: the shadow is full */
+	KADJ_SKIP_NOROOM	= 0x100, /* not run: no room for the submap */
+	KADJ_AS_WRITTEN		= 0x200, /* ran as written though the policy
+					    would adjust it now (C repro) */
+};
+#define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM)
 
 /*
  * One op.  `*_sel' are the byte-level selectors (live index); the ids
@@ -82,7 +123,8 @@ struct km_op {
 	uint8_t		map_sel, handle_sel;
 	uint16_t	map_id, handle_id;
 	uint16_t	result_id;	/* -> aN/pN/mN; 0: failed, none */
-	uint8_t		align_log;	/* 0: none, else 12..20 */
+	uint16_t	adjusted;	/* enum km_adjust bits */
+	uint8_t		align_log;	/* 0: none, else KOP_ALIGN_LOG_* */
 	uint8_t		sub;		/* alloc: size short of npages, /16 */
 	uint32_t	npages;		/* alloc / suballoc size in pages */
 	uint32_t	flags;		/* alloc: UVM_KMF_*; else KOPF_* */
@@ -90,6 +132,50 @@ struct km_op {
 	uint32_t	n;		/* pageout, fail_pagealloc, idlezero */
 	uint32_t	line;		/* text line (0: from bytes) */
 };
+
+/* ---- the schema, as data (op_schema.c) ---------------------------------- */
+
+/* => the text spelling ("alloc"), NULL if code is no opcode. */
+const char	*km_opcode_name(unsigned int code);
+/* => the misuse kind's spelling ("double_free"), NULL if none. */
+const char	*km_misuse_name(unsigned int kind);
+/* => the op's fields in order, F_END-terminated ({F_END} if no op). */
+const uint8_t	*km_op_fields(unsigned int code);
+/* => the kind of handle the op creates ('a', 'p', 'm') or 0. */
+char		km_op_creates(const struct km_op *op);
+/* => the kind of handle the op names ('a', 'p') or 0. */
+char		km_op_handle_kind(const struct km_op *op);
+/* => the op names a map (map_id/map_sel). */
+bool		km_op_has_map(const struct km_op *op);
+/* => the op refers to handle `kind' `id' (a map for 'm'). */
+bool		km_op_uses(const struct km_op *op, char kind, uint16_t id);
+/* => the op has field `f'. */
+bool		km_op_has_field(unsigned int code, enum km_field f);
+
+/* Alloc flags in schema order. */
+struct km_flag_desc {
+	const char	*name;		/* "WIRED" */
+	uint32_t	bit;
+	bool		type;
+};
+extern const struct km_flag_desc km_flags[];
+extern const unsigned int km_nflags;
+
+/* Word options in schema order; name NULL ends the list. */
+struct km_option_desc {
+	uint8_t		field;		/* F_SUBOPTS, F_POOLOPTS */
+	const char	*name;
+	uint32_t	bit;
+};
+extern const struct km_option_desc km_options[];
+
+/*
+ * The "# adjusted: ..." text of an op's adjustments (no leading '#').
+ * => its length, snprintf-like; "" when op->adjusted is 0.
+ */
+int	km_adjust_text(unsigned int adjusted, char *buf, size_t len);
+
+/* ---- opsets -------------------------------------------------------------- */
 
 /* The opcodes a target draws from. */
 struct km_opset {
@@ -101,6 +187,8 @@ struct km_opset {
 extern const struct km_opset km_opset_km, km_opset_map, km_opset_pool,
 	km_opset_misuse;
 const struct km_opset *km_opset_find(const char *name);
+
+/* ---- bytes (op_bytes.c) -------------------------------------------------- */
 
 /*
  * Byte decoding: a cursor over the input.  km_bytes_next_op reads the
@@ -130,19 +218,18 @@ size_t	km_encode_size(const struct km_op *ops, size_t nops);
 size_t	km_encode(const struct km_op *ops, size_t nops,
 	    const struct km_opset *set, uint8_t *out, size_t outlen);
 
+/* ---- text (op_text.c) ---------------------------------------------------- */
+
 /*
- * Text.  km_text_parse_line: one line to an op with names filled in
+ * km_text_parse_line: one line to an op with names filled in
  * (selectors are left for the interpreter); blank and comment-only
  * lines give KTEXT_EMPTY.  On error `err' says what was expected.
- * km_text_print: the canonical line for a resolved op (no newline).
+ * km_text_print: the canonical line for a resolved op (no newline),
+ * followed by "  # adjusted: ..." when the policy changed it.
  */
 enum { KTEXT_OK = 0, KTEXT_EMPTY = 1, KTEXT_ERROR = -1 };
 int	km_text_parse_line(const char *line, size_t len, struct km_op *op,
 	    char *err, size_t errlen);
 int	km_text_print(const struct km_op *op, char *buf, size_t len);
-
-/* Names for flags, opcodes and misuse kinds (text and C spellings). */
-const char	*km_opcode_name(unsigned int code);
-const char	*km_misuse_name(unsigned int kind);
 
 #endif /* KMFUZZ_OP_H */

@@ -9,30 +9,24 @@
  * after they met is 0.  So every byte string is a program, and the
  * opcodes and arguments of a program mutate independently.
  *
- * Arguments, in read order (b is the byte; "sel" fields are stored raw
- * and reduced by the interpreter, modulo the live handles or the pages
- * of the allocation):
+ * Arguments are the op's fields (ops.def), in order; each field reads
+ * its bytes from the back ("sel" values are stored raw and reduced by
+ * the interpreter, modulo the live handles or the pages of the
+ * allocation):
  *
- *   alloc           map_sel; size: npages = 1 + b % 64; sub: sub = b
- *                   (size = npages * 4096 - sub * 16); align: align_log =
- *                   0 if b % 6 == 0, else 11 + b % 6 (0x1000 .. 0x10000);
- *                   type: the (b % k)-th of the k types set->type_mask
- *                   allows, in the order WIRED, PAGEABLE, VAONLY; mods:
- *                   bit 0..5 = NOWAIT TRYLOCK WAITVA CANFAIL ZERO EXEC,
- *                   bits 6-7 ignored.  flags = type | mods.
- *   free            handle_sel
- *   suballoc        map_sel; size: npages = 16 * (1 + b % 16);
- *                   opts: flags = b & (KOPF_FIXED | KOPF_INTRSAFE)
- *   pgremove        handle_sel; page = b; count = 1 + b % 16
- *   touch           handle_sel; page = b; mode: flags = b & KOPF_WRITE
- *   pageout, idlezero, fail_pagealloc
- *                   n = 1 + b % 64
- *   busy            handle_sel; page = b
- *   poolpage_get    map_sel; opts: flags = b & (KOPF_NOWAIT|KOPF_UNCACHED)
- *   poolpage_put    handle_sel
- *   drain, hold_lock
- *                   map_sel
- *   misuse          kind: misuse = b % KMIS_COUNT; handle_sel
+ *   F_MAP, F_ALLOC, F_POOLPAGE, F_VICTIM   the selector, b
+ *   F_SIZE     npages = 1 + b % 64, then sub = b (size = npages * 4096
+ *              - sub * 16)
+ *   F_ALIGN    align_log = 0 if b % 6 == 0, else 11 + b % 6 (0x1000 ..
+ *              0x10000)
+ *   F_FLAGS    type: the (b % k)-th of the k types set->type_mask allows,
+ *              in schema order; then modifiers: bit i = the i-th
+ *              modifier of the schema (NOWAIT TRYLOCK WAITVA CANFAIL
+ *              ZERO EXEC), bits 6-7 ignored.  flags = type | mods.
+ *   F_SUBSIZE  npages = 16 * (1 + b % 16)
+ *   F_SUBOPTS, F_POOLOPTS   flags = b & (the field's option bits)
+ *   F_PAGE     page = b;  F_COUNT count = 1 + b % 16;  F_N n = 1 + b % 64
+ *   F_RW       flags = b & KOPF_WRITE;  F_MISUSE misuse = b % KMIS_COUNT
  *
  * Worked example, opset "km".  "alloc kernel_map 0x2ff0 PAGEABLE|ZERO
  * -> a1" then "free a1" is 9 bytes:
@@ -55,75 +49,15 @@
 #include <uvm/uvm.h>
 #include "op.h"
 
-/* Alloc modifier bits in byte order (bit 0 first). */
-static const uint32_t kop_mod_bits[] = {
-	UVM_KMF_NOWAIT, UVM_KMF_TRYLOCK, UVM_KMF_WAITVA, UVM_KMF_CANFAIL,
-	UVM_KMF_ZERO, UVM_KMF_EXEC,
-};
-#define KOP_NMODS	(sizeof(kop_mod_bits) / sizeof(kop_mod_bits[0]))
+#define KOP_ALIGN_CHOICES	(KOP_ALIGN_LOG_MAX - KOP_ALIGN_LOG_MIN + 2)
+#define KOP_MAX_BYTES		2	/* bytes in one field */
 
-/* Alloc types in byte order. */
-static const uint32_t kop_type_bits[] = {
-	UVM_KMF_WIRED, UVM_KMF_PAGEABLE, UVM_KMF_VAONLY,
-};
-
-#define KOP_ALIGN_LOG_MIN	12	/* align byte 1 */
-#define KOP_ALIGN_LOG_MAX	16	/* align byte 5 */
-#define KOP_ALIGN_CHOICES	6	/* none + 5 powers of two */
-#define KOP_SUBMAP_STEPS	16	/* suballoc: 1..16 units */
-
-/* What one argument byte means. */
-enum kop_arg {
-	ARG_END = 0,
-	ARG_MAP,		/* map_sel */
-	ARG_HANDLE,		/* handle_sel */
-	ARG_NPAGES,		/* alloc npages */
-	ARG_SUB,		/* alloc sub */
-	ARG_ALIGN,		/* alloc align_log */
-	ARG_TYPE,		/* alloc type into flags */
-	ARG_MODS,		/* alloc modifiers into flags */
-	ARG_SUBMAP_SIZE,	/* suballoc npages */
-	ARG_SUBMAP_OPTS,	/* suballoc flags */
-	ARG_PAGE,		/* page */
-	ARG_COUNT,		/* pgremove count */
-	ARG_TOUCH_MODE,		/* touch flags */
-	ARG_N,			/* n */
-	ARG_POOL_OPTS,		/* poolpage_get flags */
-	ARG_KIND,		/* misuse */
-};
-#define KOP_MAX_ARGS	6
-
-/* Per opcode: its name and its arguments in read order. */
-static const struct {
-	const char	*name;
-	uint8_t		args[KOP_MAX_ARGS + 1];
-} kop_desc[KOP_COUNT] = {
-	[KOP_ALLOC] = { "alloc", { ARG_MAP, ARG_NPAGES, ARG_SUB, ARG_ALIGN,
-	    ARG_TYPE, ARG_MODS } },
-	[KOP_FREE] = { "free", { ARG_HANDLE } },
-	[KOP_SUBALLOC] = { "suballoc", { ARG_MAP, ARG_SUBMAP_SIZE,
-	    ARG_SUBMAP_OPTS } },
-	[KOP_PGREMOVE] = { "pgremove", { ARG_HANDLE, ARG_PAGE, ARG_COUNT } },
-	[KOP_TOUCH] = { "touch", { ARG_HANDLE, ARG_PAGE, ARG_TOUCH_MODE } },
-	[KOP_PAGEOUT] = { "pageout", { ARG_N } },
-	[KOP_BUSY] = { "busy", { ARG_HANDLE, ARG_PAGE } },
-	[KOP_POOLPAGE_GET] = { "poolpage_get", { ARG_MAP, ARG_POOL_OPTS } },
-	[KOP_POOLPAGE_PUT] = { "poolpage_put", { ARG_HANDLE } },
-	[KOP_DRAIN] = { "drain", { ARG_MAP } },
-	[KOP_FAIL_PAGEALLOC] = { "fail_pagealloc", { ARG_N } },
-	[KOP_HOLD_LOCK] = { "hold_lock", { ARG_MAP } },
-	[KOP_IDLEZERO] = { "idlezero", { ARG_N } },
-	[KOP_MISUSE] = { "misuse", { ARG_KIND, ARG_HANDLE } },
-};
-
-static const char *const kop_misuse_names[KMIS_COUNT] = {
-	[KMIS_DOUBLE_FREE] = "double_free",
-	[KMIS_WRONG_SIZE] = "wrong_size",
-	[KMIS_WRONG_TYPE] = "wrong_type",
-	[KMIS_MISALIGNED] = "misaligned",
-	[KMIS_INSIDE] = "inside",
-	[KMIS_POOLPAGE_TWICE] = "poolpage_twice",
-};
+/* Bytes each field type takes (the rest take one). */
+static unsigned int
+kop_field_bytes(unsigned int f)
+{
+	return f == F_SIZE || f == F_FLAGS ? 2 : f == F_END ? 0 : 1;
+}
 
 /* ---- opsets ----------------------------------------------------------- */
 
@@ -194,19 +128,6 @@ km_opset_find(const char *name)
 	return NULL;
 }
 
-/* => the text spelling ("alloc"), NULL if code is no opcode. */
-const char *
-km_opcode_name(unsigned int code)
-{
-	return code < KOP_COUNT ? kop_desc[code].name : NULL;
-}
-
-/* => the text spelling ("double_free"), NULL if kind is no misuse. */
-const char *
-km_misuse_name(unsigned int kind)
-{
-	return kind < KMIS_COUNT ? kop_misuse_names[kind] : NULL;
-}
 
 /* ---- decoding --------------------------------------------------------- */
 
@@ -222,7 +143,7 @@ kop_opset_ok_p(const struct km_opset *set)
 }
 
 /*
- * The types a set allows, in byte order; a set that allows none is
+ * The types a set allows, in schema order; a set that allows none is
  * treated as allowing all (the interpreter still gets a valid type).
  */
 static unsigned int
@@ -230,13 +151,34 @@ kop_types(const struct km_opset *set, uint32_t types[3])
 {
 	unsigned int k = 0;
 
-	for (unsigned int i = 0; i < 3; i++)
-		if (set->type_mask & kop_type_bits[i])
-			types[k++] = kop_type_bits[i];
-	if (k == 0)
-		for (k = 0; k < 3; k++)
-			types[k] = kop_type_bits[k];
+	for (unsigned int pass = 0; pass < 2 && k == 0; pass++)
+		for (unsigned int i = 0; i < km_nflags && k < 3; i++)
+			if (km_flags[i].type &&
+			    (pass == 1 || (set->type_mask & km_flags[i].bit)))
+				types[k++] = km_flags[i].bit;
 	return k;
+}
+
+/* Modifier i's flag bit (byte bit i), or 0 past the last modifier. */
+static uint32_t
+kop_mod_bit(unsigned int i)
+{
+	for (unsigned int f = 0; f < km_nflags; f++)
+		if (!km_flags[f].type && i-- == 0)
+			return km_flags[f].bit;
+	return 0;
+}
+
+/* The option bits a field may carry. */
+static uint32_t
+kop_option_mask(unsigned int field)
+{
+	uint32_t mask = 0;
+
+	for (const struct km_option_desc *o = km_options; o->name != NULL; o++)
+		if (o->field == field)
+			mask |= o->bit;
+	return mask;
 }
 
 /*
@@ -276,64 +218,56 @@ km_bytes_arg(struct km_bytes *b)
 	return b->buf[--b->back];
 }
 
+/* Field f's bytes v[] (in read order) into op. */
 static void
-kop_decode_arg(const struct km_opset *set, enum kop_arg a, uint8_t v,
-    struct km_op *op)
+kop_decode_field(const struct km_opset *set, unsigned int f,
+    const uint8_t *v, struct km_op *op)
 {
 	uint32_t types[3];
-	unsigned int k;
 
-	switch (a) {
-	case ARG_MAP:
-		op->map_sel = v;
+	switch (f) {
+	case F_MAP:
+		op->map_sel = v[0];
 		break;
-	case ARG_HANDLE:
-		op->handle_sel = v;
+	case F_ALLOC: case F_POOLPAGE: case F_VICTIM:
+		op->handle_sel = v[0];
 		break;
-	case ARG_NPAGES:
-		op->npages = 1 + v % KOP_MAX_NPAGES;
+	case F_SIZE:
+		op->npages = 1 + v[0] % KOP_MAX_NPAGES;
+		op->sub = v[1];
 		break;
-	case ARG_SUB:
-		op->sub = v;
+	case F_ALIGN:
+		op->align_log = (v[0] % KOP_ALIGN_CHOICES == 0) ? 0 :
+		    (uint8_t)(KOP_ALIGN_LOG_MIN - 1 + v[0] % KOP_ALIGN_CHOICES);
 		break;
-	case ARG_ALIGN:
-		op->align_log = (v % KOP_ALIGN_CHOICES == 0) ? 0 :
-		    (uint8_t)(KOP_ALIGN_LOG_MIN - 1 + v % KOP_ALIGN_CHOICES);
+	case F_FLAGS:
+		op->flags |= types[v[0] % kop_types(set, types)];
+		for (unsigned int i = 0; i < 8; i++)
+			if (v[1] & (1u << i))
+				op->flags |= kop_mod_bit(i);
 		break;
-	case ARG_TYPE:
-		k = kop_types(set, types);
-		op->flags |= types[v % k];
+	case F_SUBSIZE:
+		op->npages = KOP_SUBMAP_UNIT * (1 + v[0] % KOP_SUBMAP_STEPS);
 		break;
-	case ARG_MODS:
-		for (unsigned int i = 0; i < KOP_NMODS; i++)
-			if (v & (1u << i))
-				op->flags |= kop_mod_bits[i];
+	case F_SUBOPTS: case F_POOLOPTS:
+		op->flags = v[0] & kop_option_mask(f);
 		break;
-	case ARG_SUBMAP_SIZE:
-		op->npages = KOP_SUBMAP_UNIT * (1 + v % KOP_SUBMAP_STEPS);
+	case F_PAGE:
+		op->page = v[0];
 		break;
-	case ARG_SUBMAP_OPTS:
-		op->flags = v & (KOPF_FIXED | KOPF_INTRSAFE);
+	case F_COUNT:
+		op->count = 1 + v[0] % KOP_MAX_COUNT;
 		break;
-	case ARG_PAGE:
-		op->page = v;
+	case F_RW:
+		op->flags = v[0] & KOPF_WRITE;
 		break;
-	case ARG_COUNT:
-		op->count = 1 + v % KOP_MAX_COUNT;
+	case F_N:
+		op->n = 1 + v[0] % KOP_MAX_N;
 		break;
-	case ARG_TOUCH_MODE:
-		op->flags = v & KOPF_WRITE;
+	case F_MISUSE:
+		op->misuse = v[0] % KMIS_COUNT;
 		break;
-	case ARG_N:
-		op->n = 1 + v % KOP_MAX_N;
-		break;
-	case ARG_POOL_OPTS:
-		op->flags = v & (KOPF_NOWAIT | KOPF_UNCACHED);
-		break;
-	case ARG_KIND:
-		op->misuse = v % KMIS_COUNT;
-		break;
-	case ARG_END:
+	default:
 		break;
 	}
 }
@@ -346,7 +280,7 @@ kop_decode_arg(const struct km_opset *set, enum kop_arg a, uint8_t v,
 bool
 km_bytes_decode(struct km_bytes *b, struct km_op *op)
 {
-	uint8_t code;
+	uint8_t code, v[KOP_MAX_BYTES];
 
 	KASSERTMSG(b != NULL && b->set != NULL,
 	    "km_bytes_decode: cursor not initialised");
@@ -354,8 +288,11 @@ km_bytes_decode(struct km_bytes *b, struct km_op *op)
 		return false;
 	uvm_memset(op, 0, sizeof(*op));
 	op->code = code;
-	for (const uint8_t *a = kop_desc[code].args; *a != ARG_END; a++)
-		kop_decode_arg(b->set, (enum kop_arg)*a, km_bytes_arg(b), op);
+	for (const uint8_t *f = km_op_fields(code); *f != F_END; f++) {
+		for (unsigned int i = 0; i < kop_field_bytes(*f); i++)
+			v[i] = km_bytes_arg(b);
+		kop_decode_field(b->set, *f, v, op);
+	}
 	return true;
 }
 
@@ -366,10 +303,8 @@ kop_nargs(unsigned int code)
 {
 	size_t n = 0;
 
-	if (code >= KOP_COUNT)
-		return 0;
-	while (kop_desc[code].args[n] != ARG_END)
-		n++;
+	for (const uint8_t *f = km_op_fields(code); *f != F_END; f++)
+		n += kop_field_bytes(*f);
 	return n;
 }
 
@@ -397,102 +332,79 @@ kop_opcode_byte(const struct km_opset *set, unsigned int code, uint8_t *v)
 	return false;
 }
 
-/* The byte that decodes to op's value for `a'.  => false if none does. */
+/* A count in [lo, lo + mod) as the byte (v - lo).  => false if outside. */
 static bool
-kop_encode_arg(const struct km_opset *set, enum kop_arg a,
+kop_encode_range(uint32_t v, uint32_t lo, uint32_t mod, uint8_t *out)
+{
+	if (v < lo || v - lo >= mod)
+		return false;
+	*out = (uint8_t)(v - lo);
+	return true;
+}
+
+/*
+ * The bytes v[] (in read order) that decode to op's value of field f,
+ * the smallest such.  => false if no bytes do.
+ */
+static bool
+kop_encode_field(const struct km_opset *set, unsigned int f,
     const struct km_op *op, uint8_t *v)
 {
-	const uint32_t mods_all = UVM_KMF_NOWAIT | UVM_KMF_TRYLOCK |
-	    UVM_KMF_WAITVA | UVM_KMF_CANFAIL | UVM_KMF_ZERO | UVM_KMF_EXEC;
-	uint32_t types[3];
+	uint32_t types[3], mods = 0;
 	unsigned int k;
 
-	*v = 0;
-	switch (a) {
-	case ARG_MAP:
-		*v = op->map_sel;
+	v[0] = v[1] = 0;
+	switch (f) {
+	case F_MAP:
+		v[0] = op->map_sel;
 		return true;
-	case ARG_HANDLE:
-		*v = op->handle_sel;
+	case F_ALLOC: case F_POOLPAGE: case F_VICTIM:
+		v[0] = op->handle_sel;
 		return true;
-	case ARG_NPAGES:
-		if (op->npages < 1 || op->npages > KOP_MAX_NPAGES)
-			return false;
-		*v = (uint8_t)(op->npages - 1);
-		return true;
-	case ARG_SUB:
-		*v = op->sub;
-		return true;
-	case ARG_ALIGN:
+	case F_SIZE:
+		v[1] = op->sub;
+		return kop_encode_range(op->npages, 1, KOP_MAX_NPAGES, &v[0]);
+	case F_ALIGN:
+		/* byte 0 is "none", 1.. the powers of two from the least */
 		if (op->align_log == 0)
 			return true;
-		if (op->align_log < KOP_ALIGN_LOG_MIN ||
-		    op->align_log > KOP_ALIGN_LOG_MAX)
-			return false;
-		*v = (uint8_t)(op->align_log - (KOP_ALIGN_LOG_MIN - 1));
-		return true;
-	case ARG_TYPE:
+		return kop_encode_range(op->align_log, KOP_ALIGN_LOG_MIN - 1,
+		    KOP_ALIGN_CHOICES, &v[0]) && v[0] != 0;
+	case F_FLAGS:
 		k = kop_types(set, types);
-		for (unsigned int i = 0; i < k; i++) {
-			if ((op->flags & UVM_KMF_TYPEMASK) == types[i]) {
-				*v = (uint8_t)i;
-				return true;
-			}
+		v[0] = 0xff;
+		for (unsigned int i = 0; i < k; i++)
+			if ((op->flags & UVM_KMF_TYPEMASK) == types[i])
+				v[0] = (uint8_t)i;
+		if (v[0] == 0xff)
+			return false;
+		for (unsigned int i = 0; kop_mod_bit(i) != 0; i++) {
+			mods |= kop_mod_bit(i);
+			if (op->flags & kop_mod_bit(i))
+				v[1] |= (uint8_t)(1u << i);
 		}
+		return (op->flags & ~(UVM_KMF_TYPEMASK | mods)) == 0;
+	case F_SUBSIZE:
+		return op->npages % KOP_SUBMAP_UNIT == 0 &&
+		    kop_encode_range(op->npages / KOP_SUBMAP_UNIT, 1,
+		    KOP_SUBMAP_STEPS, &v[0]);
+	case F_SUBOPTS: case F_POOLOPTS:
+		v[0] = (uint8_t)op->flags;
+		return (op->flags & ~kop_option_mask(f)) == 0;
+	case F_PAGE:
+		return kop_encode_range(op->page, 0, 256, &v[0]);
+	case F_COUNT:
+		return kop_encode_range(op->count, 1, KOP_MAX_COUNT, &v[0]);
+	case F_RW:
+		v[0] = (uint8_t)op->flags;
+		return (op->flags & ~(uint32_t)KOPF_WRITE) == 0;
+	case F_N:
+		return kop_encode_range(op->n, 1, KOP_MAX_N, &v[0]);
+	case F_MISUSE:
+		return kop_encode_range(op->misuse, 0, KMIS_COUNT, &v[0]);
+	default:
 		return false;
-	case ARG_MODS:
-		if (op->flags & ~(UVM_KMF_TYPEMASK | mods_all))
-			return false;
-		for (unsigned int i = 0; i < KOP_NMODS; i++)
-			if (op->flags & kop_mod_bits[i])
-				*v |= (uint8_t)(1u << i);
-		return true;
-	case ARG_SUBMAP_SIZE:
-		if (op->npages < KOP_SUBMAP_UNIT ||
-		    op->npages > KOP_SUBMAP_UNIT * KOP_SUBMAP_STEPS ||
-		    op->npages % KOP_SUBMAP_UNIT != 0)
-			return false;
-		*v = (uint8_t)(op->npages / KOP_SUBMAP_UNIT - 1);
-		return true;
-	case ARG_SUBMAP_OPTS:
-		if (op->flags & ~(uint32_t)(KOPF_FIXED | KOPF_INTRSAFE))
-			return false;
-		*v = (uint8_t)op->flags;
-		return true;
-	case ARG_PAGE:
-		if (op->page > 0xff)
-			return false;
-		*v = (uint8_t)op->page;
-		return true;
-	case ARG_COUNT:
-		if (op->count < 1 || op->count > KOP_MAX_COUNT)
-			return false;
-		*v = (uint8_t)(op->count - 1);
-		return true;
-	case ARG_TOUCH_MODE:
-		if (op->flags & ~(uint32_t)KOPF_WRITE)
-			return false;
-		*v = (uint8_t)op->flags;
-		return true;
-	case ARG_N:
-		if (op->n < 1 || op->n > KOP_MAX_N)
-			return false;
-		*v = (uint8_t)(op->n - 1);
-		return true;
-	case ARG_POOL_OPTS:
-		if (op->flags & ~(uint32_t)(KOPF_NOWAIT | KOPF_UNCACHED))
-			return false;
-		*v = (uint8_t)op->flags;
-		return true;
-	case ARG_KIND:
-		if (op->misuse >= KMIS_COUNT)
-			return false;
-		*v = op->misuse;
-		return true;
-	case ARG_END:
-		break;
 	}
-	return false;
 }
 
 /*
@@ -509,6 +421,7 @@ km_encode(const struct km_op *ops, size_t nops, const struct km_opset *set,
 {
 	size_t len = km_encode_size(ops, nops);
 	size_t back = len;
+	uint8_t v[KOP_MAX_BYTES];
 
 	KASSERTMSG(kop_opset_ok_p(set), "km_encode: bad opset %p",
 	    (const void *)set);
@@ -520,12 +433,14 @@ km_encode(const struct km_op *ops, size_t nops, const struct km_opset *set,
 		if (op->code >= KOP_COUNT ||
 		    !kop_opcode_byte(set, op->code, &out[i]))
 			return 0;
-		for (const uint8_t *a = kop_desc[op->code].args; *a != ARG_END;
-		    a++) {
-			KASSERT(back > nops);
-			if (!kop_encode_arg(set, (enum kop_arg)*a, op,
-			    &out[--back]))
+		for (const uint8_t *f = km_op_fields(op->code); *f != F_END;
+		    f++) {
+			if (!kop_encode_field(set, *f, op, v))
 				return 0;
+			for (unsigned int k = 0; k < kop_field_bytes(*f); k++) {
+				KASSERT(back > nops);
+				out[--back] = v[k];
+			}
 		}
 	}
 	KASSERTMSG(back == nops, "km_encode: %zu argument bytes unused",

@@ -3,38 +3,31 @@
  * form repros are read, edited and kept in.
  *
  * Grammar (tokens split on spaces and tabs; '#' to end of line is a
- * comment; a blank or comment-only line is KTEXT_EMPTY):
+ * comment; a blank or comment-only line is KTEXT_EMPTY): a line is an
+ * op's name, then its fields in schema order (ops.def), then, for an op
+ * that creates a handle, "-> aN" / "-> pN" / "-> mN" or "-> fail":
  *
- *   alloc MAP SIZE [align=A] TYPE[|MOD...] [-> aN | -> fail]
- *   free aN
- *   suballoc MAP SIZE [fixed] [intrsafe] [-> mN | -> fail]
- *   pgremove aN page=P count=C
- *   touch aN page=P read|write
- *   busy aN page=P
- *   pageout N | fail_pagealloc N | idlezero N
- *   poolpage_get MAP [nowait] [uncached] [-> pN | -> fail]
- *   poolpage_put pN
- *   drain MAP | hold_lock MAP
- *   misuse KIND aN          KIND: double_free wrong_size wrong_type
- *                                 misaligned inside
- *   misuse poolpage_twice pN
+ *   F_MAP      kernel_map (map_id 0) or mN
+ *   F_ALLOC, F_POOLPAGE, F_VICTIM   aN or pN (the misuse kind decides)
+ *   F_SIZE     (npages - 1) * 0x1000 < SIZE <= npages * 0x1000, npages
+ *              <= KOP_MAX_NPAGES, npages * 0x1000 - SIZE a multiple of
+ *              0x10 (which becomes `sub')
+ *   F_ALIGN    optional align=A, A a power of two, 2^KOP_ALIGN_LOG_MIN
+ *              .. 2^KOP_ALIGN_LOG_MAX
+ *   F_FLAGS    TYPE[|MOD...]: exactly one type, each name once, any order
+ *   F_SUBSIZE  a multiple of 0x10000 (16 pages), at most 0x100000
+ *   F_SUBOPTS, F_POOLOPTS   the field's option words, any order, each once
+ *   F_PAGE     page=P, 0..63;  F_COUNT count=C, 1..16;  F_N  N, 1..64
+ *   F_RW       read | write;   F_MISUSE a misuse kind's name
  *
- * MAP is kernel_map (map_id 0) or mN; handles aN, pN, mN have 1 <= N
- * <= 65535, in decimal.  Other numbers are decimal or 0x hex.  A line
- * is at most 1024 bytes, comment included, and holds no NUL byte.  TYPE is one of WIRED
- * PAGEABLE VAONLY, MODs are NOWAIT TRYLOCK WAITVA CANFAIL ZERO EXEC, in
- * any order, each once.  The limits are those the bytes can say, so any
- * line that parses also encodes:
- *   alloc SIZE     (npages - 1) * 0x1000 < SIZE <= npages * 0x1000,
- *                  npages <= 64, and npages * 0x1000 - SIZE a multiple
- *                  of 0x10 (which becomes `sub');
- *   align          0x1000, 0x2000, 0x4000, 0x8000 or 0x10000;
- *   suballoc SIZE  a multiple of 0x10000 (16 pages), at most 0x100000;
- *   page           0..63; count 1..16; N 1..64.
- * Options (fixed, intrsafe, nowait, uncached) may come in any order, but
- * print writes them in the order above, flags as TYPE then MODs in the
- * order listed, sizes and align in lowercase hex, page/count/N in
- * decimal, so print(parse(line)) == line for a line in that form.
+ * Handles aN, pN, mN have 1 <= N <= 65535, in decimal.  Other numbers
+ * are decimal or 0x hex.  A line is at most 1024 bytes, comment
+ * included, and holds no NUL byte.  The limits are those the bytes can
+ * say, so any line that parses also encodes.  Print writes options and
+ * flags in schema order, sizes and align in lowercase hex, page/count/N
+ * in decimal, so print(parse(line)) == line for a line in that form.
+ * An op the policy adjusted prints with a trailing "# adjusted: ..."
+ * comment, which the parser ignores like any comment.
  *
  * Results.  "-> aN" records the name the op's result got; "-> fail" and
  * no arrow at all both leave result_id 0, which print spells "-> fail".
@@ -57,38 +50,6 @@
 #define KT_QUOTE_MAX	24	/* token bytes quoted in a message */
 #define KT_ID_MAX	65535u
 #define KT_PAGE_SIZE	0x1000u
-#define KT_ALIGN_MIN	12	/* log2 of the smallest align= */
-#define KT_ALIGN_MAX	16	/* log2 of the largest align= */
-
-/* Alloc flag names in canonical print order: the type first. */
-static const struct {
-	const char	*name;
-	uint32_t	bit;
-	bool		type;
-} kt_flags[] = {
-	{ "WIRED", UVM_KMF_WIRED, true },
-	{ "PAGEABLE", UVM_KMF_PAGEABLE, true },
-	{ "VAONLY", UVM_KMF_VAONLY, true },
-	{ "NOWAIT", UVM_KMF_NOWAIT, false },
-	{ "TRYLOCK", UVM_KMF_TRYLOCK, false },
-	{ "WAITVA", UVM_KMF_WAITVA, false },
-	{ "CANFAIL", UVM_KMF_CANFAIL, false },
-	{ "ZERO", UVM_KMF_ZERO, false },
-	{ "EXEC", UVM_KMF_EXEC, false },
-};
-#define KT_NFLAGS	(sizeof(kt_flags) / sizeof(kt_flags[0]))
-
-/* Word options of suballoc and poolpage_get, in print order. */
-struct kt_option {
-	const char	*name;
-	uint32_t	bit;
-};
-static const struct kt_option kt_suballoc_opts[] = {
-	{ "fixed", KOPF_FIXED }, { "intrsafe", KOPF_INTRSAFE }, { NULL, 0 },
-};
-static const struct kt_option kt_poolpage_opts[] = {
-	{ "nowait", KOPF_NOWAIT }, { "uncached", KOPF_UNCACHED }, { NULL, 0 },
-};
 
 /* ---- tokens ----------------------------------------------------------- */
 
@@ -371,16 +332,16 @@ kt_n(struct kt_parser *p, uint32_t *v)
 	return r;
 }
 
-/* Word options from `opts', any order, each once. */
+/* Word options of field `f' (ops.def), any order, each once. */
 static int
-kt_options(struct kt_parser *p, const struct kt_option *opts, uint32_t *flags)
+kt_options(struct kt_parser *p, unsigned int f, uint32_t *flags)
 {
 	const struct kt_tok *t;
 	char q[KT_QUOTE_MAX + 8];
 
 	while ((t = kt_peek(p)) != NULL) {
-		const struct kt_option *o = opts;
-		while (o->name != NULL && !kt_is(t, o->name))
+		const struct km_option_desc *o = km_options;
+		while (o->name != NULL && (o->field != f || !kt_is(t, o->name)))
 			o++;
 		if (o->name == NULL)
 			break;
@@ -390,6 +351,25 @@ kt_options(struct kt_parser *p, const struct kt_option *opts, uint32_t *flags)
 		p->i++;
 	}
 	return KTEXT_OK;
+}
+
+/* "a, b, c" of every name in a table, for "expected ..." messages. */
+static void
+kt_list(char *buf, size_t len, const char *(*name)(unsigned int),
+    unsigned int n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && at < len; i++)
+		at += (size_t)uvm_snprintf(buf + at, len - at, "%s%s",
+		    i == 0 ? "" : " ", name(i));
+}
+
+static const char *
+kt_flag_name(unsigned int i)
+{
+	return km_flags[i].name;
 }
 
 /* TYPE[|MOD...]: exactly one type, each name once. */
@@ -409,21 +389,22 @@ kt_allocflags(struct kt_parser *p, uint32_t *flags)
 		while (k + part.n < t->n && t->s[k + part.n] != '|')
 			part.n++;
 		size_t f = 0;
-		while (f < KT_NFLAGS && !kt_is(&part, kt_flags[f].name))
+		while (f < km_nflags && !kt_is(&part, km_flags[f].name))
 			f++;
 		if (part.n == 0)
 			return kt_error(p, "empty flag name in %s",
 			    kt_quote(t, qt));
-		if (f == KT_NFLAGS)
+		if (f == km_nflags) {
+			char names[160];
+			kt_list(names, sizeof(names), kt_flag_name, km_nflags);
 			return kt_error(p, "unknown flag %s in %s (expected "
-			    "WIRED PAGEABLE VAONLY NOWAIT TRYLOCK WAITVA "
-			    "CANFAIL ZERO EXEC)", kt_quote(&part, q),
-			    kt_quote(t, qt));
-		if (*flags & kt_flags[f].bit)
+			    "%s)", kt_quote(&part, q), kt_quote(t, qt), names);
+		}
+		if (*flags & km_flags[f].bit)
 			return kt_error(p, "flag %s twice in %s",
 			    kt_quote(&part, q), kt_quote(t, qt));
-		*flags |= kt_flags[f].bit;
-		ntypes += kt_flags[f].type;
+		*flags |= km_flags[f].bit;
+		ntypes += km_flags[f].type;
 		k += part.n + 1;
 	}
 	if (ntypes != 1)
@@ -456,19 +437,16 @@ kt_result(struct kt_parser *p, char letter, uint16_t *id)
 	return KTEXT_OK;
 }
 
-/* ---- ops -------------------------------------------------------------- */
+/* ---- fields ---------------------------------------------------------- */
 
+/* F_SIZE: (npages - 1) pages < SIZE <= npages pages, 16-byte steps. */
 static int
-kt_alloc(struct kt_parser *p, struct km_op *op)
+kt_size(struct kt_parser *p, struct km_op *op)
 {
-	char q[KT_QUOTE_MAX + 8];
-	struct kt_tok rest;
-	uint32_t size, align;
-	int r;
-
-	if ((r = kt_map(p, &op->map_id)) != KTEXT_OK)
-		return r;
 	const struct kt_tok *t = kt_peek(p);
+	char q[KT_QUOTE_MAX + 8];
+	uint32_t size;
+
 	if (!kt_number(t, &size))
 		return kt_expected(p, "a size like 0x3000");
 	if (size == 0 || size > KOP_MAX_NPAGES * KT_PAGE_SIZE)
@@ -481,45 +459,61 @@ kt_alloc(struct kt_parser *p, struct km_op *op)
 		    "of a page", size, KOP_SUB_UNIT);
 	op->sub = (uint8_t)(short_by / KOP_SUB_UNIT);
 	p->i++;
+	return KTEXT_OK;
+}
 
-	t = kt_peek(p);
-	if (kt_prefix(t, "align=", &rest)) {
-		if (!kt_number(&rest, &align))
-			return kt_expected(p, "align=A with A a number");
-		for (int l = KT_ALIGN_MIN; l <= KT_ALIGN_MAX; l++)
-			if (align == (1u << l))
-				op->align_log = (uint8_t)l;
-		if (op->align_log == 0)
-			return kt_error(p, "align %s is not 0x1000, 0x2000, "
-			    "0x4000, 0x8000 or 0x10000", kt_quote(t, q));
-		p->i++;
-	}
-	if ((r = kt_allocflags(p, &op->flags)) != KTEXT_OK)
-		return r;
-	return kt_result(p, 'a', &op->result_id);
+/* F_ALIGN: optional "align=A", A a power of two in the schema's range. */
+static int
+kt_align(struct kt_parser *p, struct km_op *op)
+{
+	const struct kt_tok *t = kt_peek(p);
+	char q[KT_QUOTE_MAX + 8];
+	struct kt_tok rest;
+	uint32_t align;
+
+	if (!kt_prefix(t, "align=", &rest))
+		return KTEXT_OK;
+	if (!kt_number(&rest, &align))
+		return kt_expected(p, "align=A with A a number");
+	for (int l = KOP_ALIGN_LOG_MIN; l <= KOP_ALIGN_LOG_MAX; l++)
+		if (align == (1u << l))
+			op->align_log = (uint8_t)l;
+	if (op->align_log == 0)
+		return kt_error(p, "align %s is not a power of two from 0x%x to "
+		    "0x%x", kt_quote(t, q), 1u << KOP_ALIGN_LOG_MIN,
+		    1u << KOP_ALIGN_LOG_MAX);
+	p->i++;
+	return KTEXT_OK;
+}
+
+/* F_SUBSIZE: a multiple of the submap unit, at most the largest. */
+static int
+kt_subsize(struct kt_parser *p, struct km_op *op)
+{
+	const uint32_t unit = KOP_SUBMAP_UNIT * KT_PAGE_SIZE;
+	const struct kt_tok *t = kt_peek(p);
+	char q[KT_QUOTE_MAX + 8];
+	uint32_t size;
+
+	if (!kt_number(t, &size))
+		return kt_expected(p, "a size like 0x10000");
+	if (size == 0 || size % unit != 0 || size > KOP_SUBMAP_STEPS * unit)
+		return kt_error(p, "suballoc size %s is not a multiple of 0x%x "
+		    "up to 0x%x", kt_quote(t, q), unit, KOP_SUBMAP_STEPS * unit);
+	op->npages = size / KT_PAGE_SIZE;
+	p->i++;
+	return KTEXT_OK;
 }
 
 static int
-kt_suballoc(struct kt_parser *p, struct km_op *op)
+kt_rw(struct kt_parser *p, struct km_op *op)
 {
-	const uint32_t unit = KOP_SUBMAP_UNIT * KT_PAGE_SIZE;
-	char q[KT_QUOTE_MAX + 8];
-	uint32_t size;
-	int r;
-
-	if ((r = kt_map(p, &op->map_id)) != KTEXT_OK)
-		return r;
-	const struct kt_tok *t = kt_peek(p);
-	if (!kt_number(t, &size))
-		return kt_expected(p, "a size like 0x10000");
-	if (size == 0 || size % unit != 0 || size > 16 * unit)
-		return kt_error(p, "suballoc size %s is not a multiple of 0x%x "
-		    "up to 0x%x", kt_quote(t, q), unit, 16 * unit);
-	op->npages = size / KT_PAGE_SIZE;
+	if (kt_is(kt_peek(p), "write"))
+		op->flags = KOPF_WRITE;
+	else if (!kt_is(kt_peek(p), "read"))
+		return kt_expected(p, "read or write");
 	p->i++;
-	if ((r = kt_options(p, kt_suballoc_opts, &op->flags)) != KTEXT_OK)
-		return r;
-	return kt_result(p, 'm', &op->result_id);
+	return KTEXT_OK;
 }
 
 static int
@@ -527,71 +521,65 @@ kt_misuse(struct kt_parser *p, struct km_op *op)
 {
 	const struct kt_tok *t = kt_peek(p);
 	unsigned int k = 0;
+	char names[160], what[200];
 
 	while (k < KMIS_COUNT && !kt_is(t, km_misuse_name(k)))
 		k++;
-	if (k == KMIS_COUNT)
-		return kt_expected(p, "a misuse kind (double_free wrong_size "
-		    "wrong_type misaligned inside poolpage_twice)");
+	if (k == KMIS_COUNT) {
+		kt_list(names, sizeof(names), km_misuse_name, KMIS_COUNT);
+		uvm_snprintf(what, sizeof(what), "a misuse kind (%s)", names);
+		return kt_expected(p, what);
+	}
 	op->misuse = (uint8_t)k;
 	p->i++;
-	return kt_handle(p, k == KMIS_POOLPAGE_TWICE ? 'p' : 'a',
-	    &op->handle_id);
+	return KTEXT_OK;
+}
+
+/* One field of op->code's row. */
+static int
+kt_field(struct kt_parser *p, unsigned int f, struct km_op *op)
+{
+	switch (f) {
+	case F_MAP:
+		return kt_map(p, &op->map_id);
+	case F_ALLOC: case F_POOLPAGE: case F_VICTIM:
+		return kt_handle(p, km_op_handle_kind(op), &op->handle_id);
+	case F_SIZE:
+		return kt_size(p, op);
+	case F_ALIGN:
+		return kt_align(p, op);
+	case F_FLAGS:
+		return kt_allocflags(p, &op->flags);
+	case F_SUBSIZE:
+		return kt_subsize(p, op);
+	case F_SUBOPTS: case F_POOLOPTS:
+		return kt_options(p, f, &op->flags);
+	case F_PAGE:
+		return kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1, &op->page);
+	case F_COUNT:
+		return kt_keyval(p, "count", 1, KOP_MAX_COUNT, &op->count);
+	case F_RW:
+		return kt_rw(p, op);
+	case F_N:
+		return kt_n(p, &op->n);
+	case F_MISUSE:
+		return kt_misuse(p, op);
+	}
+	return kt_error(p, "field type %u has no text form", f);
 }
 
 /* The arguments of op->code; the opcode token is consumed. */
 static int
 kt_args(struct kt_parser *p, struct km_op *op)
 {
-	int r = KTEXT_OK;
+	int r;
 
-	switch (op->code) {
-	case KOP_ALLOC:
-		return kt_alloc(p, op);
-	case KOP_FREE:
-		return kt_handle(p, 'a', &op->handle_id);
-	case KOP_SUBALLOC:
-		return kt_suballoc(p, op);
-	case KOP_PGREMOVE:
-		if ((r = kt_handle(p, 'a', &op->handle_id)) != KTEXT_OK ||
-		    (r = kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1,
-		    &op->page)) != KTEXT_OK)
+	for (const uint8_t *f = km_op_fields(op->code); *f != F_END; f++)
+		if ((r = kt_field(p, *f, op)) != KTEXT_OK)
 			return r;
-		return kt_keyval(p, "count", 1, KOP_MAX_COUNT, &op->count);
-	case KOP_TOUCH:
-		if ((r = kt_handle(p, 'a', &op->handle_id)) != KTEXT_OK ||
-		    (r = kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1,
-		    &op->page)) != KTEXT_OK)
-			return r;
-		if (kt_is(kt_peek(p), "write"))
-			op->flags = KOPF_WRITE;
-		else if (!kt_is(kt_peek(p), "read"))
-			return kt_expected(p, "read or write");
-		p->i++;
-		return KTEXT_OK;
-	case KOP_BUSY:
-		if ((r = kt_handle(p, 'a', &op->handle_id)) != KTEXT_OK)
-			return r;
-		return kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1, &op->page);
-	case KOP_PAGEOUT:
-	case KOP_FAIL_PAGEALLOC:
-	case KOP_IDLEZERO:
-		return kt_n(p, &op->n);
-	case KOP_POOLPAGE_GET:
-		if ((r = kt_map(p, &op->map_id)) != KTEXT_OK ||
-		    (r = kt_options(p, kt_poolpage_opts, &op->flags)) !=
-		    KTEXT_OK)
-			return r;
-		return kt_result(p, 'p', &op->result_id);
-	case KOP_POOLPAGE_PUT:
-		return kt_handle(p, 'p', &op->handle_id);
-	case KOP_DRAIN:
-	case KOP_HOLD_LOCK:
-		return kt_map(p, &op->map_id);
-	case KOP_MISUSE:
-		return kt_misuse(p, op);
-	}
-	return kt_error(p, "opcode %u has no text form", op->code);
+	if (km_op_creates(op) != 0)
+		return kt_result(p, km_op_creates(op), &op->result_id);
+	return KTEXT_OK;
 }
 
 /*
@@ -627,10 +615,12 @@ km_text_parse_line(const char *line, size_t len, struct km_op *op,
 	while (code < KOP_COUNT && !kt_is(&p.tok[0], km_opcode_name(code)))
 		code++;
 	if (code == KOP_COUNT)
-		return kt_error(&p, "unknown op %s (expected alloc, free, "
-		    "suballoc, pgremove, touch, pageout, busy, poolpage_get, "
-		    "poolpage_put, drain, fail_pagealloc, hold_lock, idlezero "
-		    "or misuse)", kt_quote(&p.tok[0], q));
+	{
+		char names[300];
+		kt_list(names, sizeof(names), km_opcode_name, KOP_COUNT);
+		return kt_error(&p, "unknown op %s (expected one of: %s)",
+		    kt_quote(&p.tok[0], q), names);
+	}
 	op->code = (uint8_t)code;
 	p.i = 1;
 	r = kt_args(&p, op);
@@ -688,12 +678,12 @@ kt_pr_result(struct kt_out *o, char letter, uint16_t id)
 }
 
 static void
-kt_pr_options(struct kt_out *o, const struct kt_option *opts, uint32_t flags)
+kt_pr_options(struct kt_out *o, unsigned int f, uint32_t flags)
 {
-	for (; opts->name != NULL; opts++) {
-		if (flags & opts->bit) {
-			kt_pr(o, " %s", opts->name);
-			flags &= ~opts->bit;
+	for (const struct km_option_desc *d = km_options; d->name != NULL; d++) {
+		if (d->field == f && (flags & d->bit)) {
+			kt_pr(o, " %s", d->name);
+			flags &= ~d->bit;
 		}
 	}
 	if (flags != 0)
@@ -701,29 +691,74 @@ kt_pr_options(struct kt_out *o, const struct kt_option *opts, uint32_t flags)
 }
 
 static void
-kt_pr_alloc(struct kt_out *o, const struct km_op *op)
+kt_pr_flags(struct kt_out *o, uint32_t flags)
 {
-	uint64_t size = (uint64_t)op->npages * KT_PAGE_SIZE -
-	    (uint64_t)op->sub * KOP_SUB_UNIT;
-	uint32_t flags = op->flags;
 	const char *sep = " ";
 
-	kt_pr_map(o, op->map_id);
-	kt_pr(o, " 0x%llx", (unsigned long long)size);
-	if (op->align_log != 0 && op->align_log < 64)
-		kt_pr(o, " align=0x%llx", 1ull << op->align_log);
-	else if (op->align_log != 0)
-		kt_pr(o, " align=?");
-	for (size_t f = 0; f < KT_NFLAGS; f++) {
-		if (flags & kt_flags[f].bit) {
-			kt_pr(o, "%s%s", sep, kt_flags[f].name);
-			flags &= ~kt_flags[f].bit;
+	for (size_t f = 0; f < km_nflags; f++) {
+		if (flags & km_flags[f].bit) {
+			kt_pr(o, "%s%s", sep, km_flags[f].name);
+			flags &= ~km_flags[f].bit;
 			sep = "|";
 		}
 	}
 	if (flags != 0 || *sep == ' ')
 		kt_pr(o, "%s0x%x", sep, flags);	/* unparseable on purpose */
-	kt_pr_result(o, 'a', op->result_id);
+}
+
+/* One field of op, with its leading space (an absent option: nothing). */
+static void
+kt_pr_field(struct kt_out *o, unsigned int f, const struct km_op *op)
+{
+	const char *kind;
+
+	switch (f) {
+	case F_MAP:
+		kt_pr_map(o, op->map_id);
+		break;
+	case F_ALLOC: case F_POOLPAGE: case F_VICTIM:
+		kt_pr(o, " %c%u", km_op_handle_kind(op) ? km_op_handle_kind(op) :
+		    '?', op->handle_id);
+		break;
+	case F_SIZE:
+		kt_pr(o, " 0x%llx", (unsigned long long)op->npages *
+		    KT_PAGE_SIZE - (unsigned long long)op->sub * KOP_SUB_UNIT);
+		break;
+	case F_ALIGN:
+		if (op->align_log != 0 && op->align_log < 64)
+			kt_pr(o, " align=0x%llx", 1ull << op->align_log);
+		else if (op->align_log != 0)
+			kt_pr(o, " align=?");
+		break;
+	case F_FLAGS:
+		kt_pr_flags(o, op->flags);
+		break;
+	case F_SUBSIZE:
+		kt_pr(o, " 0x%llx", (unsigned long long)op->npages *
+		    KT_PAGE_SIZE);
+		break;
+	case F_SUBOPTS: case F_POOLOPTS:
+		kt_pr_options(o, f, op->flags);
+		break;
+	case F_PAGE:
+		kt_pr(o, " page=%u", op->page);
+		break;
+	case F_COUNT:
+		kt_pr(o, " count=%u", op->count);
+		break;
+	case F_RW:
+		kt_pr(o, " %s", (op->flags & KOPF_WRITE) ? "write" : "read");
+		if (op->flags & ~(uint32_t)KOPF_WRITE)
+			kt_pr(o, " 0x%x", op->flags);
+		break;
+	case F_N:
+		kt_pr(o, " %u", op->n);
+		break;
+	case F_MISUSE:
+		kind = km_misuse_name(op->misuse);
+		kt_pr(o, " %s", kind != NULL ? kind : "?");
+		break;
+	}
 }
 
 /*
@@ -746,57 +781,14 @@ km_text_print(const struct km_op *op, char *buf, size_t len)
 		return (int)o.pos;
 	}
 	kt_pr(&o, "%s", name);
-	switch (op->code) {
-	case KOP_ALLOC:
-		kt_pr_alloc(&o, op);
-		break;
-	case KOP_FREE:
-		kt_pr(&o, " a%u", op->handle_id);
-		break;
-	case KOP_SUBALLOC:
-		kt_pr_map(&o, op->map_id);
-		kt_pr(&o, " 0x%llx", (unsigned long long)op->npages *
-		    KT_PAGE_SIZE);
-		kt_pr_options(&o, kt_suballoc_opts, op->flags);
-		kt_pr_result(&o, 'm', op->result_id);
-		break;
-	case KOP_PGREMOVE:
-		kt_pr(&o, " a%u page=%u count=%u", op->handle_id, op->page,
-		    op->count);
-		break;
-	case KOP_TOUCH:
-		kt_pr(&o, " a%u page=%u %s", op->handle_id, op->page,
-		    (op->flags & KOPF_WRITE) ? "write" : "read");
-		if (op->flags & ~(uint32_t)KOPF_WRITE)
-			kt_pr(&o, " 0x%x", op->flags);
-		break;
-	case KOP_BUSY:
-		kt_pr(&o, " a%u page=%u", op->handle_id, op->page);
-		break;
-	case KOP_PAGEOUT:
-	case KOP_FAIL_PAGEALLOC:
-	case KOP_IDLEZERO:
-		kt_pr(&o, " %u", op->n);
-		break;
-	case KOP_POOLPAGE_GET:
-		kt_pr_map(&o, op->map_id);
-		kt_pr_options(&o, kt_poolpage_opts, op->flags);
-		kt_pr_result(&o, 'p', op->result_id);
-		break;
-	case KOP_POOLPAGE_PUT:
-		kt_pr(&o, " p%u", op->handle_id);
-		break;
-	case KOP_DRAIN:
-	case KOP_HOLD_LOCK:
-		kt_pr_map(&o, op->map_id);
-		break;
-	case KOP_MISUSE: {
-		const char *kind = km_misuse_name(op->misuse);
-		kt_pr(&o, " %s %c%u", kind != NULL ? kind : "?",
-		    op->misuse == KMIS_POOLPAGE_TWICE ? 'p' : 'a',
-		    op->handle_id);
-		break;
-	}
+	for (const uint8_t *f = km_op_fields(op->code); *f != F_END; f++)
+		kt_pr_field(&o, *f, op);
+	if (km_op_creates(op) != 0)
+		kt_pr_result(&o, km_op_creates(op), op->result_id);
+	if (op->adjusted != 0) {
+		char adj[400];
+		km_adjust_text(op->adjusted, adj, sizeof(adj));
+		kt_pr(&o, "  # %s", adj);
 	}
 	return (int)o.pos;
 }

@@ -2,14 +2,18 @@
  * shrink.c: make a failing program as small and as plain as it can be
  * while it still fails the same way.
  *
- * "The same way" is the finding's signature: the checker's name, and
- * for a panic the text before the first ':' (the function that
- * asserted).  Passes, repeated until nothing changes or the run budget
+ * "The same way" is the finding's signature (signature.h): checker, op
+ * kind and normalized message; a candidate that fails any other way is
+ * rejected.  Passes, repeated until nothing changes or the run budget
  * is spent:
  *   1. delete chunks of ops (halves, quarters, ..., pairs);
  *   2. delete single ops, last first;
  *   3. simplify each op: drop modifier flags, shrink sizes and counts,
  *      zero alignment, page offsets and sub-page remainders.
+ * Shrinking runs with a full check after every op (the precise
+ * schedule), whatever the harness was configured with, so the finding
+ * it keeps -- and returns in *f -- is the precise one.
+ *
  * Deleting an op that creates a handle also deletes every later op that
  * uses that handle (and, for a submap, everything made in it), so a
  * candidate is always a well-formed program.  Finally handles are
@@ -22,6 +26,7 @@
  */
 #include "harness_priv.h"
 #include "shrink.h"
+#include "signature.h"
 
 struct shrinker {
 	struct harness		*h;
@@ -31,32 +36,17 @@ struct shrinker {
 	struct km_op		*scratch;
 };
 
-static bool
-same_text_until_colon(const char *a, const char *b)
-{
-	for (; *a != '\0' && *a != ':'; a++, b++)
-		if (*a != *b)
-			return false;
-	return *b == ':' || *b == '\0';
-}
-
 bool
 harness_same_failure(const struct harness_finding *a,
     const struct harness_finding *b)
 {
-	const char *x = a->checker, *y = b->checker;
-	if (x == NULL || y == NULL)
+	char sa[HARNESS_SIG_MAX], sb[HARNESS_SIG_MAX];
+
+	if (a->checker == NULL || b->checker == NULL)
 		return false;
-	while (*x != '\0' && *x == *y) {
-		x++;
-		y++;
-	}
-	if (*x != *y)
-		return false;
-	/* A panic is the same if the same function raised it. */
-	if (a->checker[0] == 'a' && a->checker[1] == 's')
-		return same_text_until_colon(a->msg, b->msg);
-	return true;
+	harness_signature(a, sa, sizeof(sa));
+	harness_signature(b, sb, sizeof(sb));
+	return harness_signature_equal(sa, sb);
 }
 
 /* Does ops[0..n) still fail the same way? */
@@ -68,37 +58,6 @@ still_fails(struct shrinker *s, const struct km_op *ops, size_t n)
 	s->runs++;
 	int r = harness_run_ops(s->h, ops, n, &s->f);
 	return r == HARNESS_FINDING && harness_same_failure(s->orig, &s->f);
-}
-
-/* Handle kinds: what an op creates and what it refers to. */
-static char
-creates(const struct km_op *op)
-{
-	switch (op->code) {
-	case KOP_ALLOC:		return 'a';
-	case KOP_POOLPAGE_GET:	return 'p';
-	case KOP_SUBALLOC:	return 'm';
-	default:		return 0;
-	}
-}
-
-static bool
-uses(const struct km_op *op, char kind, uint16_t id)
-{
-	switch (kind) {
-	case 'm':
-		return (op->code == KOP_ALLOC || op->code == KOP_SUBALLOC ||
-		    op->code == KOP_POOLPAGE_GET || op->code == KOP_DRAIN ||
-		    op->code == KOP_HOLD_LOCK) && op->map_id == id;
-	case 'p':
-		return (op->code == KOP_POOLPAGE_PUT || (op->code == KOP_MISUSE &&
-		    op->misuse == KMIS_POOLPAGE_TWICE)) && op->handle_id == id;
-	default:
-		return (op->code == KOP_FREE || op->code == KOP_PGREMOVE ||
-		    op->code == KOP_TOUCH || op->code == KOP_BUSY ||
-		    (op->code == KOP_MISUSE &&
-		    op->misuse != KMIS_POOLPAGE_TWICE)) && op->handle_id == id;
-	}
 }
 
 /*
@@ -119,13 +78,13 @@ without(const struct km_op *ops, size_t n, size_t from, size_t to,
 	for (size_t i = 0; i < n; i++) {
 		bool drop = i >= from && i < to;
 		for (unsigned int d = 0; d < ndead && !drop; d++)
-			drop = uses(&ops[i], dkind[d], did[d]);
+			drop = km_op_uses(&ops[i], dkind[d], did[d]);
 		if (!drop) {
 			out[m++] = ops[i];
 			continue;
 		}
-		if (creates(&ops[i]) && ops[i].result_id != 0 && ndead < MAXDEAD) {
-			dkind[ndead] = creates(&ops[i]);
+		if (km_op_creates(&ops[i]) && ops[i].result_id != 0 && ndead < MAXDEAD) {
+			dkind[ndead] = km_op_creates(&ops[i]);
 			did[ndead++] = ops[i].result_id;
 		}
 	}
@@ -239,21 +198,21 @@ renumber(struct km_op *ops, size_t n)
 	static const char kinds[3] = { 'a', 'p', 'm' };
 
 	for (size_t i = 0; i < n; i++) {
-		char k = creates(&ops[i]);
+		char k = km_op_creates(&ops[i]);
 		if (k == 0 || ops[i].result_id == 0)
 			continue;
 		int ki = k == 'a' ? 0 : k == 'p' ? 1 : 2;
 		uint16_t old = ops[i].result_id, neu = next[ki]++;
 		ops[i].result_id = neu;
 		for (size_t j = i + 1; j < n; j++) {
-			if (uses(&ops[j], kinds[ki], old)) {
+			if (km_op_uses(&ops[j], kinds[ki], old)) {
 				if (k == 'm')
 					ops[j].map_id = neu;
 				else
 					ops[j].handle_id = neu;
 			}
 			/* a later op may reuse the old label: stop there */
-			if (creates(&ops[j]) == k && ops[j].result_id == old)
+			if (km_op_creates(&ops[j]) == k && ops[j].result_id == old)
 				break;
 		}
 	}
@@ -266,7 +225,19 @@ harness_shrink(struct harness *h, struct km_op *ops, size_t n,
 	struct harness_finding orig = *f;
 	struct shrinker s = { h, &orig, { 0 }, 0, budget ? budget : 4000,
 	    scratch };
+	unsigned int every = h->cfg.full_check_every;
 
+	/*
+	 * Shrink under the precise schedule: a full check after every op,
+	 * so a finding is named after the op that broke the state, not the
+	 * op that happened to come before a periodic check (deleting ops
+	 * would move that).  The target is the input's precise finding.
+	 */
+	h->cfg.full_check_every = 1;
+	if (harness_run_ops(h, ops, n, &orig) != HARNESS_FINDING) {
+		h->cfg.full_check_every = every;
+		return n;	/* not reproducible: nothing to shrink */
+	}
 	for (bool changed = true; changed && s.runs < s.budget;) {
 		size_t before = n;
 		for (size_t chunk = n / 2; chunk >= 2; chunk /= 2)
@@ -284,5 +255,6 @@ harness_shrink(struct harness *h, struct km_op *ops, size_t n,
 	} else {
 		*f = orig;	/* should not happen: the renaming is exact */
 	}
+	h->cfg.full_check_every = every;
 	return n;
 }

@@ -1,24 +1,11 @@
 /*
- * map_fixture.c: the map tests' fixture and reporting (map_fixture.h).
+ * map_fixture.c: the map tests' fixture (map_fixture.h).
  * The map under test is a kernel map of a zeroed struct uvm whose
  * entries come from map_stubs.c's pool; layouts are printed in pages
  * relative to the map base: "0-3 5-6" is [B, B+3p) and [B+5p, B+6p).
  */
 #include "map_fixture.h"
 
-/* ---- reporting ---- */
-int npass, nfail;
-
-bool
-check(bool ok, const char *what, const char *file, int line)
-{
-	printf("%s %s:%d: %s\n", ok ? "ok  " : "FAIL", file, line, what);
-	if (ok)
-		npass++;
-	else
-		nfail++;
-	return ok;
-}
 /* ---- fixture ---- */
 
 struct uvm U;
@@ -83,7 +70,7 @@ sane(const struct vm_map *m)
 
 	if (uvm_map_sanity(m, why, sizeof(why)) == 0)
 		return true;
-	printf("     sanity: %s\n", why);
+	report_info("sanity: %s", why);
 	return false;
 }
 
@@ -111,7 +98,7 @@ layout_is(const struct vm_map *m, const char *want)
 
 	if (strcmp(got, want) == 0)
 		return true;
-	printf("     layout \"%s\", want \"%s\"\n", got, want);
+	report_info("layout \"%s\", want \"%s\"", got, want);
 	return false;
 }
 
@@ -125,7 +112,7 @@ expect_insane(const char *what, const char *substr)
 
 	if (r == 0)
 		why[0] = '\0';
-	printf("     %s -> \"%s\"\n", what, why);
-	CHECKMSG(r == -1 && strstr(why, substr) != NULL, what);
+	report_info("%s -> \"%s\"", what, why);
+	report(r == -1 && strstr(why, substr) != NULL, "%s", what);
 }
 

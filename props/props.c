@@ -9,6 +9,7 @@
  * the command that replays it is printed:
  *
  *	not ok 3 - data-survives-pageout: trial 17 of 300 (seed 42)
+ *	    # FAILED props.c:225: r == HARNESS_CLEAN	(the same line)
  *	# caught by "data" at op 2: touch a1 page=0 read
  *	# repro (3 ops): props-failures/data-survives-pageout-42-17.txt
  *	# replay: kmfuzz run props-failures/data-survives-pageout-42-17.txt
@@ -28,6 +29,7 @@
 #include <time.h>
 
 #include "harness_host.h"
+#include "report.h"
 #include "shrink.h"
 
 #define OPS(...)	.nops = sizeof((uint8_t[]){ __VA_ARGS__ }), \
@@ -101,7 +103,6 @@ static const struct property properties[] = {
 
 static struct km_op ops[HARNESS_MAX_OPS + 1], scratch[HARNESS_MAX_OPS + 1];
 static const char *outdir = "props-failures";
-static int tap_n;
 
 /* One stream per (seed, property, trial): a length, then the bytes. */
 static size_t
@@ -138,17 +139,17 @@ report_failure(struct harness *h, const struct property *p, uint64_t seed,
 	}
 	harness_format_finding(f, rep, sizeof(rep));
 	for (char *l = strtok(rep, "\n"); l != NULL; l = strtok(NULL, "\n"))
-		printf("# %s\n", l);
-	printf("# repro (%zu ops), written to %s:\n", n, path);
+		report_info("%s", l);
+	report_info("repro (%zu ops), written to %s:", n, path);
 	for (size_t i = 0; i < n; i++) {
 		km_text_print(&prog[i], line, sizeof(line));
-		printf("#   %s\n", line);
+		report_info("  %s", line);
 		if (fp != NULL)
 			fprintf(fp, "%s\n", line);
 	}
 	if (fp != NULL)
 		fclose(fp);
-	printf("# replay: kmfuzz run %s%s\n", p->direct_map ?
+	report_info("replay: kmfuzz run %s%s", p->direct_map ?
 	    "--variant direct " : "", path);
 	return n;
 }
@@ -205,7 +206,7 @@ run_property(unsigned int pi, uint64_t seed, unsigned int trials,
 	bool ok = true;
 
 	if (h == NULL) {
-		printf("not ok %d - %s: cannot create a host\n", ++tap_n, p->name);
+		report(h != NULL, "%s: cannot create a host", p->name);
 		return false;
 	}
 	for (unsigned int t = 0; t < trials && ok; t++) {
@@ -221,18 +222,19 @@ run_property(unsigned int pi, uint64_t seed, unsigned int trials,
 			continue;
 		ok = false;
 		memcpy(ops, h->trace, n * sizeof(*ops));
-		printf("not ok %d - %s: trial %u of %u (seed %llu)\n", ++tap_n,
+		report(r == HARNESS_CLEAN, "%s: trial %u of %u (seed %llu)",
 		    p->name, t, trials, (unsigned long long)seed);
 		report_failure(h, p, seed, t, ops, n, &f);
 	}
 	if (ok) {
-		printf("ok %d - %s: %u trials, %lu ops", ++tap_n, p->name, trials,
-		    nops);
+		char injections[48] = "";
+
 		if (p->fail_nth)
-			printf(", %u injected failures", injected);
-		printf(" (seed %llu)\n", (unsigned long long)seed);
+			snprintf(injections, sizeof(injections),
+			    ", %u injected failures", injected);
+		report(ok, "%s: %u trials, %lu ops%s (seed %llu)", p->name,
+		    trials, nops, injections, (unsigned long long)seed);
 	}
-	fflush(stdout);
 	harness_model_destroy(h);
 	return ok;
 }
@@ -282,17 +284,16 @@ selftest_shrink(uint64_t seed)
 			km_text_print(&ops[i], line, sizeof(line));
 			ok = strcmp(line, want[i]) == 0;
 		}
-		printf("%sok %d - shrinker: %zu ops shrink to the known minimal "
-		    "counterexample (%zu ops)\n", ok ? "" : "not ", ++tap_n,
-		    before, n);
+		report(ok, "shrinker: %zu ops shrink to the known minimal "
+		    "counterexample (%zu ops)", before, n);
 		for (size_t i = 0; i < n; i++) {
 			km_text_print(&ops[i], line, sizeof(line));
-			printf("#   %s\n", line);
+			report_info("  %s", line);
 		}
 		break;
 	}
 	if (n == 0)
-		printf("not ok %d - shrinker: no failing trial found\n", ++tap_n);
+		report(n != 0, "shrinker: no failing trial found");
 	harness_model_destroy(h);
 	return ok;
 }
@@ -363,7 +364,7 @@ main(int argc, char **argv)
 			    properties[k].states);
 		return 0;
 	}
-	printf("# props seed %llu (replay with --seed %llu)\n",
+	report_info("props seed %llu (replay with --seed %llu)",
 	    (unsigned long long)seed, (unsigned long long)seed);
 	bool ok = true;
 	for (size_t k = 0; k < NPROPS; k++)
@@ -372,6 +373,6 @@ main(int argc, char **argv)
 			    properties[k].trials * scale, maxlen);
 	if (selftest)
 		ok &= selftest_shrink(seed);
-	printf("1..%d\n", tap_n);
-	return ok ? 0 : 1;
+	/* the summary fails a run that checked nothing, too */
+	return report_summary() == 0 && ok ? 0 : 1;
 }

@@ -8,7 +8,7 @@
  * Layouts in the narratives are in pages relative to the map base B:
  * "0-3 5-6" means entries [B, B+3p) and [B+5p, B+6p).  Every test ends
  * with uvm_map_sanity() and the entry pool's in-use count.
- * One line per check, a summary line, exit 1 on any failure.
+ * One TAP line per check (report.h), a summary, exit 1 on any failure.
  */
 #include <stdlib.h>
 
@@ -19,7 +19,7 @@
 static void
 test_first_fit(void)
 {
-	printf("# first fit returns the lowest address\n");
+	report_info("first fit returns the lowest address");
 	setup(B, B + 64 * P, 128);
 	for (int i = 0; i < 64; i++)
 		fixed(K, i, 1, UVM_FLAG_NOMERGE);
@@ -66,14 +66,14 @@ test_alignment(void)
 		{ 5, 8 },	/* at x+1: next boundary */
 	};
 
-	printf("# alignment: runs starting at x-1, x, x+1\n");
+	report_info("alignment: runs starting at x-1, x, x+1");
 	for (size_t i = 0; i < 3; i++) {
 		setup(B, B + 64 * P, 8);
 		fixed(K, 0, probe[i].used, UVM_FLAG_NOMERGE);
 		CHECK(fit(K, 0, 1, A, UVM_FLAG_NOMERGE) == probe[i].want);
 		CHECK(sane(K));
 	}
-	printf("# alignment: hints at x-1, x, x+1\n");
+	report_info("alignment: hints at x-1, x, x+1");
 	for (vaddr_t h = 3; h <= 5; h++) {
 		setup(B, B + 64 * P, 8);
 		CHECK(fit(K, h, 1, A, 0) == (h <= 4 ? 4 : 8));
@@ -87,7 +87,7 @@ test_alignment(void)
 		    mf(PROT_RW, 0)) == 0 && va == B + 3 * P);
 	}
 
-	printf("# alignment skips a run that fits only unaligned\n");
+	report_info("alignment skips a run that fits only unaligned");
 	/* "0-3 5-6": run 3-5 is 2 pages, but aligned to 4 it is 4-5 */
 	setup(B, B + 64 * P, 8);
 	fixed(K, 0, 3, UVM_FLAG_NOMERGE);
@@ -98,7 +98,7 @@ test_alignment(void)
 	CHECK(fit(K, 0, 1, 64 * P, UVM_FLAG_NOMERGE) == -1);
 	CHECK(sane(K));
 
-	printf("# aligned search past many runs that fit only unaligned\n");
+	report_info("aligned search past many runs that fit only unaligned");
 	/*
 	 * 200 periods "U . . U": every free run is 2 pages, big enough for
 	 * one page but never holding a 4-page boundary.  The first aligned
@@ -114,7 +114,7 @@ test_alignment(void)
 	CHECK(fit(K, 0, 1, 0, UVM_FLAG_NOMERGE) == 1);	/* unaligned: first */
 	CHECK(sane(K));
 
-	printf("# invalid sizes and alignments\n");
+	report_info("invalid sizes and alignments");
 	CHECK(fit(K, 0, 0, 0, 0) == -1);
 	{
 		vaddr_t va = B;
@@ -136,7 +136,7 @@ test_alignment(void)
 static void
 test_fixed(void)
 {
-	printf("# FIXED: exact, overlap, outside, misaligned\n");
+	report_info("FIXED: exact, overlap, outside, misaligned");
 	setup(B, B + 32 * P, 16);
 	CHECK(fixed(K, 4, 4, UVM_FLAG_NOMERGE) == 0);	/* "4-8" */
 	CHECK(fixed(K, 12, 4, UVM_FLAG_NOMERGE) == 0);	/* "4-8 12-16" */
@@ -172,7 +172,7 @@ test_hint(void)
 {
 	struct vm_map_entry *e;
 
-	printf("# search hint and lookup hint\n");
+	report_info("search hint and lookup hint");
 	setup(B, B + 32 * P, 16);
 	CHECK(fit(K, 10, 2, 0, UVM_FLAG_NOMERGE) == 10);
 	CHECK(fit(K, 10, 2, 0, UVM_FLAG_NOMERGE) == 12);
@@ -216,7 +216,7 @@ test_merge(void)
 	struct uvm_object *ko;
 	vaddr_t va;
 
-	printf("# merge with neighbours, and what forbids it\n");
+	report_info("merge with neighbours, and what forbids it");
 	setup(B, B + 64 * P, 16);
 	ko = U.kernel_object;
 	CHECK(fit(K, 0, 2, 0, 0) == 0);
@@ -274,7 +274,7 @@ test_clip(void)
 	struct uvm_object *ko;
 	vaddr_t va = B;
 
-	printf("# unmap clips a non-quantum entry: middle, head, tail\n");
+	report_info("unmap clips a non-quantum entry: middle, head, tail");
 	setup(B, B + 64 * P, 16);
 	ko = U.kernel_object;
 	CHECK(uvm_map(K, &va, 8 * P, ko, UVM_UNKNOWN_OFFSET, 0,
@@ -290,7 +290,7 @@ test_clip(void)
 	CHECK(layout_is(K, "1-2 4-7") && K->first->offset == P);
 	CHECK(sane(K) && K->size == 4 * P && stub_pool_inuse() == 2);
 
-	printf("# unmap releases wired pages; VAONLY does not\n");
+	report_info("unmap releases wired pages; VAONLY does not");
 	setup(B, B + 64 * P, 16);
 	CHECK(fit(K, 0, 6, 0, 0) == 0);
 	stub_log_clear();
@@ -303,7 +303,7 @@ test_clip(void)
 	CHECK(stub_log[0] == '\0' && stub_nupdate == 1);
 	CHECK(layout_is(K, "0-1") && sane(K));
 
-	printf("# clipping a quantum entry is a caller bug\n");
+	report_info("clipping a quantum entry is a caller bug");
 	setup(B, B + 64 * P, 16);
 	CHECK(fit(K, 0, 4, 0, UVM_FLAG_QUANTUM) == 0);
 	CHECK(fit(K, 0, 4, 0, 0) == 4);
@@ -322,7 +322,7 @@ test_clip(void)
 	EXPECT_PANIC(unmap_pages(K, 6, 70, 0), "uvm_unmap", "bad range");
 	mutex_init(&K->lock);
 
-	printf("# unmapping across holes\n");
+	report_info("unmapping across holes");
 	setup(B, B + 64 * P, 16);
 	fixed(K, 0, 2, UVM_FLAG_NOMERGE);
 	fixed(K, 4, 2, UVM_FLAG_NOMERGE);
@@ -337,7 +337,7 @@ test_clip(void)
 	CHECK(K->nentries == 0 && K->first == NULL && K->root == NULL &&
 	    K->hint == NULL && stub_pool_inuse() == 0 && sane(K));
 
-	printf("# clipping with no entry left panics\n");
+	report_info("clipping with no entry left panics");
 	setup(B, B + 64 * P, 1);
 	CHECK(fit(K, 0, 4, 0, 0) == 0);
 	EXPECT_PANIC(unmap_pages(K, 1, 2, 0), "uvm_unmap", "no map entry");
@@ -349,7 +349,7 @@ test_submap(void)
 	struct vm_map_kernel sub, sub2;
 	vaddr_t va = B + 8 * P;
 
-	printf("# submaps\n");
+	report_info("submaps");
 	setup(B, B + 64 * P, 16);
 	CHECK(uvm_map(K, &va, 8 * P, NULL, UVM_UNKNOWN_OFFSET, 0,
 	    mf(UVM_PROT_ALL, UVM_FLAG_NOMERGE | UVM_FLAG_FIXED)) == 0);
@@ -401,7 +401,7 @@ test_locking_and_waiting(void)
 {
 	unsigned int ts;
 
-	printf("# TRYLOCK fails while the lock is held\n");
+	report_info("TRYLOCK fails while the lock is held");
 	setup(B, B + 16 * P, 32);
 	mutex_enter(&K->lock);
 	ts = K->timestamp;
@@ -417,7 +417,7 @@ test_locking_and_waiting(void)
 	CHECK(fit(K, 0, 1, 0, UVM_FLAG_TRYLOCK) == 0);
 	CHECK(!mutex_owned(&K->lock));
 
-	printf("# WAITVA waits for VA; NOWAIT or no WAITVA fail at once\n");
+	report_info("WAITVA waits for VA; NOWAIT or no WAITVA fail at once");
 	setup(B, B + 16 * P, 32);
 	for (int i = 0; i < 16; i++)
 		fixed(K, i, 1, UVM_FLAG_NOMERGE);
@@ -439,7 +439,7 @@ test_exhaustion(void)
 	unsigned int ts;
 	char before[4096];
 
-	printf("# entry pool exhausted: ENOMEM, map unchanged\n");
+	report_info("entry pool exhausted: ENOMEM, map unchanged");
 	setup(B, B + 64 * P, 3);
 	CHECK(fit(K, 0, 1, 0, UVM_FLAG_NOMERGE) == 0);
 	CHECK(fit(K, 0, 1, 0, UVM_FLAG_QUANTUM) == 1);
@@ -465,7 +465,7 @@ test_sanity_catches(void)
 	vsize_t saved;
 	vaddr_t savedend;
 
-	printf("# the checker catches corruption\n");
+	report_info("the checker catches corruption");
 	setup(B, B + 64 * P, 32);
 	for (int i = 0; i < 20; i++)
 		fixed(K, 2 * i, 1, UVM_FLAG_NOMERGE);
@@ -557,6 +557,5 @@ main(void)
 	test_exhaustion();
 	test_sanity_catches();
 	test_random();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return report_summary();
 }

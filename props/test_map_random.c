@@ -240,7 +240,7 @@ test_random(void)
 	bool ok = true;
 	unsigned int maxent = 0;
 
-	printf("# randomized: %lu ops against a page shadow, seeded\n", nops);
+	report_info("randomized: %lu ops against a page shadow, seeded", nops);
 	setup(RMIN, RMAX, 2 * RNP);
 	memset(owner, 0, sizeof(owner));
 	nra = 0;
@@ -257,10 +257,10 @@ test_random(void)
 			maxent = K->nentries;
 	}
 	if (!ok)
-		printf("     op %lu: %s\n", i - 1, why);
-	CHECKMSG(ok, "200000 random ops: every result equals the shadow's, "
+		report_info("op %lu: %s", i - 1, why);
+	report(ok, "200000 random ops: every result equals the shadow's, "
 	    "sanity after every op");
-	printf("     (most entries live at once: %u)\n", maxent);
+	report_info("most entries live at once: %u", maxent);
 	uvm_unmap(K, RMIN, RMAX);
 	CHECK(K->nentries == 0 && K->size == 0 && stub_pool_inuse() == 0 &&
 	    sane(K));

@@ -36,7 +36,7 @@ for s in $srcs; do
 	$CC $CFLAGS -c "$here/$s" -o "$o"
 	objs="$objs $o"
 done
-for s in "$top"/harness/*.c ${KERNEL_EXTRA:-}; do
+for s in "$top"/harness/*.c "$top"/report/report.c ${KERNEL_EXTRA:-}; do
 	o=$out/extra_$(basename "$s").o
 	# shellcheck disable=SC2086
 	$CC $CFLAGS -c "$s" -o "$o"

@@ -23,7 +23,7 @@ mkdir -p "$OUT"
 # shellcheck disable=SC2206  # CFLAGS is a list of flags
 flags=($CFLAGS -std=c11 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
        -fno-omit-frame-pointer -O1 -g
-       -I"$repo/core/include" -I"$repo/harness" -I"$repo/pmap_model" -I"$repo/fuzz")
+       -I"$repo/core/include" -I"$repo/harness" -I"$repo/pmap_model" -I"$repo/adapter" -I"$repo/fuzz")
 objs=()
 compile() {	# compile SRC EXTRA-FLAGS...
   local src=$1 obj
@@ -37,10 +37,10 @@ compile() {	# compile SRC EXTRA-FLAGS...
 for f in "$repo"/core/*.c; do
   compile "$f" -ffreestanding -fno-builtin -fno-sanitize-coverage=trace-cmp
 done
-for f in "$repo"/harness/{check,exec,interp,op_bytes,op_text,shrink}.c; do
+for f in "$repo"/harness/*.c; do
   compile "$f" -ffreestanding
 done
-for f in "$repo"/pmap_model/{host,host_platform,pmodel_check,pmodel_frame,pmodel_pmap,pmodel_tlb,harness_host}.c \
+for f in "$repo"/pmap_model/*.c "$repo"/adapter/*.c \
          "$repo"/fuzz/{target_common,fileio}.c; do
   compile "$f"
 done

@@ -15,12 +15,14 @@
  *  5. garbage never crashes the parser, and whatever it accepts prints
  *     to a line that parses to the same op.
  *
- * Hosted (libc).  One line per check, "N passed, N failed" at the end,
- * exit 1 on any failure.  Run it under the sanitizers:
+ * Hosted (libc).  One TAP line per check (report.h), the plan and "N
+ * passed, N failed" at the end, exit 1 on any failure.  Run it under
+ * the sanitizers:
  *	clang -std=c11 -g -fsanitize=address,undefined -Wall -Wextra \
- *	    -Icore/include -Iharness harness/op_bytes.c harness/op_text.c \
- *	    harness/tests/test_op*.c core/uvm_subr.c \
- *	    harness/tests/stub_platform.c -o /tmp/test_op
+ *	    -Icore/include -Iharness -Ireport harness/op_bytes.c \
+ *	    harness/op_text.c harness/tests/test_op*.c core/uvm_subr.c \
+ *	    harness/tests/stub_platform.c report/report.c \
+ *	    report/report_stdio.c -o /tmp/test_op
  */
 #include "test_op.h"
 
@@ -53,12 +55,12 @@ test_bytes_random(const struct km_opset *set)
 		total_ops += n;
 		if (n > len || (len > 0 && n == 0)) {
 			if (bad_decode++ < 3)
-				printf("# len %zu decoded %zu ops\n", len, n);
+				report_info("len %zu decoded %zu ops", len, n);
 		}
 		for (size_t i = 0; i < n; i++) {
 			const char *why = decoded_op_bad(set, &ops[i]);
 			if (why != NULL && bad_decode++ < 3) {
-				printf("# op %zu: %s\n", i, why);
+				report_info("op %zu: %s", i, why);
 				op_dump("op", &ops[i]);
 			}
 		}
@@ -71,8 +73,8 @@ test_bytes_random(const struct km_opset *set)
 		for (size_t i = 0; ok && i < n; i++)
 			ok = op_eq_bytes(&ops[i], &back[i]);
 		if (!ok && bad_raw++ < 3)
-			printf("# raw round trip: len %zu n %zu elen %zu m %zu\n",
-			    len, n, elen, m);
+			report_info("raw round trip: len %zu n %zu elen %zu "
+			    "m %zu", len, n, elen, m);
 
 		/* as the interpreter leaves them: selectors reduced */
 		for (size_t i = 0; i < n; i++) {
@@ -87,8 +89,8 @@ test_bytes_random(const struct km_opset *set)
 		for (size_t i = 0; ok && i < n; i++)
 			ok = op_eq_bytes(&red[i], &back[i]);
 		if (!ok && bad_red++ < 3) {
-			printf("# reduced round trip: len %zu n %zu elen %zu "
-			    "m %zu\n", len, n, elen, m);
+			report_info("reduced round trip: len %zu n %zu elen %zu "
+			    "m %zu", len, n, elen, m);
 			for (size_t i = 0; i < n && i < m; i++) {
 				if (!op_eq_bytes(&red[i], &back[i])) {
 					op_dump("want", &red[i]);
@@ -102,17 +104,17 @@ test_bytes_random(const struct km_opset *set)
 		size_t elen2 = km_encode(back, m, set, enc2, sizeof(enc2));
 		if ((elen2 != elen || memcmp(enc, enc2, elen) != 0) &&
 		    bad_idem++ < 3)
-			printf("# encode not idempotent: %zu vs %zu\n", elen,
+			report_info("encode not idempotent: %zu vs %zu", elen,
 			    elen2);
 		free(buf);
 	}
-	check(bad_decode == 0, "%s: %d random inputs decode in bounds to "
+	REPORT_EQ(bad_decode, 0, "%s: %d random inputs decode in bounds to "
 	    "valid ops (%lu ops)", set->name, iters, total_ops);
-	check(bad_raw == 0, "%s: raw decoded ops encode and decode back",
+	REPORT_EQ(bad_raw, 0, "%s: raw decoded ops encode and decode back",
 	    set->name);
-	check(bad_red == 0, "%s: reduced ops encode and decode back",
+	REPORT_EQ(bad_red, 0, "%s: reduced ops encode and decode back",
 	    set->name);
-	check(bad_idem == 0, "%s: encode(decode(encode(ops))) == "
+	REPORT_EQ(bad_idem, 0, "%s: encode(decode(encode(ops))) == "
 	    "encode(ops)", set->name);
 }
 
@@ -135,29 +137,29 @@ test_bytes_fixed(void)
 		ok = strcmp(line,
 		    "alloc kernel_map 0x2ff0 PAGEABLE|ZERO -> a1") == 0;
 	}
-	check(ok, "worked example of op_bytes.c decodes as documented");
+	report(ok, "worked example of op_bytes.c decodes as documented");
 	uint8_t out[16];
-	check(km_encode(ops, 2, &km_opset_km, out, sizeof(out)) == sizeof(ex)
+	report(km_encode(ops, 2, &km_opset_km, out, sizeof(out)) == sizeof(ex)
 	    && memcmp(out, ex, sizeof(ex)) == 0,
 	    "worked example encodes back to the same 9 bytes");
 
 	/* empty input, one byte, arguments past the meeting point are 0 */
-	check(decode_all(ex, 0, &km_opset_km, ops, 4) == 0,
+	report(decode_all(ex, 0, &km_opset_km, ops, 4) == 0,
 	    "empty input is the empty program");
 	static const uint8_t one[] = { 0x00 };
 	n = decode_all(one, 1, &km_opset_km, ops, 4);
-	check(n == 1 && ops[0].code == KOP_ALLOC && ops[0].npages == 1 &&
+	report(n == 1 && ops[0].code == KOP_ALLOC && ops[0].npages == 1 &&
 	    ops[0].sub == 0 && ops[0].flags == UVM_KMF_WIRED &&
 	    ops[0].align_log == 0 && ops[0].map_sel == 0,
 	    "a lone 0 byte is the simplest alloc: 1 page, WIRED");
 	static const uint8_t two[] = { 0x01, 0x07 };
 	n = decode_all(two, 2, &km_opset_map, ops, 4);
-	check(n == 1 && ops[0].code == KOP_FREE && ops[0].handle_sel == 7,
+	report(n == 1 && ops[0].code == KOP_FREE && ops[0].handle_sel == 7,
 	    "map opset: byte 1 is free, its selector from the last byte");
 	static const uint8_t vaonly[] = { 0x00, 0xff, 0xff, 0xff, 0xff,
 	    0xff, 0xff };
 	n = decode_all(vaonly, sizeof(vaonly), &km_opset_map, ops, 4);
-	check(n == 1 && (ops[0].flags & UVM_KMF_TYPEMASK) == UVM_KMF_VAONLY
+	report(n == 1 && (ops[0].flags & UVM_KMF_TYPEMASK) == UVM_KMF_VAONLY
 	    && ops[0].npages == 64 && ops[0].sub == 255 &&
 	    ops[0].align_log == 14, "map opset: every alloc is VAONLY; "
 	    "0xff gives 64 pages, sub 255, align 0x4000");
@@ -168,54 +170,54 @@ test_bytes_fixed(void)
 	op.code = KOP_PGREMOVE;
 	op.count = 1;
 	op.page = 255;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 4,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 4,
 	    "pgremove page 255 encodes");
 	op.page = 256;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "pgremove page 256 does not encode (no clamping)");
 	op.page = 0;
 	op.count = 0;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "pgremove count 0 does not encode");
 	op.count = KOP_MAX_COUNT + 1;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "pgremove count 17 does not encode");
 	op.count = 1;
-	check(km_encode(&op, 1, &km_opset_map, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_map, out, sizeof(out)) == 0,
 	    "pgremove is not in the map opset");
-	check(km_encode(&op, 1, &km_opset_km, out, 3) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, 3) == 0,
 	    "a buffer one byte short fails");
 
 	memset(&op, 0, sizeof(op));
 	op.code = KOP_ALLOC;
 	op.npages = 1;
 	op.flags = UVM_KMF_PAGEABLE;
-	check(km_encode(&op, 1, &km_opset_map, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_map, out, sizeof(out)) == 0,
 	    "PAGEABLE alloc does not encode in the VAONLY-only map opset");
 	op.flags = UVM_KMF_VAONLY;
-	check(km_encode(&op, 1, &km_opset_map, out, sizeof(out)) == 7 &&
+	report(km_encode(&op, 1, &km_opset_map, out, sizeof(out)) == 7 &&
 	    out[2] == 0, "VAONLY is type byte 0 in the map opset");
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 7 &&
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 7 &&
 	    out[2] == 2, "VAONLY is type byte 2 in the km opset");
 	op.flags = UVM_KMF_WIRED | UVM_KMF_PAGEABLE;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "two types do not encode");
 	op.flags = UVM_KMF_WIRED | UVM_FLAG_FIXED;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "a flag outside the modifiers does not encode");
 	op.flags = UVM_KMF_WIRED;
 	op.npages = 0;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "alloc 0 pages does not encode");
 	op.npages = KOP_MAX_NPAGES + 1;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "alloc 65 pages does not encode");
 	op.npages = 1;
 	op.align_log = 11;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "align_log 11 does not encode");
 	op.align_log = 17;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "align_log 17 does not encode");
 	for (uint8_t l = 12; l <= 16; l++) {
 		op.align_log = l;
@@ -223,36 +225,36 @@ test_bytes_fixed(void)
 		size_t len = km_encode(&op, 1, &km_opset_km, out, sizeof(out));
 		ok = len == 7 && decode_all(out, len, &km_opset_km, &got, 1)
 		    == 1 && got.align_log == l;
-		check(ok, "align_log %u (0x%x) encodes and decodes back", l,
+		report(ok, "align_log %u (0x%x) encodes and decodes back", l,
 		    1u << l);
 	}
 
 	memset(&op, 0, sizeof(op));
 	op.code = KOP_SUBALLOC;
 	op.npages = 17;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "suballoc of 17 pages does not encode");
 	op.npages = 272;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "suballoc of 272 pages does not encode");
 	op.code = KOP_PAGEOUT;
 	op.n = 0;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "pageout 0 does not encode");
 	op.n = KOP_MAX_N + 1;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "pageout 65 does not encode");
 	op.code = KOP_MISUSE;
 	op.misuse = KMIS_INSIDE;
-	check(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "misuse is not in the km opset");
-	check(km_encode(&op, 1, &km_opset_misuse, out, sizeof(out)) == 3,
+	report(km_encode(&op, 1, &km_opset_misuse, out, sizeof(out)) == 3,
 	    "misuse encodes in the misuse opset");
 	op.misuse = KMIS_COUNT;
-	check(km_encode(&op, 1, &km_opset_misuse, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_misuse, out, sizeof(out)) == 0,
 	    "an unknown misuse kind does not encode");
 	op.code = KOP_COUNT;
-	check(km_encode(&op, 1, &km_opset_misuse, out, sizeof(out)) == 0,
+	report(km_encode(&op, 1, &km_opset_misuse, out, sizeof(out)) == 0,
 	    "an unknown opcode does not encode");
 }
 
@@ -263,9 +265,9 @@ test_names(void)
 
 	for (size_t i = 0; i < NSETS; i++)
 		ok &= km_opset_find(sets[i]->name) == sets[i];
-	check(ok && km_opset_find("kmx") == NULL && km_opset_find("") == NULL
+	report(ok && km_opset_find("kmx") == NULL && km_opset_find("") == NULL
 	    && km_opset_find(NULL) == NULL, "km_opset_find by name");
-	check(km_opset_km.nops == KOP_COUNT - 1 &&
+	report(km_opset_km.nops == KOP_COUNT - 1 &&
 	    !in_set(&km_opset_km, KOP_MISUSE) &&
 	    km_opset_misuse.nops == KOP_COUNT &&
 	    km_opset_map.type_mask == UVM_KMF_VAONLY,
@@ -275,7 +277,7 @@ test_names(void)
 		ok &= km_opcode_name(c) != NULL;
 	for (unsigned int k = 0; k < KMIS_COUNT; k++)
 		ok &= km_misuse_name(k) != NULL;
-	check(ok && km_opcode_name(KOP_COUNT) == NULL &&
+	report(ok && km_opcode_name(KOP_COUNT) == NULL &&
 	    km_misuse_name(KMIS_COUNT) == NULL &&
 	    strcmp(km_opcode_name(KOP_POOLPAGE_GET), "poolpage_get") == 0,
 	    "every opcode and misuse kind has a name, others NULL");
@@ -290,50 +292,50 @@ test_text_canonical(void)
 	for (size_t i = 0; i < ncanonical; i++) {
 		const char *s = canonical[i];
 		int r = km_text_parse_line(s, strlen(s), &op, err, sizeof(err));
-		if (!check(r == KTEXT_OK, "parse '%s'", s)) {
-			printf("#   %s\n", err);
+		if (!report(r == KTEXT_OK, "parse '%s'", s)) {
+			report_info("  %s", err);
 			continue;
 		}
 		int n = km_text_print(&op, line, sizeof(line));
-		check(strcmp(line, s) == 0 && n == (int)strlen(s),
+		report(strcmp(line, s) == 0 && n == (int)strlen(s),
 		    "print gives it back: '%s'", line);
 		r = km_text_parse_line(line, strlen(line), &again, err,
 		    sizeof(err));
-		check(r == KTEXT_OK && op_eq_text(&op, &again),
+		report(r == KTEXT_OK && op_eq_text(&op, &again),
 		    "parse(print(op)) == op for '%s'", s);
-		check(bytes_trip(&op), "'%s' encodes and decodes back", s);
+		report(bytes_trip(&op), "'%s' encodes and decodes back", s);
 	}
 
 	/* a few exact decodings */
 	const char *s = "alloc m1 0x2ff0 PAGEABLE|NOWAIT|CANFAIL -> a2";
 	km_text_parse_line(s, strlen(s), &op, err, sizeof(err));
-	check(op.code == KOP_ALLOC && op.map_id == 1 && op.npages == 3 &&
+	report(op.code == KOP_ALLOC && op.map_id == 1 && op.npages == 3 &&
 	    op.sub == 1 && op.align_log == 0 && op.result_id == 2 &&
 	    op.flags == (UVM_KMF_PAGEABLE | UVM_KMF_NOWAIT | UVM_KMF_CANFAIL),
 	    "'%s' is 3 pages, sub 1, map 1, -> a2", s);
 	s = "suballoc kernel_map 0x100000 intrsafe fixed -> m2";
 	km_text_parse_line(s, strlen(s), &op, err, sizeof(err));
 	km_text_print(&op, line, sizeof(line));
-	check(op.npages == 256 && op.flags == (KOPF_FIXED | KOPF_INTRSAFE) &&
+	report(op.npages == 256 && op.flags == (KOPF_FIXED | KOPF_INTRSAFE) &&
 	    strcmp(line, "suballoc kernel_map 0x100000 fixed intrsafe -> m2")
 	    == 0, "options in any order, printed in canonical order");
 	s = "alloc kernel_map 0X1000 ZERO|WIRED";
 	km_text_parse_line(s, strlen(s), &op, err, sizeof(err));
 	km_text_print(&op, line, sizeof(line));
-	check(strcmp(line, "alloc kernel_map 0x1000 WIRED|ZERO -> fail") == 0,
+	report(strcmp(line, "alloc kernel_map 0x1000 WIRED|ZERO -> fail") == 0,
 	    "flags in any order, no arrow: canonical print is '%s'", line);
 	s = "  pgremove\ta1  page=0x3 count=2   # drop two\r\n";
-	check(km_text_parse_line(s, strlen(s), &op, err, sizeof(err)) ==
+	report(km_text_parse_line(s, strlen(s), &op, err, sizeof(err)) ==
 	    KTEXT_OK && op.page == 3 && op.count == 2,
 	    "tabs, hex page, trailing comment and CRLF are fine");
 	s = "alloc kernel_map 4096 WIRED";
-	check(km_text_parse_line(s, strlen(s), &op, err, sizeof(err)) ==
+	report(km_text_parse_line(s, strlen(s), &op, err, sizeof(err)) ==
 	    KTEXT_OK && op.npages == 1 && op.sub == 0, "decimal size");
 
 	const char *empty[] = { "", "   ", "\t", "# just a comment",
 	    "   # indented comment", "\r\n", "#alloc kernel_map 0x1000 WIRED" };
 	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++)
-		check(km_text_parse_line(empty[i], strlen(empty[i]), &op, err,
+		report(km_text_parse_line(empty[i], strlen(empty[i]), &op, err,
 		    sizeof(err)) == KTEXT_EMPTY, "blank/comment line %zu is "
 		    "KTEXT_EMPTY", i);
 
@@ -343,9 +345,9 @@ test_text_canonical(void)
 	char small[10];
 	memset(small, 'X', sizeof(small));
 	int n = km_text_print(&op, small, sizeof(small));
-	check(n == (int)strlen(s) && strcmp(small, "alloc ker") == 0,
+	report(n == (int)strlen(s) && strcmp(small, "alloc ker") == 0,
 	    "print into 10 bytes: full length returned, cut and terminated");
-	check(km_text_print(&op, NULL, 0) == (int)strlen(s),
+	report(km_text_print(&op, NULL, 0) == (int)strlen(s),
 	    "print into nothing returns the length");
 }
 
@@ -390,10 +392,10 @@ test_text_alloc_exhaustive(void)
 		if (r != KTEXT_OK || !op_eq_text(&op, &got) ||
 		    strcmp(line, line2) != 0 || !bytes_trip(&got)) {
 			if (bad++ < 3)
-				printf("# '%s': %s\n", line, err);
+				report_info("'%s': %s", line, err);
 		}
 	}
-	check(bad == 0, "%lu alloc ops (3 types x 64 modifier sets x 6 aligns "
+	REPORT_EQ(bad, 0, "%lu alloc ops (3 types x 64 modifier sets x 6 aligns "
 	    "x 6 sizes) print, parse and encode losslessly", n);
 }
 
@@ -433,14 +435,14 @@ test_text_from_bytes(void)
 			n++;
 			if (r != KTEXT_OK || !op_eq_text(&op, &got)) {
 				if (bad++ < 3) {
-					printf("# '%s': %s\n", line, err);
+					report_info("'%s': %s", line, err);
 					op_dump("want", &op);
 					op_dump("got", &got);
 				}
 			}
 		}
 	}
-	check(bad == 0, "%lu ops decoded from random bytes print and parse "
+	REPORT_EQ(bad, 0, "%lu ops decoded from random bytes print and parse "
 	    "back", n);
 }
 
@@ -456,6 +458,5 @@ main(void)
 	test_text_from_bytes();
 	test_text_malformed();
 	test_text_garbage();
-	printf("%d passed, %d failed\n", npass, nfail);
-	return nfail == 0 ? 0 : 1;
+	return report_summary();
 }

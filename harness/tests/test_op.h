@@ -1,7 +1,8 @@
 /*
- * test_op.h: what the op-language tests share (test_op_util.c): one line
- * per check, a fixed-seed generator, the opsets, op comparisons, and the
- * canonical text lines of every opcode, flag and option.
+ * test_op.h: what the op-language tests share (test_op_util.c): the
+ * report vocabulary (report.h), a fixed-seed generator, the opsets, op
+ * comparisons, and the canonical text lines of every opcode, flag and
+ * option.
  */
 #ifndef KMFUZZ_TEST_OP_H
 #define KMFUZZ_TEST_OP_H
@@ -12,10 +13,8 @@
 #include <string.h>
 #include <uvm/uvm.h>
 #include "op.h"
+#include "report.h"
 
-extern int npass, nfail;
-__attribute__((format(printf, 2, 3)))
-bool	check(bool ok, const char *fmt, ...);
 uint32_t rng(void);
 extern const struct km_opset *const sets[];
 #define NSETS	4

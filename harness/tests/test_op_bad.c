@@ -121,38 +121,38 @@ test_text_malformed(void)
 		    sizeof(err));
 		/* the comment line with \x01 in the comment is fine */
 		if (strstr(bad[i], "fine comment") != NULL) {
-			check(r == KTEXT_OK, "control bytes in a comment are "
+			report(r == KTEXT_OK, "control bytes in a comment are "
 			    "ignored");
 			continue;
 		}
-		check(r == KTEXT_ERROR && err[0] != '\0' && op.code == 0 &&
+		report(r == KTEXT_ERROR && err[0] != '\0' && op.code == 0 &&
 		    op.npages == 0, "'%s' -> %s", bad[i], err);
 	}
 
 	/* the message the brief quotes */
 	km_text_parse_line("free x", 6, &op, err, sizeof(err));
-	check(strcmp(err, "expected a handle like a3 after 'free', got 'x'")
+	report(strcmp(err, "expected a handle like a3 after 'free', got 'x'")
 	    == 0, "message for 'free x'");
 	km_text_parse_line("alloc kernel_map 0x1001 WIRED", 29, &op, err,
 	    sizeof(err));
-	check(strcmp(err, "size 0x1001 is not a multiple of 0x10 short of a "
+	report(strcmp(err, "size 0x1001 is not a multiple of 0x10 short of a "
 	    "page") == 0, "message for size 0x1001");
 	km_text_parse_line("free", 4, &op, err, sizeof(err));
-	check(strstr(err, "got end of line") != NULL,
+	report(strstr(err, "got end of line") != NULL,
 	    "a missing argument says 'got end of line': %s", err);
 
 	/* NUL bytes inside the given length */
 	static const char nul1[] = "free a1\0";
 	static const char nul2[] = "fr\0ee a1";
 	static const char nul3[] = "free a1 # \0 comment";
-	check(km_text_parse_line(nul1, sizeof(nul1) - 1, &op, err,
+	report(km_text_parse_line(nul1, sizeof(nul1) - 1, &op, err,
 	    sizeof(err)) == KTEXT_ERROR && err[0] != '\0',
 	    "trailing NUL inside len -> %s", err);
-	check(km_text_parse_line(nul2, sizeof(nul2) - 1, &op, err,
+	report(km_text_parse_line(nul2, sizeof(nul2) - 1, &op, err,
 	    sizeof(err)) == KTEXT_ERROR, "NUL inside a token -> %s", err);
-	check(km_text_parse_line(nul3, sizeof(nul3) - 1, &op, err,
+	report(km_text_parse_line(nul3, sizeof(nul3) - 1, &op, err,
 	    sizeof(err)) == KTEXT_ERROR, "NUL inside a comment -> %s", err);
-	check(km_text_parse_line(nul1, 7, &op, err, sizeof(err)) == KTEXT_OK,
+	report(km_text_parse_line(nul1, 7, &op, err, sizeof(err)) == KTEXT_OK,
 	    "the same line without the NUL is fine");
 
 	/* overlong lines, a token far too long for the message */
@@ -160,26 +160,26 @@ test_text_malformed(void)
 	char *longline = malloc(big);
 	memset(longline, ' ', big);
 	memcpy(longline, "free a1", 7);
-	check(km_text_parse_line(longline, big, &op, err, sizeof(err)) ==
+	report(km_text_parse_line(longline, big, &op, err, sizeof(err)) ==
 	    KTEXT_ERROR, "a 5000-byte line -> %s", err);
 	memset(longline, 'a', 1000);
-	check(km_text_parse_line(longline, 1000, &op, err, sizeof(err)) ==
+	report(km_text_parse_line(longline, 1000, &op, err, sizeof(err)) ==
 	    KTEXT_ERROR && strlen(err) < 200,
 	    "a 1000-byte token is quoted short -> %s", err);
 	memcpy(longline, "free a", 6);
 	memset(longline + 6, '1', 994);
-	check(km_text_parse_line(longline, 1000, &op, err, sizeof(err)) ==
+	report(km_text_parse_line(longline, 1000, &op, err, sizeof(err)) ==
 	    KTEXT_ERROR, "a 994-digit handle number -> %s", err);
 	free(longline);
 
 	/* the error buffer may be tiny or absent */
 	char tiny[8];
-	check(km_text_parse_line("free x", 6, &op, tiny, sizeof(tiny)) ==
+	report(km_text_parse_line("free x", 6, &op, tiny, sizeof(tiny)) ==
 	    KTEXT_ERROR && strlen(tiny) == 7, "an 8-byte err buffer is cut "
 	    "and terminated: '%s'", tiny);
-	check(km_text_parse_line("free x", 6, &op, NULL, 0) == KTEXT_ERROR,
+	report(km_text_parse_line("free x", 6, &op, NULL, 0) == KTEXT_ERROR,
 	    "no err buffer at all");
-	check(km_text_parse_line(NULL, 0, &op, err, sizeof(err)) ==
+	report(km_text_parse_line(NULL, 0, &op, err, sizeof(err)) ==
 	    KTEXT_EMPTY, "NULL line of length 0 is empty");
 }
 
@@ -247,7 +247,7 @@ test_text_garbage(void)
 		if (r == KTEXT_OK) {
 			ok_soup++;
 			if (!accepted_is_canonical(&op) && bad++ < 3)
-				printf("# soup '%.*s' not canonical\n",
+				report_info("soup '%.*s' not canonical",
 				    (int)len, line);
 		}
 
@@ -304,7 +304,7 @@ test_text_garbage(void)
 		if (r == KTEXT_OK) {
 			ok_mut++;
 			if (!accepted_is_canonical(&op) && bad++ < 3)
-				printf("# mutant '%s' not canonical\n", line);
+				report_info("mutant '%s' not canonical", line);
 		}
 
 		/* raw bytes, any length up to past the limit */
@@ -322,12 +322,12 @@ test_text_garbage(void)
 		}
 		free(raw);
 	}
-	check(bad == 0, "300000 garbage lines: no crash, every error has a "
+	REPORT_EQ(bad, 0, "300000 garbage lines: no crash, every error has a "
 	    "message, every accepted line is canonical (parsed: %lu soup, "
 	    "%lu mutants, %lu raw)", ok_soup, ok_mut, ok_raw);
-	check(ok_mut > 1000, "mutated canonical lines still reach valid ops "
+	REPORT_GT(ok_mut, 1000, "mutated canonical lines still reach valid ops "
 	    "(%lu)", ok_mut);
-	check(ok_soup > 100, "the token soup reaches valid ops (%lu)",
+	REPORT_GT(ok_soup, 100, "the token soup reaches valid ops (%lu)",
 	    ok_soup);
 }
 

@@ -3,25 +3,6 @@
  */
 #include "test_op.h"
 
-int npass, nfail;
-
-bool
-check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", ok ? "ok" : "not ok", npass + nfail + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (ok)
-		npass++;
-	else
-		nfail++;
-	return ok;
-}
-
 /* xorshift64*, fixed seed: every run tests the same inputs. */
 uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -64,9 +45,9 @@ op_eq_text(const struct km_op *a, const struct km_op *b)
 void
 op_dump(const char *what, const struct km_op *op)
 {
-	printf("#   %s: code %u misuse %u map_sel %u handle_sel %u map_id %u "
-	    "handle_id %u result_id %u npages %u sub %u align_log %u "
-	    "flags 0x%x page %u count %u n %u\n", what, op->code, op->misuse,
+	report_info("  %s: code %u misuse %u map_sel %u handle_sel %u map_id "
+	    "%u handle_id %u result_id %u npages %u sub %u align_log %u "
+	    "flags 0x%x page %u count %u n %u", what, op->code, op->misuse,
 	    op->map_sel, op->handle_sel, op->map_id, op->handle_id,
 	    op->result_id, op->npages, op->sub, op->align_log, op->flags,
 	    op->page, op->count, op->n);

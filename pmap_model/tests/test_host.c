@@ -13,7 +13,7 @@
 
 #include <uvm/uvm.h>
 #include "host.h"
-#include "check.h"
+#include "report.h"
 
 static bool
 sane(struct pmodel_host *h)
@@ -28,7 +28,7 @@ sane(struct pmodel_host *h)
 	    uvm_page_sanity(uvm, why, sizeof(why)) == 0 &&
 	    uvm_map_sanity(uvm->kernel_map, why, sizeof(why)) == 0)
 		return true;
-	printf("# %s\n", why);
+	report_info("%s", why);
 	return false;
 }
 
@@ -59,29 +59,29 @@ test_wired_page(struct pmodel_host *h)
 	vaddr_t va;
 
 	pmodel_get_stats(pm, &st0);
-	CHECK(sane(h) && st0.frames_alloc == 0 && st0.frames_free == 1024,
+	report(sane(h) && st0.frames_alloc == 0 && st0.frames_free == 1024,
 	    "fresh host: sane, 1024 free frames");
 	va = uvm_km_alloc(uvm->kernel_map, PAGE_SIZE, 0,
 	    UVM_KMF_WIRED | UVM_KMF_ZERO);
-	CHECK(va >= PMODEL_DEF_KVA_MIN + PMODEL_DEF_KVA_BOOT &&
+	report(va >= PMODEL_DEF_KVA_MIN + PMODEL_DEF_KVA_BOOT &&
 	    pmap_extract(pm, va, &pa) && pmodel_frame_is_managed(pm, pa) &&
 	    !pmodel_frame_is_free(pm, pa), "wired page at %#llx -> pa %#llx",
 	    (unsigned long long)va, (unsigned long long)pa);
-	CHECK(pmodel_read(pm, va, back, sizeof(back)) == PMODEL_OK &&
+	report(pmodel_read(pm, va, back, sizeof(back)) == PMODEL_OK &&
 	    back[0] == 0 && back[63] == 0, "UVM_KMF_ZERO page reads zero");
 	memset(buf, 0x5a, sizeof(buf));
-	CHECK(pmodel_write(pm, va + PAGE_SIZE - 32, buf, sizeof(buf)) ==
+	report(pmodel_write(pm, va + PAGE_SIZE - 32, buf, sizeof(buf)) ==
 	    PMODEL_FAULT_NOTPRESENT && pmodel_write(pm, va, buf, sizeof(buf))
 	    == PMODEL_OK && pmodel_access(pm, va, false, true, NULL) ==
 	    PMODEL_FAULT_EXEC, "writable, NX, ends at the page end");
-	CHECK(sane(h), "after alloc: pmap, TLB, pages, map sane");
+	report(sane(h), "after alloc: pmap, TLB, pages, map sane");
 	uvm_km_free(uvm->kernel_map, va, PAGE_SIZE, UVM_KMF_WIRED);
 	pmodel_get_stats(pm, &st);
-	CHECK(!pmap_extract(pm, va, NULL) && pmodel_frame_is_free(pm, pa) &&
+	report(!pmap_extract(pm, va, NULL) && pmodel_frame_is_free(pm, pa) &&
 	    pmodel_access(pm, va, false, false, NULL) ==
 	    PMODEL_FAULT_NOTPRESENT && st.frames_alloc == 0,
 	    "after free: unmapped, frame free, no stale TLB use");
-	CHECK(sane(h) && st.pt_inuse == 1, "after free: sane, PT pages back "
+	report(sane(h) && st.pt_inuse == 1, "after free: sane, PT pages back "
 	    "to the root (%u)", st.pt_inuse);
 }
 
@@ -95,19 +95,19 @@ test_panic_then_reset(struct pmodel_host *h)
 	f.va = uvm_km_alloc(f.uvm->kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED);
 	do_free(&f);
 	kind = pmodel_catch_call(&c, do_free, &f);
-	CHECK(kind == PMODEL_CAUGHT_PANIC, "double uvm_km_free panics: %s",
+	report(kind == PMODEL_CAUGHT_PANIC, "double uvm_km_free panics: %s",
 	    c.cc_msg);
-	CHECK(pmodel_host_reset(h) == 0 && sane(h), "reset after a panic");
+	report(pmodel_host_reset(h) == 0 && sane(h), "reset after a panic");
 
 	f.uvm = pmodel_host_uvm(h);
-	CHECK(pmodel_hold_lock(&f.uvm->kernel_map->lock), "hold kernel_map");
+	report(pmodel_hold_lock(&f.uvm->kernel_map->lock), "hold kernel_map");
 	kind = pmodel_catch_call(&c, do_alloc, &f);
-	CHECK(kind == PMODEL_CAUGHT_WOULDBLOCK, "alloc while held elsewhere: "
+	report(kind == PMODEL_CAUGHT_WOULDBLOCK, "alloc while held elsewhere: "
 	    "%s", c.cc_msg);
-	CHECK(uvm_km_alloc(f.uvm->kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED |
+	report(uvm_km_alloc(f.uvm->kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED |
 	    UVM_KMF_TRYLOCK | UVM_KMF_NOWAIT) == 0, "TRYLOCK alloc fails");
 	pmodel_release_lock(&f.uvm->kernel_map->lock);
-	CHECK(pmodel_host_reset(h) == 0 && sane(h), "reset after would-block");
+	report(pmodel_host_reset(h) == 0 && sane(h), "reset after would-block");
 }
 
 static void
@@ -120,12 +120,12 @@ test_two_hosts(struct pmodel_host *h)
 	vaddr_t v1, v2;
 	paddr_t p1, p2;
 
-	if (!CHECK(h2 != NULL, "second host"))
+	if (!report(h2 != NULL, "second host"))
 		return;
 	u2 = pmodel_host_uvm(h2);
 	v1 = uvm_km_alloc(u1->kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED);
 	v2 = uvm_km_alloc(u2->kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED);
-	CHECK(v1 == v2 && pmap_extract(pmodel_host_pmap(h), v1, &p1) &&
+	report(v1 == v2 && pmap_extract(pmodel_host_pmap(h), v1, &p1) &&
 	    pmap_extract(pmodel_host_pmap(h2), v2, &p2) &&
 	    pmodel_phys(pmodel_host_pmap(h), p1) !=
 	    pmodel_phys(pmodel_host_pmap(h2), p2),
@@ -133,11 +133,11 @@ test_two_hosts(struct pmodel_host *h)
 	pmodel_write(pmodel_host_pmap(h), v1, "one", 4);
 	pmodel_write(pmodel_host_pmap(h2), v2, "two", 4);
 	char b[4];
-	CHECK(pmodel_read(pmodel_host_pmap(h), v1, b, 4) == 0 &&
+	report(pmodel_read(pmodel_host_pmap(h), v1, b, 4) == 0 &&
 	    strcmp(b, "one") == 0, "host 1 keeps its bytes");
 	uvm_km_free(u1->kernel_map, v1, PAGE_SIZE, UVM_KMF_WIRED);
 	uvm_km_free(u2->kernel_map, v2, PAGE_SIZE, UVM_KMF_WIRED);
-	CHECK(sane(h) && sane(h2), "both sane");
+	report(sane(h) && sane(h2), "both sane");
 	pmodel_host_destroy(h2);
 }
 
@@ -161,7 +161,7 @@ test_reset_cost(struct pmodel_host *h)
 	timespec_get(&t1, TIME_UTC);
 	us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
 	    (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / n;
-	CHECK(ok && sane(h), "%d x (alloc 4 pages, write, reset): %.1f us "
+	report(ok && sane(h), "%d x (alloc 4 pages, write, reset): %.1f us "
 	    "each", n, us);
 }
 
@@ -171,12 +171,12 @@ main(void)
 	struct pmodel_params p = { .nseg = 2, .ncolors = 4 };
 	struct pmodel_host *h = pmodel_host_create(&p);
 
-	if (!CHECK(h != NULL, "host with defaults, two segments"))
-		return check_summary();
+	if (!report(h != NULL, "host with defaults, two segments"))
+		return report_summary();
 	test_wired_page(h);
 	test_panic_then_reset(h);
 	test_two_hosts(h);
 	test_reset_cost(h);
 	pmodel_host_destroy(h);
-	return check_summary();
+	return report_summary();
 }

@@ -12,7 +12,7 @@
 
 #include <uvm/uvm.h>
 #include "host.h"
-#include "check.h"
+#include "report.h"
 
 #define PA0	((paddr_t)0x8000)	/* first managed frame */
 
@@ -27,10 +27,10 @@ test_catch(void)
 	int kind;
 
 	kind = pmodel_catch_call(&outer, do_panic, "boom at 0x1000");
-	CHECK(kind == PMODEL_CAUGHT_PANIC &&
+	report(kind == PMODEL_CAUGHT_PANIC &&
 	    strcmp(outer.cc_msg, "boom at 0x1000") == 0 &&
 	    !pmodel_catch_active(), "catch_call: panic caught, stack empty");
-	CHECK(pmodel_catch_call(&outer, do_nothing, NULL) == PMODEL_CAUGHT_NONE
+	report(pmodel_catch_call(&outer, do_nothing, NULL) == PMODEL_CAUGHT_NONE
 	    && !pmodel_catch_active(), "catch_call: no throw");
 
 	PMODEL_TRY(&outer) {
@@ -43,18 +43,18 @@ test_catch(void)
 		}
 		reached = 2;
 	} PMODEL_CATCH {
-		CHECK(reached == 1 && inner.cc_kind == PMODEL_CAUGHT_WOULDBLOCK
+		report(reached == 1 && inner.cc_kind == PMODEL_CAUGHT_WOULDBLOCK
 		    && outer.cc_kind == PMODEL_CAUGHT_PANIC &&
 		    strcmp(outer.cc_msg, "rethrown: would block: inner") == 0,
 		    "nested TRY: inner would-block, rethrown panic outside");
 	}
-	CHECK(!pmodel_catch_active(), "nested TRY: stack empty after");
+	report(!pmodel_catch_active(), "nested TRY: stack empty after");
 	PMODEL_TRY(&outer) {
 		reached = 3;
 	} PMODEL_CATCH {
 		reached = 4;
 	}
-	CHECK(reached == 3 && !pmodel_catch_active() &&
+	report(reached == 3 && !pmodel_catch_active() &&
 	    outer.cc_kind == PMODEL_CAUGHT_NONE, "TRY without throw pops");
 }
 
@@ -71,38 +71,38 @@ test_mutex(void)
 
 	mtx_arg = &m;
 	mutex_init(&m);
-	CHECK(!mutex_owned(&m), "fresh mutex not owned");
+	report(!mutex_owned(&m), "fresh mutex not owned");
 	mutex_enter(&m);
-	CHECK(mutex_owned(&m), "enter: owned");
-	CHECK(pmodel_catch_call(&c, do_enter, NULL) == PMODEL_CAUGHT_PANIC &&
+	report(mutex_owned(&m), "enter: owned");
+	report(pmodel_catch_call(&c, do_enter, NULL) == PMODEL_CAUGHT_PANIC &&
 	    strstr(c.cc_msg, "locking against myself"), "re-enter: %s",
 	    c.cc_msg);
-	CHECK(pmodel_catch_call(&c, do_tryenter, NULL) == PMODEL_CAUGHT_PANIC,
+	report(pmodel_catch_call(&c, do_tryenter, NULL) == PMODEL_CAUGHT_PANIC,
 	    "re-tryenter by the owner panics too");
-	CHECK(!pmodel_hold_lock(&m), "hold_lock of a held mutex fails");
+	report(!pmodel_hold_lock(&m), "hold_lock of a held mutex fails");
 	mutex_exit(&m);
-	CHECK(!mutex_owned(&m), "exit: not owned");
-	CHECK(pmodel_catch_call(&c, do_exit, NULL) == PMODEL_CAUGHT_PANIC &&
+	report(!mutex_owned(&m), "exit: not owned");
+	report(pmodel_catch_call(&c, do_exit, NULL) == PMODEL_CAUGHT_PANIC &&
 	    strstr(c.cc_msg, "not held"), "exit of a free mutex: %s",
 	    c.cc_msg);
 
-	CHECK(pmodel_hold_lock(&m) && pmodel_lock_held_elsewhere(&m),
+	report(pmodel_hold_lock(&m) && pmodel_lock_held_elsewhere(&m),
 	    "hold_lock: held elsewhere");
-	CHECK(pmodel_catch_call(&c, do_enter, NULL) ==
+	report(pmodel_catch_call(&c, do_enter, NULL) ==
 	    PMODEL_CAUGHT_WOULDBLOCK && strstr(c.cc_msg, "would block: mutex"),
 	    "enter while held elsewhere: %s", c.cc_msg);
-	CHECK(!mutex_tryenter(&m) && !mutex_owned(&m),
+	report(!mutex_tryenter(&m) && !mutex_owned(&m),
 	    "tryenter fails, not owned");
-	CHECK(pmodel_catch_call(&c, do_exit, NULL) == PMODEL_CAUGHT_PANIC,
+	report(pmodel_catch_call(&c, do_exit, NULL) == PMODEL_CAUGHT_PANIC,
 	    "core cannot exit a lock held elsewhere");
 	pmodel_release_lock(&m);
-	CHECK(mutex_tryenter(&m) && mutex_owned(&m), "released: tryenter ok");
+	report(mutex_tryenter(&m) && mutex_owned(&m), "released: tryenter ok");
 	mutex_exit(&m);
 	mutex_destroy(&m);
 
 	memset(&raw, 0, sizeof(raw));
 	mtx_arg = &raw;
-	CHECK(pmodel_catch_call(&c, do_enter, NULL) == PMODEL_CAUGHT_PANIC &&
+	report(pmodel_catch_call(&c, do_enter, NULL) == PMODEL_CAUGHT_PANIC &&
 	    strstr(c.cc_msg, "not initialized"), "uninitialized: %s",
 	    c.cc_msg);
 }
@@ -149,17 +149,17 @@ test_wait(void)
 	struct pmodel_catch c;
 	struct waitlog w = { 0 };
 
-	CHECK(pmodel_catch_call(&c, do_wait, "pgwait") ==
+	report(pmodel_catch_call(&c, do_wait, "pgwait") ==
 	    PMODEL_CAUGHT_WOULDBLOCK && strstr(c.cc_msg, "pages wait") &&
 	    strstr(c.cc_msg, "pgwait"), "no waiter: %s", c.cc_msg);
 	pmodel_host_set_wait(&fake, waiter, &w);
-	CHECK(pmodel_catch_call(&c, do_wait, "pgwait") == PMODEL_CAUGHT_NONE &&
+	report(pmodel_catch_call(&c, do_wait, "pgwait") == PMODEL_CAUGHT_NONE &&
 	    w.n == 1 && w.why == UVM_WAIT_PAGES && strcmp(w.wmesg, "pgwait")
 	    == 0, "waiter called with reason and wmesg");
 	pmodel_host_set_wait_limit(&fake, 2);
 	pmodel_catch_call(&c, do_wait, "a");
 	pmodel_catch_call(&c, do_wait, "b");
-	CHECK(pmodel_catch_call(&c, do_wait, "c") == PMODEL_CAUGHT_WOULDBLOCK
+	report(pmodel_catch_call(&c, do_wait, "c") == PMODEL_CAUGHT_WOULDBLOCK
 	    && strstr(c.cc_msg, "wait loop") && w.n == 3,
 	    "third wait over a limit of 2: %s", c.cc_msg);
 	pmodel_host_set_wait(&fake, NULL, NULL);
@@ -184,24 +184,24 @@ test_swap(void)
 	pmap_page_allocated(pm, PA0 + PAGE_SIZE);
 	memset(a, 0x3c, PAGE_SIZE);
 	a[PAGE_SIZE - 1] = 0x77;
-	CHECK(uvm_platform_swap_write(&fake_uvm, 4, PA0) == 0 &&
+	report(uvm_platform_swap_write(&fake_uvm, 4, PA0) == 0 &&
 	    uvm_platform_swap_read(&fake_uvm, 4, PA0 + PAGE_SIZE) == 0 &&
 	    memcmp(a, b, PAGE_SIZE) == 0, "slot 4: out and back in");
-	CHECK(uvm_platform_swap_write(&fake_uvm, 0, PA0) == EINVAL &&
+	report(uvm_platform_swap_write(&fake_uvm, 0, PA0) == EINVAL &&
 	    uvm_platform_swap_write(&fake_uvm, 5, PA0) == EINVAL &&
 	    uvm_platform_swap_read(&fake_uvm, -1, PA0) == EINVAL,
 	    "slots 0, 5, -1: EINVAL");
 	swap_slot = 2;
 	swap_pa = PA0;
-	CHECK(pmodel_catch_call(&c, do_swapin, NULL) == PMODEL_CAUGHT_PANIC &&
+	report(pmodel_catch_call(&c, do_swapin, NULL) == PMODEL_CAUGHT_PANIC &&
 	    strstr(c.cc_msg, "never written"), "read of slot 2: %s",
 	    c.cc_msg);
 	swap_pa = PA0 + 2 * PAGE_SIZE;
-	CHECK(pmodel_catch_call(&c, do_swapout, NULL) == PMODEL_CAUGHT_PANIC &&
+	report(pmodel_catch_call(&c, do_swapout, NULL) == PMODEL_CAUGHT_PANIC &&
 	    strstr(c.cc_msg, "not an allocated page"), "pageout of a free "
 	    "page: %s", c.cc_msg);
 	swap_pa = 0x1000;
-	CHECK(pmodel_catch_call(&c, do_swapout, NULL) == PMODEL_CAUGHT_PANIC,
+	report(pmodel_catch_call(&c, do_swapout, NULL) == PMODEL_CAUGHT_PANIC,
 	    "pageout of a PT-pool frame panics");
 }
 
@@ -216,5 +216,5 @@ main(void)
 	pmodel_pmap_destroy(fake.pmap);
 	free(fake.swap);
 	free(fake.swap_written);
-	return check_summary();
+	return report_summary();
 }

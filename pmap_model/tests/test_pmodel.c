@@ -11,8 +11,8 @@
  *	kernel window [KVA, KVA + 1 GiB), KVA = 0xffffffff80000000
  *	direct map    0xffff800000000000 + pa
  *
- * One line per check ("ok N - ..." / "not ok N - ... at file:line"),
- * then "N passed, N failed"; exit status 1 on any failure.
+ * One TAP line per check (report.h), then the plan and "N passed, N
+ * failed"; exit status 1 on any failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@
 
 #include <uvm/uvm.h>
 #include "host.h"
-#include "check.h"
+#include "report.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HAVE_ASAN	1
@@ -59,7 +59,7 @@ sane(struct pmap *pm)
 
 	if (pmodel_sanity(pm, why, sizeof(why)) == 0)
 		return true;
-	printf("# %s\n", why);
+	report_info("%s", why);
 	return false;
 }
 
@@ -85,7 +85,7 @@ panics(struct pmap *pm, void (*fn)(struct pmap *, void *), void *a,
 	int kind = pmodel_catch_call(&c, tramp, &cl);
 
 	if (kind != PMODEL_CAUGHT_PANIC || strstr(c.cc_msg, needle) == NULL) {
-		printf("# kind %d msg \"%s\"\n", kind, c.cc_msg);
+		report_info("kind %d msg \"%s\"", kind, c.cc_msg);
 		return false;
 	}
 	return true;
@@ -109,19 +109,19 @@ test_kenter_extract(void)
 	paddr_t pa = 0;
 	uint64_t *pte;
 
-	CHECK(pmodel_pt_pages_for(KVA, KVA + ((vaddr_t)64 << 20)) == 35,
+	report(pmodel_pt_pages_for(KVA, KVA + ((vaddr_t)64 << 20)) == 35,
 	    "pt_pages_for 64 MiB at KVA = 1 + 1 + 1 + 32");
-	CHECK(sane(pm) && pt_inuse(pm) == 1, "fresh pmap: root only, sane");
+	report(sane(pm) && pt_inuse(pm) == 1, "fresh pmap: root only, sane");
 	pmap_page_allocated(pm, PA0);
 	pmap_kenter_pa(pm, va, PA0, VM_PROT_READ | VM_PROT_WRITE, PMAP_KMPAGE);
-	CHECK(pmap_extract(pm, va + 0x123, &pa) && pa == PA0 + 0x123,
+	report(pmap_extract(pm, va + 0x123, &pa) && pa == PA0 + 0x123,
 	    "extract va+0x123 -> pa %#llx", (unsigned long long)pa);
-	CHECK(!pmap_extract(pm, va - PAGE_SIZE, NULL) &&
+	report(!pmap_extract(pm, va - PAGE_SIZE, NULL) &&
 	    !pmap_extract(pm, va + PAGE_SIZE, NULL), "neighbours unmapped");
-	CHECK(pt_inuse(pm) == 4, "kenter built PDPT, PD, PT: %u in use",
+	report(pt_inuse(pm) == 4, "kenter built PDPT, PD, PT: %u in use",
 	    pt_inuse(pm));
 	pte = pmodel_leaf_pte(pm, va);
-	CHECK(pte && (*pte & (PMODEL_PTE_P | PMODEL_PTE_RW | PMODEL_PTE_G |
+	report(pte && (*pte & (PMODEL_PTE_P | PMODEL_PTE_RW | PMODEL_PTE_G |
 	    PMODEL_PTE_NX)) == (PMODEL_PTE_P | PMODEL_PTE_RW | PMODEL_PTE_G |
 	    PMODEL_PTE_NX) && !(*pte & (PMODEL_PTE_US | PMODEL_PTE_PVLIST)),
 	    "RW kenter: P|RW|G|NX, no US, unmanaged");
@@ -129,16 +129,16 @@ test_kenter_extract(void)
 	pmap_kenter_pa(pm, va + PAGE_SIZE, PA0 + PAGE_SIZE,
 	    VM_PROT_READ | VM_PROT_EXECUTE, 0);
 	pte = pmodel_leaf_pte(pm, va + PAGE_SIZE);
-	CHECK(!(*pte & PMODEL_PTE_RW) && !(*pte & PMODEL_PTE_NX),
+	report(!(*pte & PMODEL_PTE_RW) && !(*pte & PMODEL_PTE_NX),
 	    "R|X kenter: read-only, executable");
-	CHECK(pt_inuse(pm) == 4 && sane(pm), "same PT reused, sane");
-	CHECK(pmap_extract(pm, pmap_map_poolpage(pm, PA0), &pa) && pa == PA0 &&
+	report(pt_inuse(pm) == 4 && sane(pm), "same PT reused, sane");
+	report(pmap_extract(pm, pmap_map_poolpage(pm, PA0), &pa) && pa == PA0 &&
 	    pmap_unmap_poolpage(pm, pmodel_dmap_base(pm) + PA0) == PA0,
 	    "direct map: poolpage va %#llx <-> pa, extract knows it",
 	    (unsigned long long)pmap_map_poolpage(pm, PA0));
 	pmap_kremove(pm, va, 2 * PAGE_SIZE);
 	pmap_update(pm);
-	CHECK(pt_inuse(pm) == 1 && sane(pm), "kremove freed the empty chain");
+	report(pt_inuse(pm) == 1 && sane(pm), "kremove freed the empty chain");
 	pmodel_pmap_destroy(pm);
 }
 
@@ -153,39 +153,39 @@ test_access_tlb(void)
 
 	pmap_page_allocated(pm, PA0);
 	pmap_kenter_pa(pm, va, PA0, VM_PROT_READ, 0);
-	CHECK(pmodel_access(pm, va, false, false, &pa) == PMODEL_OK &&
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_OK &&
 	    pa == PA0, "read of R page");
-	CHECK(pmodel_access(pm, va, true, false, NULL) == PMODEL_FAULT_WRITE,
+	report(pmodel_access(pm, va, true, false, NULL) == PMODEL_FAULT_WRITE,
 	    "write to R page faults");
-	CHECK(pmodel_access(pm, va, false, true, NULL) == PMODEL_FAULT_EXEC,
+	report(pmodel_access(pm, va, false, true, NULL) == PMODEL_FAULT_EXEC,
 	    "fetch from NX page faults");
-	CHECK(pmodel_access(pm, va + PAGE_SIZE, false, false, NULL) ==
+	report(pmodel_access(pm, va + PAGE_SIZE, false, false, NULL) ==
 	    PMODEL_FAULT_NOTPRESENT, "next page (next PT) not present");
-	CHECK(pmodel_access(pm, 0x0000900000000000ULL, false, false, NULL) ==
+	report(pmodel_access(pm, 0x0000900000000000ULL, false, false, NULL) ==
 	    PMODEL_FAULT_NONCANONICAL, "non-canonical va");
 	pte = pmodel_leaf_pte(pm, va);
-	CHECK((*pte & PMODEL_PTE_A) && !(*pte & PMODEL_PTE_D),
+	report((*pte & PMODEL_PTE_A) && !(*pte & PMODEL_PTE_D),
 	    "read set A only");
 
 	pmap_kremove(pm, va, PAGE_SIZE);
 	pmap_update(pm);
-	CHECK(pmodel_access(pm, va, false, false, NULL) ==
+	report(pmodel_access(pm, va, false, false, NULL) ==
 	    PMODEL_FAULT_NOTPRESENT && pmodel_tlb_check(pm, why,
 	    sizeof(why)) == 0, "kremove + update: gone from TLB and tables");
 
 	/* the missing-update bug, three ways */
 	pmap_kenter_pa(pm, va, PA0, VM_PROT_READ | VM_PROT_WRITE, 0);
-	CHECK(pmodel_access(pm, va, true, false, NULL) == PMODEL_OK &&
+	report(pmodel_access(pm, va, true, false, NULL) == PMODEL_OK &&
 	    (*pmodel_leaf_pte(pm, va) & PMODEL_PTE_D), "write set D");
 	pmap_kremove(pm, va, PAGE_SIZE);
-	CHECK(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB &&
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB &&
 	    pa == PA0, "access before update uses the stale entry");
-	CHECK(pmodel_tlb_check(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_tlb_check(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "missing pmap_update"), "tlb_check: %s", why);
-	CHECK(pmodel_pending_check(pm, why, sizeof(why)) == -1,
+	report(pmodel_pending_check(pm, why, sizeof(why)) == -1,
 	    "pending_check: %s", why);
 	pmap_update(pm);
-	CHECK(pmodel_tlb_check(pm, why, sizeof(why)) == 0 &&
+	report(pmodel_tlb_check(pm, why, sizeof(why)) == 0 &&
 	    pmodel_pending_check(pm, why, sizeof(why)) == 0 &&
 	    pmodel_access(pm, va, false, false, NULL) ==
 	    PMODEL_FAULT_NOTPRESENT, "after update: clean, not present");
@@ -196,27 +196,27 @@ test_access_tlb(void)
 	pmodel_access(pm, va, false, false, NULL);
 	pmap_kremove(pm, va, PAGE_SIZE);
 	pmap_kenter_pa(pm, va, PA0 + PAGE_SIZE, VM_PROT_READ, 0);
-	CHECK(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB &&
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB &&
 	    pa == PA0, "kremove+kenter elsewhere: old frame still used");
 	pmap_update(pm);
-	CHECK(pmodel_access(pm, va, false, false, &pa) == PMODEL_OK &&
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_OK &&
 	    pa == PA0 + PAGE_SIZE, "after update: new frame");
 	pmap_kremove(pm, va, PAGE_SIZE);
 	pmap_update(pm);
 
 	/* managed mapping: protection drop stays in the TLB */
-	CHECK(pmap_enter(pm, va, PA0, VM_PROT_READ | VM_PROT_WRITE,
+	report(pmap_enter(pm, va, PA0, VM_PROT_READ | VM_PROT_WRITE,
 	    PMAP_WIRED) == 0, "pmap_enter RW");
-	CHECK(pmodel_access(pm, va, true, false, NULL) == PMODEL_OK,
+	report(pmodel_access(pm, va, true, false, NULL) == PMODEL_OK,
 	    "write through managed mapping");
 	pmap_enter(pm, va, PA0, VM_PROT_READ, 0);
-	CHECK(pmodel_access(pm, va, true, false, NULL) == PMODEL_STALE_TLB,
+	report(pmodel_access(pm, va, true, false, NULL) == PMODEL_STALE_TLB,
 	    "RW->R drop without update: stale write");
 	pmap_update(pm);
-	CHECK(pmodel_access(pm, va, true, false, NULL) == PMODEL_FAULT_WRITE,
+	report(pmodel_access(pm, va, true, false, NULL) == PMODEL_FAULT_WRITE,
 	    "after update: write faults");
 	pmap_enter(pm, va, PA0, VM_PROT_READ | VM_PROT_WRITE, 0);
-	CHECK(pmodel_access(pm, va, true, false, NULL) == PMODEL_OK &&
+	report(pmodel_access(pm, va, true, false, NULL) == PMODEL_OK &&
 	    pmodel_pending_check(pm, why, sizeof(why)) == 0,
 	    "R->RW upgrade: visible at once, nothing pending");
 	pmap_remove(pm, va, va + PAGE_SIZE);
@@ -228,10 +228,10 @@ test_access_tlb(void)
 		pmodel_access(pm, KVA + ptoa(i), false, false, NULL);
 	}
 	pmap_kremove(pm, KVA, ptoa(40));
-	CHECK(pmodel_tlb_check(pm, why, sizeof(why)) == -1,
+	report(pmodel_tlb_check(pm, why, sizeof(why)) == -1,
 	    "40 removals: stale entries seen");
 	pmap_update(pm);
-	CHECK(pmodel_tlb_check(pm, why, sizeof(why)) == 0 && sane(pm) &&
+	report(pmodel_tlb_check(pm, why, sizeof(why)) == 0 && sane(pm) &&
 	    pt_inuse(pm) == 1, "overflowed queue: update flushed all");
 	pmodel_pmap_destroy(pm);
 }
@@ -243,41 +243,41 @@ test_misuse(void)
 	struct { vaddr_t va; paddr_t pa; } a = { KVA, PA0 };
 	vaddr_t va = KVA;
 
-	CHECK(panics(pm, do_kenter_rw, &a, "is a free page"),
+	report(panics(pm, do_kenter_rw, &a, "is a free page"),
 	    "kenter of a free page panics");
 	pmap_page_allocated(pm, PA0);
 	a.pa = 0x3000;
-	CHECK(panics(pm, do_kenter_rw, &a, "page-table page"),
+	report(panics(pm, do_kenter_rw, &a, "page-table page"),
 	    "kenter of a PT-pool frame panics");
 	a.pa = 0x3f000;
-	CHECK(panics(pm, do_kenter_rw, &a, "not managed RAM"),
+	report(panics(pm, do_kenter_rw, &a, "not managed RAM"),
 	    "kenter of a hole panics");
 	a.pa = PA0; a.va = KVA - PAGE_SIZE;
-	CHECK(panics(pm, do_kenter_rw, &a, "kernel window"),
+	report(panics(pm, do_kenter_rw, &a, "kernel window"),
 	    "kenter below the window panics");
 	a.va = KVA + 1;
-	CHECK(panics(pm, do_kenter_rw, &a, "page-aligned"),
+	report(panics(pm, do_kenter_rw, &a, "page-aligned"),
 	    "kenter of an unaligned va panics");
 	a.va = KVA;
 	pmap_kenter_pa(pm, KVA, PA0, VM_PROT_READ, 0);
-	CHECK(panics(pm, do_kenter_rw, &a, "already maps pa 0x10000"),
+	report(panics(pm, do_kenter_rw, &a, "already maps pa 0x10000"),
 	    "kenter over a live mapping panics naming the old pa");
 	pmap_kremove(pm, KVA, PAGE_SIZE);
 	pmap_enter(pm, KVA, PA0, VM_PROT_READ, 0);
-	CHECK(panics(pm, do_kremove, &va, "managed"),
+	report(panics(pm, do_kremove, &va, "managed"),
 	    "kremove of a pmap_enter mapping panics");
 	pmap_remove(pm, KVA, KVA + PAGE_SIZE);
 	pmap_update(pm);
 
 	/* PT pool exhaustion and fault injection */
 	pmodel_fail_ptalloc(pm, 2);
-	CHECK(pmap_enter(pm, KVA, PA0, VM_PROT_READ, PMAP_CANFAIL) == ENOMEM,
+	report(pmap_enter(pm, KVA, PA0, VM_PROT_READ, PMAP_CANFAIL) == ENOMEM,
 	    "injected PT failure: ENOMEM with CANFAIL");
-	CHECK(pt_inuse(pm) == 1 && sane(pm), "nothing half-built left");
+	report(pt_inuse(pm) == 1 && sane(pm), "nothing half-built left");
 	pmodel_fail_ptalloc(pm, 2);
-	CHECK(panics(pm, do_enter_nocanfail, &va, "exhausted"),
+	report(panics(pm, do_enter_nocanfail, &va, "exhausted"),
 	    "without CANFAIL: panic");
-	CHECK(pmap_enter(pm, KVA, PA0, VM_PROT_READ, PMAP_CANFAIL) == 0,
+	report(pmap_enter(pm, KVA, PA0, VM_PROT_READ, PMAP_CANFAIL) == 0,
 	    "injection is one-shot");
 	/* 16-frame pool, root + PDPT + PD used: 13 PTs fit, the 14th not */
 	unsigned int i;
@@ -285,11 +285,11 @@ test_misuse(void)
 		if (pmap_enter(pm, KVA + ((vaddr_t)i << 21), PA0, VM_PROT_READ,
 		    PMAP_CANFAIL) != 0)
 			break;
-	CHECK(i == 13 && pt_inuse(pm) == 16 && sane(pm),
+	report(i == 13 && pt_inuse(pm) == 16 && sane(pm),
 	    "pool of 16 exhausted after %u PTs, sane", i);
 	pmap_remove(pm, KVA, KVA + ((vaddr_t)20 << 21));
 	pmap_update(pm);
-	CHECK(pt_inuse(pm) == 1 && sane(pm), "remove over 40 MiB frees all");
+	report(pt_inuse(pm) == 1 && sane(pm), "remove over 40 MiB frees all");
 	pmodel_pmap_destroy(pm);
 }
 
@@ -304,41 +304,41 @@ test_sanity_fires(void)
 	pmap_kenter_pa(pm, KVA, PA0, VM_PROT_READ | VM_PROT_WRITE, 0);
 	pte = pmodel_leaf_pte(pm, KVA);
 	*pte |= PMODEL_PTE_US;
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "user-accessible") && strstr(why, "0xffffffff80000000"),
 	    "US leaf: %s", why);
 	*pte &= ~PMODEL_PTE_US;
 	pml4 = pmodel_root(pm);
 	save = pml4[511];
 	pml4[511] = (save & ~PMODEL_PTE_FRAME) | 0x20000;
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "outside the page-table pool"), "PDE: %s", why);
-	CHECK(!pmap_extract(pm, KVA, NULL),
+	report(!pmap_extract(pm, KVA, NULL),
 	    "walks never follow the corrupt pointer");
 	pml4[511] = save | PMODEL_PTE_US;
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "level-4 entry user-accessible"), "US PML4E: %s", why);
 	pml4[511] = save;
 	pmap_page_freed(pm, PA0);
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "freed page"), "mapping of a freed page: %s", why);
 	pmap_page_allocated(pm, PA0);
 	*pte = (*pte & ~PMODEL_PTE_FRAME) | 0x2000;
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "page-table pool frame"), "leaf -> PT pool: %s", why);
 	*pte = (*pte & ~PMODEL_PTE_FRAME) | PA0;
 	*pte |= (uint64_t)1 << 52;
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "unexpected pte bits"), "reserved bit: %s", why);
 	*pte &= ~((uint64_t)1 << 52);
 	pte[1] = 0x5000;	/* junk in a non-present entry */
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "not present but"), "junk: %s", why);
 	pte[1] = PA0 | PMODEL_PTE_P | PMODEL_PTE_G;	/* uncounted leaf */
-	CHECK(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
+	report(pmodel_sanity(pm, why, sizeof(why)) == -1 &&
 	    strstr(why, "counter says"), "count: %s", why);
 	pte[1] = 0;
-	CHECK(sane(pm), "restored: sane again");
+	report(sane(pm), "restored: sane again");
 	pmodel_pmap_destroy(pm);
 }
 
@@ -376,15 +376,15 @@ test_foreach(void)
 	pmodel_foreach_mapping(pm, collect, &s);
 	for (i = 0; i < 4; i++)
 		ok = ok && s.va[i] == v[i] && s.pa[i] == PA0 + ptoa(i);
-	CHECK(s.n == 4 && ok, "foreach: 4 leaves in VA order over PML4 "
+	report(s.n == 4 && ok, "foreach: 4 leaves in VA order over PML4 "
 	    "slots 288 and 511");
 	memset(&s, 0, sizeof(s));
 	pmodel_foreach_range(pm, v[1] + PAGE_SIZE, v[3], collect, &s);
-	CHECK(s.n == 1 && s.va[0] == v[2], "foreach_range: only [v1+1p, v3)");
+	report(s.n == 1 && s.va[0] == v[2], "foreach_range: only [v1+1p, v3)");
 	memset(&s, 0, sizeof(s));
 	pmodel_foreach_range(pm, 0, 0xffff900000000000ULL, collect, &s);
-	CHECK(s.n == 0, "foreach_range over low half and hole: nothing");
-	CHECK(sane(pm) && pt_inuse(pm) == 1 + 2 + 3 + 3,
+	report(s.n == 0, "foreach_range over low half and hole: nothing");
+	report(sane(pm) && pt_inuse(pm) == 1 + 2 + 3 + 3,
 	    "two PML4 slots, three PDs/PTs: %u", pt_inuse(pm));
 	pmodel_pmap_destroy(pm);
 }
@@ -401,61 +401,66 @@ test_data_and_frames(void)
 		buf[i] = (unsigned char)(i * 7);
 	pmap_page_allocated(pm, PA0 + 0x5000);
 	pmap_page_allocated(pm, PA0 + 0x9000);
-	CHECK(((unsigned char *)pmodel_phys(pm, PA0 + 0x5000))[17] == 0xa5,
+	report(((unsigned char *)pmodel_phys(pm, PA0 + 0x5000))[17] == 0xa5,
 	    "fresh frames read as junk 0xa5");
 	pmap_kenter_pa(pm, va, PA0 + 0x5000, VM_PROT_READ | VM_PROT_WRITE, 0);
 	pmap_kenter_pa(pm, va + PAGE_SIZE, PA0 + 0x9000,
 	    VM_PROT_READ | VM_PROT_WRITE, 0);
-	CHECK(pmodel_write(pm, va + 100, buf, sizeof(buf)) == PMODEL_OK &&
+	report(pmodel_write(pm, va + 100, buf, sizeof(buf)) == PMODEL_OK &&
 	    pmodel_read(pm, va + 100, back, sizeof(back)) == PMODEL_OK &&
 	    memcmp(buf, back, sizeof(buf)) == 0,
 	    "write/read 6000 bytes across two non-adjacent frames");
-	CHECK(pmodel_read(pm, pmodel_dmap_base(pm) + PA0 + 0x9000, back, 4) ==
+	report(pmodel_read(pm, pmodel_dmap_base(pm) + PA0 + 0x9000, back, 4) ==
 	    0 && memcmp(back, buf + PAGE_SIZE - 100, 4) == 0,
 	    "same bytes through the direct map");
-	CHECK(pmodel_write(pm, va + 2 * PAGE_SIZE - 8, buf, 16) ==
+	report(pmodel_write(pm, va + 2 * PAGE_SIZE - 8, buf, 16) ==
 	    PMODEL_FAULT_NOTPRESENT && pmodel_fault_va(pm) ==
 	    va + 2 * PAGE_SIZE, "write running off the end faults at %#llx",
 	    (unsigned long long)pmodel_fault_va(pm));
 	pmap_copy_page(pm, PA0 + 0x5000, PA0 + 0x9000);
 	pmap_zero_page(pm, PA0 + 0x5000);
-	CHECK(pmodel_read(pm, va + PAGE_SIZE + 100, back, 8) == 0 &&
+	report(pmodel_read(pm, va + PAGE_SIZE + 100, back, 8) == 0 &&
 	    memcmp(back, buf, 8) == 0 && pmodel_read(pm, va + 100, back, 8) ==
 	    0 && back[0] == 0 && back[7] == 0, "copy_page, zero_page");
 
 	pmap_kremove(pm, va, 2 * PAGE_SIZE);
 	pmap_update(pm);
 	pmap_page_freed(pm, PA0 + 0x9000);
-	CHECK(pmodel_frame_is_free(pm, PA0 + 0x9000) &&
+	report(pmodel_frame_is_free(pm, PA0 + 0x9000) &&
 	    pmodel_read(pm, pmodel_dmap_base(pm) + PA0 + 0x9000, back, 4) ==
 	    PMODEL_FAULT_FREED, "read of a freed frame: FAULT_FREED");
 	pmap_zero_page(pm, PA0 + 0x9000);	/* pre-zeroing a free page */
 #ifdef HAVE_ASAN
-	CHECK(__asan_address_is_poisoned(pmodel_phys(pm, PA0 + 0x9000)) &&
+	report(__asan_address_is_poisoned(pmodel_phys(pm, PA0 + 0x9000)) &&
 	    __asan_address_is_poisoned(pmodel_phys(pm, PA0 + 0x9fff)),
 	    "ASan: freed frame poisoned (after zeroing too)");
-	CHECK(!__asan_address_is_poisoned(pmodel_phys(pm, PA0 + 0x5000)),
+	report(!__asan_address_is_poisoned(pmodel_phys(pm, PA0 + 0x5000)),
 	    "ASan: allocated frame not poisoned");
-	CHECK(__asan_address_is_poisoned(pmodel_phys(pm, PA0 + 0x20000)),
+	report(__asan_address_is_poisoned(pmodel_phys(pm, PA0 + 0x20000)),
 	    "ASan: never-allocated frame poisoned");
 #else
-	printf("# ASan checks not built (no -fsanitize=address)\n");
+	report_skip("ASan: freed frame poisoned (after zeroing too)",
+	    "no -fsanitize=address");
+	report_skip("ASan: allocated frame not poisoned",
+	    "no -fsanitize=address");
+	report_skip("ASan: never-allocated frame poisoned",
+	    "no -fsanitize=address");
 #endif
 
 	/* reset: tables, TLB and touched frames as new */
 	pmap_kenter_pa(pm, va, PA0 + 0x5000, VM_PROT_READ, 0);
 	pmodel_access(pm, va, false, false, NULL);
 	pmodel_pmap_reset(pm);
-	CHECK(pt_inuse(pm) == 1 && !pmap_extract(pm, va, NULL) && sane(pm),
+	report(pt_inuse(pm) == 1 && !pmap_extract(pm, va, NULL) && sane(pm),
 	    "reset: tables empty");
-	CHECK(pmodel_frame_is_free(pm, PA0 + 0x5000), "reset: frames free");
+	report(pmodel_frame_is_free(pm, PA0 + 0x5000), "reset: frames free");
 	pmap_page_allocated(pm, PA0 + 0x5000);
 	pmap_page_allocated(pm, PA0 + 0x9000);
-	CHECK(((unsigned char *)pmodel_phys(pm, PA0 + 0x5000))[0] == 0xa5 &&
+	report(((unsigned char *)pmodel_phys(pm, PA0 + 0x5000))[0] == 0xa5 &&
 	    ((unsigned char *)pmodel_phys(pm, PA0 + 0x9000))[0] == 0xa5,
 	    "reset: touched frames refilled");
 	pmap_kenter_pa(pm, va, PA0 + 0x5000, VM_PROT_READ, 0);
-	CHECK(pmodel_root(pm)[511] == (0x1000 | PMODEL_PTE_P | PMODEL_PTE_RW),
+	report(pmodel_root(pm)[511] == (0x1000 | PMODEL_PTE_P | PMODEL_PTE_RW),
 	    "reset: PT pool order as at create (PDPT is frame 1)");
 	pmodel_pmap_destroy(pm);
 }
@@ -469,5 +474,5 @@ main(void)
 	test_sanity_fires();
 	test_foreach();
 	test_data_and_frames();
-	return check_summary();
+	return report_summary();
 }

@@ -1,30 +1,25 @@
 /*
- * report.h: one check, one TAP line (STYLE habit 10).
+ * report.h: the kernel's side of the one report vocabulary
+ * (../../report/report.h, STYLE habit 10): the same report(), CHECK(),
+ * REPORT_EQ(), report_skip(), report_info() and prefixes as every
+ * userspace test, printed as TAP on the serial console.
  *
- *	report(cond, "name %d", i)  ->  "ok 7 - name 3"
- *	                            or  "not ok 7 - name 3 # tests/boot.c:42 cond"
- *	report_skip("name", "why")  ->  "ok 8 - name # SKIP why"
- *	report_summary()            ->  "1..8", "# 7 passed, 1 failed", exit
- *
- * The plan goes last (TAP allows it) so tests need not count in advance.
+ *	report(cond, "name %d", i)	"ok 7 - name 3"
+ *				     or	"not ok 7 - name 3 # FAILED
+ *					 tests/boot.c:42: cond"
+ *	kreport_exit()			"1..8", "# 7 passed, 1 failed",
+ *					 then out of QEMU with the verdict
  */
 #ifndef KT_REPORT_H
 #define KT_REPORT_H
 
 #include "libc.h"
+#include "../../report/report.h"
 
-#define report(cond, ...) \
-	report_at(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
-
-__attribute__((format(printf, 5, 6)))
-bool	report_at(bool ok, const char *file, int line, const char *expr,
-	    const char *fmt, ...);
-void	report_skip(const char *name, const char *why);
-/* "# ..." diagnostic line, ignored by TAP readers. */
-__attribute__((format(printf, 1, 2)))
-void	report_info(const char *fmt, ...);
-unsigned report_failures(void);
-/* Print the plan and the tally, then leave QEMU: pass iff no failure. */
-__attribute__((noreturn)) void report_summary(void);
+/*
+ * Print the plan and the tally, then leave QEMU through arch_exit():
+ * KEXIT_PASS iff no check failed and at least one ran, else KEXIT_FAIL.
+ */
+__attribute__((noreturn)) void kreport_exit(void);
 
 #endif /* KT_REPORT_H */

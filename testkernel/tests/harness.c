@@ -50,26 +50,6 @@ static struct km_op text_ops[HARNESS_MAX_OPS];
 static struct harness_finding finding;
 static char report_buf[1024];
 
-/* Print a multi-line text with "# " before each line. */
-static void
-print_commented(const char *text)
-{
-	const char *p = text;
-
-	char line[TEXT_LINE];
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		size_t c = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
-
-		memcpy(line, p, c);
-		line[c] = '\0';
-		kprintf("# %s\n", line);
-		p += n + (nl ? 1 : 0);
-	}
-}
-
 /* The finding as one TAP line, then its report and the ops that ran. */
 static void
 report_finding(struct harness *h, const char *group, const char *where)
@@ -77,16 +57,16 @@ report_finding(struct harness *h, const char *group, const char *where)
 	const struct harness_finding *f = &finding;
 	char line[TEXT_LINE];
 
-	report_at(false, __FILE__, __LINE__, "no finding", "harness %s: %s: "
+	report_at(__FILE__, __LINE__, false, "no finding", "harness %s: %s: "
 	    "finding \"%s\" at op %u, va 0x%lx: %s", group, where,
 	    f->checker ? f->checker : "?", f->op_index, (unsigned long)f->va,
 	    f->msg);
 	harness_format_finding(f, report_buf, sizeof(report_buf));
-	print_commented(report_buf);
-	kprintf("# repro (%u ops):\n", h->ntrace);
+	report_info("%s", report_buf);
+	report_info("repro (%u ops):", h->ntrace);
 	for (uint32_t i = 0; i < h->ntrace; i++) {
 		km_text_print(&h->trace[i], line, sizeof(line));
-		kprintf("#   %s\n", line);
+		report_info("  %s", line);
 	}
 }
 

@@ -58,7 +58,7 @@ recurse(uint64_t n)
 static void
 run_selftest(const char *what)
 {
-	kprintf("# selftest=%s: this run must end as a failure\n", what);
+	report_info("selftest=%s: this run must end as a failure", what);
 	if (strcmp(what, "triple") == 0) {
 		/* an empty IDT: every vector fails -> #DF fails -> reset */
 		struct { uint16_t limit; uint64_t base; }
@@ -75,7 +75,7 @@ run_selftest(const char *what)
 		sink = (uint64_t)(big + 1);
 	} else if (strcmp(what, "fail") == 0) {
 		report(1 + 1 == 3, "selftest: a check that fails");
-		report_summary();
+		kreport_exit();
 	} else if (strcmp(what, "stackoverflow") == 0) {
 		sink = recurse(0);
 	}
@@ -99,7 +99,7 @@ kmain(uint32_t magic, uint64_t info)
 
 	tsc_at_boot = rdtsc();
 	serial_init();
-	kputs("# kmfuzz test kernel\n");
+	report_info("kmfuzz test kernel");
 	trap_init();
 	cmdline_set(memmap_init(magic, info));
 	reserve_regions();
@@ -122,5 +122,5 @@ kmain(uint32_t magic, uint64_t info)
 		report_info("test group: %s", ktests[i].name);
 		ktests[i].fn();
 	}
-	report_summary();
+	kreport_exit();
 }

@@ -1,0 +1,315 @@
+/*
+ * exec_page.c: the ops on pages of live allocations and on the page
+ * system -- pgremove, touch, busy, pageout, idlezero, fail_pagealloc --
+ * each as prepare / call / end / emit (harness_priv.h).
+ *
+ * Example: "touch a1 page=2 write" on a PAGEABLE a1 faults the page in
+ * (uvm_fault(map, a1 + 0x2000, VM_PROT_WRITE)); the end step then reads
+ * its first word through the MMU, compares it with what the shadow
+ * expects (0 before the first write), writes a new pattern and records
+ * it, so a page that comes back from swap with other contents is a
+ * "data" finding.  The C repro spells only the fault:
+ *	error = uvm_fault(m0, a1 + 0x2000, VM_PROT_WRITE, false);
+ *	DONE(error);
+ */
+#include "harness_priv.h"
+
+/* ---- pgremove ----------------------------------------------------------- */
+
+static void
+pgremove_range(const struct harness *h, const struct km_op *op,
+    vaddr_t *s, vaddr_t *e)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+
+	*s = a->va + ptoa(op->page);
+	*e = *s + ptoa(op->count);
+}
+
+static void
+pgremove_prepare(struct harness *h, struct km_op *op)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+	struct uvm_object *uobj = h->uvm->kernel_object;
+	vaddr_t s, e;
+
+	h->before.resident = h->before.slots = 0;
+	if (!h->cfg.checkers || hs_type(a) != UVM_KMF_PAGEABLE)
+		return;
+	/* What lies in the range: exactly that must go. */
+	pgremove_range(h, op, &s, &e);
+	for (vaddr_t va = s; va < e; va += PAGE_SIZE) {
+		h->before.resident += uvm_pagelookup(uobj,
+		    hs_kobj_off(h, va)) != NULL;
+		h->before.slots += uao_find_swslot(uobj,
+		    atop(hs_kobj_off(h, va))) != 0;
+	}
+}
+
+static uintptr_t
+pgremove_call(struct harness *h, const struct km_op *op)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+	struct pmap *pm = h->uvm->pmap;
+	vaddr_t s, e;
+
+	pgremove_range(h, op, &s, &e);
+	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		pmap_remove(pm, s, e);
+		uvm_km_pgremove(h->uvm, s, e);
+	} else {
+		uvm_km_pgremove_intrsafe(h->maps[a->map].map, s, e);
+		pmap_kremove(pm, s, e - s);
+	}
+	pmap_update(pm);
+	return 0;
+}
+
+static void
+pgremove_end(struct harness *h, struct km_op *op, uintptr_t unused)
+{
+	struct hs_alloc *a = &h->allocs[op->handle_sel];
+	const struct hs_before *b = &h->before;
+	struct uvm *uvm = h->uvm;
+
+	(void)unused;
+	for (uint32_t p = op->page; p < op->page + op->count; p++) {
+		a->word[p] = 0;
+		a->touched &= ~((uint64_t)1 << p);
+		if (hs_type(a) == UVM_KMF_WIRED)
+			a->removed |= (uint64_t)1 << p;
+	}
+	/* Waits may have paged out more: compare only without them. */
+	if (!h->cfg.checkers || hs_type(a) != UVM_KMF_PAGEABLE ||
+	    h->waits != 0)
+		return;
+	if (b->objpages - uvm->exp.objpages != b->resident ||
+	    b->swpginuse - uvm->exp.swpginuse != b->slots ||
+	    b->swpgonly - uvm->exp.swpgonly != b->slots)
+		hfail(h, "swap", a->va + ptoa(op->page), "pgremove of a%u "
+		    "pages %u..%u freed %u pages and %u slots (swpgonly -%u), "
+		    "expected %u and %u", a->id, op->page,
+		    op->page + op->count - 1, b->objpages - uvm->exp.objpages,
+		    b->swpginuse - uvm->exp.swpginuse,
+		    b->swpgonly - uvm->exp.swpgonly, b->resident, b->slots);
+}
+
+static void
+pgremove_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+	unsigned long s = (unsigned long)ptoa(op->page);
+	unsigned long n = (unsigned long)ptoa(op->count);
+
+	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		emit_printf(e, "\t\tpmap_remove(pm, a%u + 0x%lx, a%u + 0x%lx);\n"
+		    "\t\tuvm_km_pgremove(uvm, a%u + 0x%lx, a%u + 0x%lx);\n",
+		    a->id, s, a->id, s + n, a->id, s, a->id, s + n);
+	} else {
+		emit_printf(e, "\t\tuvm_km_pgremove_intrsafe(");
+		emit_map(e, h->maps[a->map].id);
+		emit_printf(e, ", a%u + 0x%lx, a%u + 0x%lx);\n"
+		    "\t\tpmap_kremove(pm, a%u + 0x%lx, 0x%lx);\n", a->id, s,
+		    a->id, s + n, a->id, s, n);
+	}
+	emit_printf(e, "\t\tpmap_update(pm);\n\t\tDONE(0);\n");
+}
+
+const struct km_op_impl op_pgremove_impl = {
+	.prepare = pgremove_prepare, .call = pgremove_call,
+	.end = pgremove_end, .emit = pgremove_emit,
+};
+
+/* ---- touch -------------------------------------------------------------- */
+
+/* A page with nothing behind it: VA only, or removed by pgremove. */
+static bool
+touch_nothing_p(const struct hs_alloc *a, uint32_t page)
+{
+	return hs_type(a) == UVM_KMF_VAONLY ||
+	    (a->removed & ((uint64_t)1 << page));
+}
+
+static uintptr_t
+touch_call(struct harness *h, const struct km_op *op)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+
+	if (hs_type(a) != UVM_KMF_PAGEABLE || touch_nothing_p(a, op->page))
+		return 0;
+	return (uintptr_t)uvm_fault(h->maps[a->map].map,
+	    a->va + ptoa(op->page), (op->flags & KOPF_WRITE) ?
+	    VM_PROT_WRITE : VM_PROT_READ, false);
+}
+
+static void
+touch_end(struct harness *h, struct km_op *op, uintptr_t error)
+{
+	struct hs_alloc *a = &h->allocs[op->handle_sel];
+	vaddr_t va = a->va + ptoa(op->page);
+	bool write = (op->flags & KOPF_WRITE) != 0;
+	uint32_t word = 0;
+
+	if (touch_nothing_p(a, op->page))
+		return;
+	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		if (error != 0) {
+			hfail(h, "pmap", va, "fault-in of a%u page %u failed: "
+			    "%d", a->id, op->page, (int)error);
+			return;
+		}
+		a->touched |= (uint64_t)1 << op->page;
+	}
+	int r = h->host.read(h->host.ctx, va, &word, sizeof(word));
+	if (r != HACC_OK) {
+		hfail(h, r == HACC_STALE ? "tlb" : "pmap", va, "a%u page %u "
+		    "does not read after %s", a->id, op->page,
+		    hs_type(a) == UVM_KMF_PAGEABLE ? "fault-in" : "alloc");
+		return;
+	}
+	/* Wired pages without ZERO hold junk until written. */
+	bool known = hs_type(a) == UVM_KMF_PAGEABLE || a->word[op->page] != 0 ||
+	    (a->flags & UVM_KMF_ZERO);
+	if (known && word != a->word[op->page]) {
+		hfail(h, "data", va, "a%u page %u reads 0x%x, expected 0x%x",
+		    a->id, op->page, word, a->word[op->page]);
+		return;
+	}
+	if (!write)
+		return;
+	word = hs_pattern(++h->generation, a->id, op->page);
+	r = h->host.write(h->host.ctx, va, &word, sizeof(word));
+	if (r != HACC_OK) {
+		hfail(h, r == HACC_STALE ? "tlb" : "pmap", va, "a%u page %u is "
+		    "not writable", a->id, op->page);
+		return;
+	}
+	a->word[op->page] = word;
+}
+
+static void
+touch_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+
+	if (touch_nothing_p(a, op->page)) {
+		emit_printf(e, "\t\t/* nothing behind the page: no call */\n"
+		    "\t\tDONE(0);\n");
+		return;
+	}
+	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		emit_printf(e, "\t\terror = uvm_fault(");
+		emit_map(e, h->maps[a->map].id);
+		emit_printf(e, ", a%u + 0x%lx, %s, false);\n", a->id,
+		    (unsigned long)ptoa(op->page), (op->flags & KOPF_WRITE) ?
+		    "VM_PROT_WRITE" : "VM_PROT_READ");
+	} else {
+		emit_printf(e, "\t\terror = 0;\t/* wired: mapped already */\n");
+	}
+	emit_printf(e, "\t\t/* DONE %s the page through the MMU */\n"
+	    "\t\tDONE(error);\n", (op->flags & KOPF_WRITE) ?
+	    "checks, then writes," : "reads and checks");
+}
+
+const struct km_op_impl op_touch_impl = {
+	.call = touch_call, .end = touch_end, .emit = touch_emit,
+};
+
+/* ---- busy --------------------------------------------------------------- */
+
+void
+harness_start_io(struct harness *h, vaddr_t va)
+{
+	struct vm_page *pg = uvm_pagelookup(h->uvm->kernel_object,
+	    hs_kobj_off(h, va));
+
+	if (pg != NULL && !(pg->flags & PG_BUSY)) {
+		pg->flags |= PG_BUSY;
+		pg->owner_tag = "harness io";
+	}
+}
+
+static uintptr_t
+busy_call(struct harness *h, const struct km_op *op)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+
+	if (hs_type(a) == UVM_KMF_PAGEABLE)
+		harness_start_io(h, a->va + ptoa(op->page));
+	return 0;
+}
+
+static void
+busy_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+
+	if (hs_type(a) == UVM_KMF_PAGEABLE)
+		emit_printf(e, "\t\tharness_start_io(h, a%u + 0x%lx);\n", a->id,
+		    (unsigned long)ptoa(op->page));
+	else
+		emit_printf(e, "\t\t/* not pageable: no I/O */\n");
+	emit_printf(e, "\t\tDONE(0);\n");
+}
+
+const struct km_op_impl op_busy_impl = {
+	.call = busy_call, .emit = busy_emit,
+};
+
+/* ---- pageout, idlezero, fail_pagealloc ---------------------------------- */
+
+static uintptr_t
+pageout_call(struct harness *h, const struct km_op *op)
+{
+	return uvm_pageout(h->uvm, op->n);
+}
+
+static void
+pageout_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	(void)h;
+	emit_printf(e, "\t\tDONE(uvm_pageout(uvm, %u));\n", op->n);
+}
+
+const struct km_op_impl op_pageout_impl = {
+	.call = pageout_call, .emit = pageout_emit,
+};
+
+static uintptr_t
+idlezero_call(struct harness *h, const struct km_op *op)
+{
+	return uvm_pageidlezero(h->uvm, op->n);
+}
+
+static void
+idlezero_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	(void)h;
+	emit_printf(e, "\t\tDONE(uvm_pageidlezero(uvm, %u));\n", op->n);
+}
+
+const struct km_op_impl op_idlezero_impl = {
+	.call = idlezero_call, .emit = idlezero_emit,
+};
+
+static uintptr_t
+fail_pagealloc_call(struct harness *h, const struct km_op *op)
+{
+	h->uvm->test.fail_pagealloc_in = op->n;
+	return 0;
+}
+
+static void
+fail_pagealloc_emit(struct harness *h, const struct km_op *op,
+    struct km_emit *e)
+{
+	(void)h;
+	emit_printf(e, "\t\t/* the %u-th page allocation from now fails */\n"
+	    "\t\tuvm->test.fail_pagealloc_in = %u;\n\t\tDONE(0);\n", op->n,
+	    op->n);
+}
+
+const struct km_op_impl op_fail_pagealloc_impl = {
+	.call = fail_pagealloc_call,
+	.emit = fail_pagealloc_emit,
+};

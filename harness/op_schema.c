@@ -1,0 +1,145 @@
+/*
+ * op_schema.c: ops.def as tables, and the questions everybody asks of
+ * an op: its name, its fields, which handles it makes and which it
+ * names.  The interpreter resolves handles with these, the shrinker
+ * deletes an op's dependants with them, the codecs walk the fields.
+ *
+ * Example: for "misuse poolpage_twice p2" km_op_handle_kind is 'p' (the
+ * misuse row for poolpage_twice says so) and km_op_uses(op, 'p', 2) is
+ * true; for "alloc m1 0x1000 VAONLY -> a4" km_op_creates is 'a' and
+ * km_op_uses(op, 'm', 1) is true.
+ */
+#include <uvm/uvm.h>
+#include "op.h"
+
+#define KM_FIELDS(...)	{ __VA_ARGS__, F_END }
+
+static const struct {
+	const char	*name;
+	char		result;
+	uint8_t		fields[KOP_MAX_FIELDS + 1];
+} km_ops[KOP_COUNT] = {
+#define KM_OP(CODE, name, result, ...) \
+	[KOP_##CODE] = { #name, result, KM_FIELDS(__VA_ARGS__) },
+#include "ops.def"
+};
+
+static const struct {
+	const char	*name;
+	char		handle;
+} km_misuses[KMIS_COUNT] = {
+#define KM_MISUSE(CODE, name, handle)	[KMIS_##CODE] = { #name, handle },
+#include "ops.def"
+};
+
+const struct km_flag_desc km_flags[] = {
+#define KM_FLAG(NAME, bit, istype)	{ #NAME, bit, istype },
+#include "ops.def"
+};
+const unsigned int km_nflags = sizeof(km_flags) / sizeof(km_flags[0]);
+
+const struct km_option_desc km_options[] = {
+#define KM_OPTION(field, name, bit)	{ field, #name, bit },
+#include "ops.def"
+	{ F_END, NULL, 0 }
+};
+
+static const uint8_t km_no_fields[1] = { F_END };
+
+const char *
+km_opcode_name(unsigned int code)
+{
+	return code < KOP_COUNT ? km_ops[code].name : NULL;
+}
+
+const char *
+km_misuse_name(unsigned int kind)
+{
+	return kind < KMIS_COUNT ? km_misuses[kind].name : NULL;
+}
+
+const uint8_t *
+km_op_fields(unsigned int code)
+{
+	return code < KOP_COUNT ? km_ops[code].fields : km_no_fields;
+}
+
+bool
+km_op_has_field(unsigned int code, enum km_field f)
+{
+	for (const uint8_t *p = km_op_fields(code); *p != F_END; p++)
+		if (*p == f)
+			return true;
+	return false;
+}
+
+char
+km_op_creates(const struct km_op *op)
+{
+	return op->code < KOP_COUNT ? km_ops[op->code].result : 0;
+}
+
+char
+km_op_handle_kind(const struct km_op *op)
+{
+	for (const uint8_t *p = km_op_fields(op->code); *p != F_END; p++) {
+		switch (*p) {
+		case F_ALLOC:
+			return 'a';
+		case F_POOLPAGE:
+			return 'p';
+		case F_VICTIM:
+			return op->misuse < KMIS_COUNT ?
+			    km_misuses[op->misuse].handle : 0;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+bool
+km_op_has_map(const struct km_op *op)
+{
+	return km_op_has_field(op->code, F_MAP);
+}
+
+bool
+km_op_uses(const struct km_op *op, char kind, uint16_t id)
+{
+	if (kind == 'm')
+		return km_op_has_map(op) && op->map_id == id;
+	return km_op_handle_kind(op) == kind && op->handle_id == id;
+}
+
+/* What each adjustment bit says, in bit order. */
+static const char *const km_adjust_words[] = {
+	"PAGEABLE made WIRED (the map is interrupt-safe)",
+	"WAITVA dropped (no free range could ever fit)",
+	"CANFAIL added (a page wait could never end)",
+	"nowait added (a wait could never end)",
+	"made non-blocking (another CPU holds the map lock)",
+	"the other CPU let go of its lock first",
+	"not run (the fault could never get a page)",
+	"not run (the harness tracks as many as it can)",
+	"not run (no room for the submap: NetBSD would panic)",
+	"ran as written (the policy would adjust it now)",
+};
+
+int
+km_adjust_text(unsigned int adjusted, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (unsigned int i = 0; i < sizeof(km_adjust_words) /
+	    sizeof(km_adjust_words[0]); i++) {
+		if (!(adjusted & (1u << i)))
+			continue;
+		size_t at = (size_t)n < len ? (size_t)n : len;
+		n += uvm_snprintf(buf + at, len - at, "%s%s",
+		    n > 0 ? ", " : "adjusted: ", km_adjust_words[i]);
+	}
+	return n;
+}
