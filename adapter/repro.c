@@ -44,7 +44,8 @@ repro_main(const struct repro *r)
 	struct harness_config cfg = {
 		.set = &km_opset_km, .checkers = true, .full_check_every = 1,
 		.poolpage_direct_map = r->direct_map, .as_written = true,
-		.note = repro_note,
+		.note = repro_note, .property = r->property,
+		.property_arg = r->property_arg,
 	};
 	struct harness_finding f;
 	char err[256], msg[512], report[2048], sig[HARNESS_SIG_MAX];

@@ -18,11 +18,9 @@
  * OP(i) begins op i and runs its block only if the op runs (the policy
  * may not run it; a panic or would-block in the block ends the program,
  * and repro_main judges it); DONE(v) ends it with the calls' result.
- * Build from the top of the source tree (the line is in every repro):
- *
- *	cc -std=c11 -D_GNU_SOURCE -Icore/include -Iharness -Ipmap_model
- *	    -Iadapter repro.c core/*.c harness/*.c pmap_model/*.c
- *	    adapter/*.c -lpthread -o repro
+ * Build from the top of the source tree with the cc line in the repro's
+ * header: every .c file of core/, harness/, pmap_model/ and adapter/
+ * plus the repro, -lpthread.
  */
 #ifndef KMFUZZ_REPRO_H
 #define KMFUZZ_REPRO_H
@@ -36,6 +34,9 @@ struct repro {
 	void			(*program)(struct harness *h);
 	/* the finding when it was written, or NULL: it ran clean */
 	const char		*signature;
+	/* an extra check after every op (harness_config.property), or NULL */
+	void			(*property)(struct harness *h, void *arg);
+	void			*property_arg;
 };
 
 /* Run it, judge it, print what happened.  => the exit status (0/1/2). */

@@ -42,6 +42,8 @@ struct cli_run {
 	bool			text;	/* the file was text */
 	bool			direct;	/* it ran on the direct-map variant */
 	struct harness_finding	f;
+	/* a text repro's "# signature:" line ("" if none) */
+	char			recorded_sig[HARNESS_SIG_MAX];
 	/* text files: the parsed ops (NULL for bytes); freed by cli_free */
 	struct km_op		*ops;
 	size_t			nops;
@@ -75,9 +77,32 @@ int	cli_close_out(FILE *fp, const char *out);
 
 bool	cli_has_suffix(const char *s, const char *suf);
 
+/*
+ * Writers for a run's trace (run->h->trace, run->f; r its HARNESS_*
+ * result; path names the input in the output).  They re-run the trace
+ * on run->h.  => 0, or EXIT_BAD with a message on stderr.
+ */
+int	creproduce_write(FILE *fp, struct cli_run *run, const char *path,
+	    int r);	/* creproduce.c */
+int	picture_write(FILE *fp, struct cli_run *run, const char *path,
+	    int r);	/* picture.c */
+
+/*
+ * shrink_run: the shrunk program of a failing run into ops (room for
+ * HARNESS_MAX_OPS), its finding into *f.  => the number of ops.
+ * repro_text_write: a text repro: "# caught:", "# signature:",
+ * "# target:" and (from != NULL) "# shrunk by" lines, then the ops.
+ */
+size_t	shrink_run(struct cli_run *run, struct km_op *ops,
+	    struct harness_finding *f);		/* cmd_shrink.c */
+void	repro_text_write(FILE *fp, const struct cli_run *run,
+	    const struct km_op *ops, size_t n, const struct harness_finding *f,
+	    const char *from, size_t before);
+
 /* The subcommands outside kmfuzz.c (every kmfuzz build links all). */
 int	cmd_shrink(int argc, char **argv);	/* cmd_shrink.c */
 int	cmd_creproduce(int argc, char **argv);	/* creproduce.c */
 int	cmd_picture(int argc, char **argv);	/* picture.c */
+int	cmd_triage(int argc, char **argv);	/* cmd_triage.c */
 
 #endif /* KMFUZZ_CLI_H */

@@ -27,19 +27,52 @@
 static const char usage_shrink[] =
 "usage: kmfuzz shrink [--target T] [--variant cached|direct] FILE [-o OUT]\n"
 "Run FILE (bytes or text); if it finds something, shrink the ops that\n"
-"ran to the smallest program that fails the same way (same checker;\n"
-"for a panic the same function) and write it as a text repro (the\n"
+"ran to the smallest program that fails the same way (the same\n"
+"signature: checker, op and message) and write it as a text repro (the\n"
 "format of corpus/regressions/README) to OUT or stdout.\n"
 "Exit 0 shrunk, 1 the input does not fail, 2 bad input.\n";
+
+size_t
+shrink_run(struct cli_run *run, struct km_op *ops, struct harness_finding *f)
+{
+	static struct km_op scratch[HARNESS_MAX_OPS];
+	size_t n = run->h->ntrace;
+
+	*f = run->f;
+	if (f->checker != NULL && strcmp(f->checker, "text") == 0) {
+		/* the parser's round trip: the failing line is the repro */
+		ops[0] = run->h->trace[f->op_index < n ? f->op_index : 0];
+		return n > 0 ? 1 : 0;
+	}
+	memcpy(ops, run->h->trace, n * sizeof(ops[0]));
+	return harness_shrink(run->h, ops, n, scratch, f, 0);
+}
+
+void
+repro_text_write(FILE *fp, const struct cli_run *run, const struct km_op *ops,
+    size_t n, const struct harness_finding *f, const char *from, size_t before)
+{
+	char line[700];
+
+	fuzz_caught_line(line, sizeof(line), f);
+	fprintf(fp, "%s\n", line);
+	harness_signature(f, line, sizeof(line));
+	fprintf(fp, "# signature: %s\n", line);
+	cli_target_line(line, sizeof(line), run);
+	fprintf(fp, "%s\n", line);
+	if (from != NULL)
+		fprintf(fp, "# shrunk by kmfuzz from %s (%zu ops)\n", from,
+		    before);
+	fuzz_print_trace(fp, ops, (uint32_t)n);
+}
 
 int
 cmd_shrink(int argc, char **argv)
 {
-	static struct km_op ops[HARNESS_MAX_OPS], scratch[HARNESS_MAX_OPS];
+	static struct km_op ops[HARNESS_MAX_OPS];
 	struct cli_args a;
 	struct cli_run run;
 	struct harness_finding f;
-	char line[700];
 	size_t n, before;
 	FILE *fp;
 	int r;
@@ -59,27 +92,11 @@ cmd_shrink(int argc, char **argv)
 		    "nothing to shrink\n", a.files[0], run.t->name);
 		return EXIT_FINDING;
 	}
-	f = run.f;
 	before = run.h->ntrace;
-	if (strcmp(f.checker, "text") == 0) {
-		/* the parser's round trip: the failing line is the repro */
-		ops[0] = run.h->trace[f.op_index < run.h->ntrace ?
-		    f.op_index : 0];
-		n = run.h->ntrace > 0 ? 1 : 0;
-	} else {
-		n = before;
-		memcpy(ops, run.h->trace, n * sizeof(ops[0]));
-		n = harness_shrink(run.h, ops, n, scratch, &f, 0);
-	}
+	n = shrink_run(&run, ops, &f);
 	if ((fp = cli_open_out(a.out, "w")) == NULL)
 		return EXIT_BAD;
-	fuzz_caught_line(line, sizeof(line), &f);
-	fprintf(fp, "%s\n", line);
-	cli_target_line(line, sizeof(line), &run);
-	fprintf(fp, "%s\n", line);
-	fprintf(fp, "# shrunk by kmfuzz shrink from %s (%zu ops)\n",
-	    a.files[0], before);
-	fuzz_print_trace(fp, ops, (uint32_t)n);
+	repro_text_write(fp, &run, ops, n, &f, a.files[0], before);
 	if (cli_close_out(fp, a.out) != 0)
 		return EXIT_BAD;
 	fprintf(stderr, "kmfuzz shrink: %zu ops -> %zu ops (%s)\n", before, n,

@@ -188,17 +188,57 @@ gen_file(FILE *fp, const struct cli_run *run, const char *path, int r,
 }
 
 int
-cmd_creproduce(int argc, char **argv)
+creproduce_write(FILE *fp, struct cli_run *run, const char *path, int r)
 {
 	static struct km_op ops[HARNESS_MAX_OPS];
 	struct harness_finding f2;
-	struct cli_args a;
-	struct cli_run run;
 	struct cr_body b;
 	struct km_emit emit;
-	uint32_t n;
+	uint32_t n = run->h->ntrace;
+	int ret = 0;
+
+	memcpy(ops, run->h->trace, n * sizeof(ops[0]));
+	/* The trace once more, as text, writing each op's C. */
+	memset(&b, 0, sizeof(b));
+	b.text = calloc(n + 1, sizeof(*b.text));
+	b.len = calloc(n + 1, sizeof(*b.len));
+	b.nops = n;
+	b.h = run->h;
+	if (b.text == NULL || b.len == NULL) {
+		free(b.text);
+		free(b.len);
+		return EXIT_BAD;
+	}
+	emit.out = cr_out;
+	emit.arg = &b;
+	run->h->cfg.emit = &emit;
+	int r2 = cli_rerun_ops(run, ops, n, false, &f2);
+	run->h->cfg.emit = NULL;
+	if (b.failed) {
+		fprintf(stderr, "kmfuzz creproduce: out of memory\n");
+		ret = EXIT_BAD;
+	} else if (r2 != r || (r == HARNESS_FINDING &&
+	    !harness_same_failure(&run->f, &f2))) {
+		fprintf(stderr, "kmfuzz creproduce: %s: the trace replays "
+		    "differently from the input; not written\n", path);
+		ret = EXIT_BAD;
+	} else {
+		gen_file(fp, run, path, r, ops, n, &b);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		free(b.text[i]);
+	free(b.text);
+	free(b.len);
+	return ret;
+}
+
+int
+cmd_creproduce(int argc, char **argv)
+{
+	struct cli_args a;
+	struct cli_run run;
 	FILE *fp;
-	int r, ret = EXIT_CLEAN;
+	int r, ret;
 
 	if ((r = cli_parse(argc, argv, usage_creproduce, true, &a)) != 0)
 		return r;
@@ -210,40 +250,23 @@ cmd_creproduce(int argc, char **argv)
 	cli_free(&run);
 	if (r == HARNESS_BADINPUT || run.h == NULL)
 		return EXIT_BAD;
-	n = run.h->ntrace;
-	memcpy(ops, run.h->trace, n * sizeof(ops[0]));
-
-	/* The trace once more, as text, writing each op's C. */
-	memset(&b, 0, sizeof(b));
-	b.text = calloc(n + 1, sizeof(*b.text));
-	b.len = calloc(n + 1, sizeof(*b.len));
-	b.nops = n;
-	b.h = run.h;
-	if (b.text == NULL || b.len == NULL)
+	/* into memory first: a refused repro writes nothing */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (mem == NULL)
 		return EXIT_BAD;
-	emit.out = cr_out;
-	emit.arg = &b;
-	run.h->cfg.emit = &emit;
-	int r2 = cli_rerun_ops(&run, ops, n, false, &f2);
-	run.h->cfg.emit = NULL;
-	if (b.failed) {
-		fprintf(stderr, "kmfuzz creproduce: out of memory\n");
-		ret = EXIT_BAD;
-	} else if (r2 != r || (r == HARNESS_FINDING &&
-	    !harness_same_failure(&run.f, &f2))) {
-		fprintf(stderr, "kmfuzz creproduce: %s: the trace replays "
-		    "differently from the input; not written\n", a.files[0]);
-		ret = EXIT_BAD;
-	} else if ((fp = cli_open_out(a.out, "w")) == NULL) {
-		ret = EXIT_BAD;
-	} else {
-		gen_file(fp, &run, a.files[0], r, ops, n, &b);
-		if (cli_close_out(fp, a.out) != 0)
+	ret = creproduce_write(mem, &run, a.files[0], r);
+	fclose(mem);
+	if (ret == 0) {
+		if ((fp = cli_open_out(a.out, "w")) == NULL)
 			ret = EXIT_BAD;
+		else {
+			fwrite(text, 1, len, fp);
+			if (cli_close_out(fp, a.out) != 0)
+				ret = EXIT_BAD;
+		}
 	}
-	for (uint32_t i = 0; i < n; i++)
-		free(b.text[i]);
-	free(b.text);
-	free(b.len);
+	free(text);
 	return ret;
 }

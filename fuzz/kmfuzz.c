@@ -45,6 +45,7 @@ static const char usage_main[] =
 "  shrink   minimize a failing input into a text repro\n"
 "  creproduce  write a standalone C program that reproduces an input\n"
 "  picture  draw the address map before the failing op, as SVG\n"
+"  triage   turn crash inputs into findings/, one folder per signature\n"
 "Targets (--target, default km): km map pool misuse text\n"
 "Run 'kmfuzz COMMAND --help' for the options of one command.\n";
 
@@ -56,7 +57,8 @@ static const char usage_run[] =
 "first op line parses; else bytes.  Without --target a text file's\n"
 "'# target: T' comment names its target (default km).  Pool inputs\n"
 "run on both the cached and the direct-map variant unless --variant.\n"
-"Prints 'FILE: clean|FINDING' per file on stdout, reports on stderr.\n"
+"Prints 'FILE: clean|FINDING' per file on stdout, reports on stderr; a\n"
+"text repro with a '# signature:' line is compared with its replay.\n"
 "Exit 0 all clean, 1 a finding, 2 a bad input (FILE:LINE: message).\n";
 
 static const char usage_print[] =
@@ -71,7 +73,8 @@ static const char usage_print[] =
 static const char usage_encode[] =
 "usage: kmfuzz encode [--target T] [--variant cached|direct] FILE [-o OUT]\n"
 "Run the text program FILE and encode the ops that ran as bytes for\n"
-"target T (to OUT, or stdout).  A program that finds something encodes\n"
+"target T (default: the file's '# target:' line, else km) (to OUT, or\n"
+"stdout).  A program that finds something encodes\n"
 "the ops up to the failing one (with a note).  The bytes are replayed\n"
 "and must run the same ops.\n"
 "Exit 0 done, 2 bad input, 3 an op not in T's opset (nothing written),\n"
@@ -203,6 +206,27 @@ text_target(const uint8_t *buf, size_t len, bool *direct)
 	return NULL;
 }
 
+/* The "# signature: ..." line of a text repro into sig ("" if none). */
+static void
+text_signature(const uint8_t *buf, size_t len, char *sig, size_t siglen)
+{
+	static const char key[] = "# signature: ";
+	size_t pos = 0, k = sizeof(key) - 1;
+
+	sig[0] = '\0';
+	while (pos < len) {
+		const char *s = (const char *)buf + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t l = nl != NULL ? (size_t)(nl - s) : len - pos;
+
+		pos += l + (nl != NULL);
+		if (l > k && strncmp(s, key, k) == 0) {
+			snprintf(sig, siglen, "%.*s", (int)(l - k), s + k);
+			return;
+		}
+	}
+}
+
 int
 cli_load_and_run(const char *path, const struct cli_args *a, bool report,
     struct cli_run *run)
@@ -230,6 +254,9 @@ cli_load_and_run(const char *path, const struct cli_args *a, bool report,
 	o.full_check_every = 1;
 	o.variant = a->variant;
 	run->text = t->input == FUZZ_TEXT || is_text(path, buf, len);
+	if (run->text)
+		text_signature(buf, len, run->recorded_sig,
+		    sizeof(run->recorded_sig));
 	if (run->text && !a->target_given &&
 	    text_target(buf, len, &direct) != NULL) {
 		run->t = t = text_target(buf, len, &direct);
@@ -333,6 +360,20 @@ run_one(const char *path, const struct cli_args *a)
 	cli_free(&run);
 	printf("%s: %s\n", path, r == HARNESS_CLEAN ? "clean" :
 	    r == HARNESS_FINDING ? "FINDING" : "bad input");
+	if (run.recorded_sig[0] != '\0' && r != HARNESS_BADINPUT) {
+		char sig[HARNESS_SIG_MAX] = "";
+		if (r == HARNESS_FINDING)
+			harness_signature(&run.f, sig, sizeof(sig));
+		if (r == HARNESS_CLEAN)
+			printf("%s: the recorded finding is gone (%s)\n", path,
+			    run.recorded_sig);
+		else if (harness_signature_equal(sig, run.recorded_sig))
+			printf("%s: the recorded signature, reproduced\n",
+			    path);
+		else
+			printf("%s: a DIFFERENT signature than recorded: %s "
+			    "(recorded: %s)\n", path, sig, run.recorded_sig);
+	}
 	fflush(stdout);
 	if (r == HARNESS_FINDING)
 		fprintf(stderr, "(in %s, target %s)\n", path, run.t->name);
@@ -509,6 +550,13 @@ cmd_encode(int argc, char **argv)
 			    fuzz_errstr());
 			return EXIT_BAD;
 		}
+		bool direct;
+		const struct fuzz_target *named = text_target(buf, len,
+		    &direct);
+		/* a repro's own "# target:" line, unless --target says */
+		if (!a.target_given && named != NULL &&
+		    named->input != FUZZ_TEXT)
+			a.target = named;
 		n = fuzz_parse_text((const char *)buf, len, ops,
 		    HARNESS_MAX_OPS, &line, why, sizeof(why));
 		free(buf);
@@ -591,6 +639,8 @@ main(int argc, char **argv)
 		return cmd_creproduce(argc - 2, argv + 2);
 	if (strcmp(argv[1], "picture") == 0)
 		return cmd_picture(argc - 2, argv + 2);
+	if (strcmp(argv[1], "triage") == 0)
+		return cmd_triage(argc - 2, argv + 2);
 	fprintf(stderr, "kmfuzz: unknown command '%s'\n%s", argv[1],
 	    usage_main);
 	return EXIT_BAD;

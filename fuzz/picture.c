@@ -562,15 +562,36 @@ draw(struct pic *p, const char *path, const struct cli_run *run, int r,
 }
 
 int
-cmd_picture(int argc, char **argv)
+picture_write(FILE *fp, struct cli_run *run, const char *path, int r)
 {
 	static struct km_op trace[HARNESS_MAX_OPS];
-	struct harness_finding f, f2;
+	struct harness_finding f = run->f, f2;
+	uint32_t ntrace = run->h->ntrace, k = ntrace;
+	const struct km_op *failop = NULL;
+	struct pic *p;
+
+	memcpy(trace, run->h->trace, ntrace * sizeof(trace[0]));
+	if (r == HARNESS_FINDING && f.op_index < ntrace) {
+		k = f.op_index;
+		failop = &trace[k];
+	}
+	/* the prefix, kept: the instance as op k found it */
+	cli_rerun_ops(run, trace, k, true, &f2);
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return EXIT_BAD;
+	p->fp = fp;
+	p->h = run->h;
+	draw(p, path, run, r, failop, k, &f);
+	free(p);
+	return 0;
+}
+
+int
+cmd_picture(int argc, char **argv)
+{
 	struct cli_args a;
 	struct cli_run run;
-	struct pic *p;
-	uint32_t ntrace, k;
-	const struct km_op *failop = NULL;
 	FILE *fp;
 	int r, ret;
 
@@ -584,27 +605,10 @@ cmd_picture(int argc, char **argv)
 	cli_free(&run);
 	if (r == HARNESS_BADINPUT || run.h == NULL)
 		return EXIT_BAD;
-	f = run.f;
-	ntrace = run.h->ntrace;
-	memcpy(trace, run.h->trace, ntrace * sizeof(trace[0]));
-	k = ntrace;
-	if (r == HARNESS_FINDING && f.op_index < ntrace) {
-		k = f.op_index;
-		failop = &trace[k];
-	}
-	/* the prefix, kept: the instance as op k found it */
-	cli_rerun_ops(&run, trace, k, true, &f2);
-	p = calloc(1, sizeof(*p));
-	if (p == NULL)
+	if ((fp = cli_open_out(a.out, "w")) == NULL)
 		return EXIT_BAD;
-	if ((fp = cli_open_out(a.out, "w")) == NULL) {
-		free(p);
-		return EXIT_BAD;
-	}
-	p->fp = fp;
-	p->h = run.h;
-	draw(p, a.files[0], &run, r, failop, k, &f);
-	ret = cli_close_out(fp, a.out);
-	free(p);
+	ret = picture_write(fp, &run, a.files[0], r);
+	if (cli_close_out(fp, a.out) != 0)
+		ret = EXIT_BAD;
 	return ret;
 }

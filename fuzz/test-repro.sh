@@ -3,8 +3,8 @@
 # creproduce and picture on a finding of planted bug NAME (-DKMFUZZ_PLANT=ID),
 # as TAP.  The finding comes from the first corpus/km file that the
 # planted kmfuzz flags (a realistic, unshrunk input):
-#  - shrink writes a repro of at most 10 ops with the caught:/target:
-#    header, which the planted kmfuzz replays as a finding and the real
+#  - shrink writes a repro of at most 10 ops with the caught:/signature:/
+#    target: header, which the planted kmfuzz replays as a finding and the real
 #    one runs clean;
 #  - creproduce's C file builds with the line documented in its header,
 #    exits 1 with -DKMFUZZ_PLANT=ID and 0 without (the fixed core);
@@ -35,8 +35,10 @@ ops=$(grep -cvE '^[[:space:]]*(#|$)' "$tmp/repro.txt")
 ok "the repro has $ops ops (1..10)" $?
 head -1 "$tmp/repro.txt" | grep -q '^# caught: [a-z]* at op [0-9]*: '
 ok "first line is '# caught: CHECKER at op N: MSG'" $?
-sed -n 2p "$tmp/repro.txt" | grep -q '^# target: km'
-ok "second line is '# target: km'" $?
+sed -n 2p "$tmp/repro.txt" | grep -q '^# signature: [a-z]* [a-z_]*: '
+ok "second line is '# signature: CHECKER OP: MSG'" $?
+sed -n 3p "$tmp/repro.txt" | grep -q '^# target: km'
+ok "third line is '# target: km'" $?
 "$planted" run "$tmp/repro.txt" >/dev/null 2>&1
 [ $? -eq 1 ]
 ok "the planted core replays the repro as a finding" $?

@@ -308,7 +308,7 @@ mapping_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 	if (pg == NULL || (pg->pqflags & PQ_FREE))
 		return !hfail(h, "pages", va, "va maps pa 0x%lx, which is %s",
 		    (unsigned long)pa, pg == NULL ? "not a managed page" :
-		    "free");
+		    "a free page");
 	size_t idx = (size_t)(pg - uvm->pages);
 	if (idx < HARNESS_MAX_PAGES) {
 		if (h->seen[idx / 64] & ((uint64_t)1 << (idx % 64)))

@@ -164,7 +164,7 @@ touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 	if (r != HACC_OK) {
 		hfail(h, r == HACC_STALE ? "tlb" : "pmap", va, "a%u page %u "
 		    "does not read after %s", a->id, op->page,
-		    hs_type(a) == UVM_KMF_PAGEABLE ? "fault-in" : "alloc");
+		    hs_type(a) == UVM_KMF_PAGEABLE ? "fault-in" : "allocation");
 		return;
 	}
 	/* Wired pages without ZERO hold junk until written. */

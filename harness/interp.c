@@ -300,13 +300,15 @@ harness_op_end(struct harness *h, uintptr_t result)
 	KASSERTMSG(op != NULL, "harness_op_end: no op begun");
 	h->op = NULL;
 	h->result = result;
+	op->waits = (uint8_t)(h->waits < 255 ? h->waits : 255);
 	op_let_go(h);
 	if (km_op_impl(op->code)->end != NULL)
 		km_op_impl(op->code)->end(h, op, result);
 	if (op->code == KOP_MISUSE) {
 		/* the end step reported a misuse that went through, if any */
 		if (!h->found)
-			hfail(h, "misuse", 0, "the invalid call was not caught");
+			hfail(h, km_opcode_name(op->code), 0, "the invalid "
+			    "call was not caught");
 		return false;
 	}
 	if (h->found)
@@ -331,11 +333,13 @@ harness_op_abort(struct harness *h, int hcall, const char *msg)
 	op_let_go(h);
 	h->stopped = true;	/* the instance is dead either way */
 	if (op != NULL && op->code == KOP_MISUSE) {
+		/* the misuse op's own verdict: a checker named after it */
+		const char *checker = km_opcode_name(op->code);
 		if (hcall != HCALL_PANIC)
-			hfail(h, "misuse", 0, "the invalid call blocked instead "
+			hfail(h, checker, 0, "the invalid call blocked instead "
 			    "of being caught: %s", msg);
 		else if (!has_substr(msg, "uvm_km_free"))
-			hfail(h, "misuse", 0, "caught, but the message does not "
+			hfail(h, checker, 0, "caught, but the message does not "
 			    "name the call: %s", msg);
 		return;
 	}
@@ -504,7 +508,7 @@ text_op(struct harness *h, uint32_t i, struct km_op **tp)
 	struct km_op *t = &h->trace[h->ntrace++];
 
 	*t = h->prog[i];
-	t->adjusted = 0;
+	t->adjusted = t->waits = 0;
 	*tp = t;
 	if (resolve_text(h, t, f->msg, sizeof(f->msg)))
 		return true;

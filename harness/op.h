@@ -124,6 +124,7 @@ struct km_op {
 	uint16_t	map_id, handle_id;
 	uint16_t	result_id;	/* -> aN/pN/mN; 0: failed, none */
 	uint16_t	adjusted;	/* enum km_adjust bits */
+	uint8_t		waits;		/* times its calls waited (run only) */
 	uint8_t		align_log;	/* 0: none, else KOP_ALIGN_LOG_* */
 	uint8_t		sub;		/* alloc: size short of npages, /16 */
 	uint32_t	npages;		/* alloc / suballoc size in pages */
@@ -225,7 +226,8 @@ size_t	km_encode(const struct km_op *ops, size_t nops,
  * (selectors are left for the interpreter); blank and comment-only
  * lines give KTEXT_EMPTY.  On error `err' says what was expected.
  * km_text_print: the canonical line for a resolved op (no newline),
- * followed by "  # adjusted: ..." when the policy changed it.
+ * followed by "  # adjusted: ..." when the policy changed it and
+ * "  # waited N times" when its calls slept (both comments: not parsed).
  */
 enum { KTEXT_OK = 0, KTEXT_EMPTY = 1, KTEXT_ERROR = -1 };
 int	km_text_parse_line(const char *line, size_t len, struct km_op *op,

@@ -498,7 +498,7 @@ kt_subsize(struct kt_parser *p, struct km_op *op)
 	if (!kt_number(t, &size))
 		return kt_expected(p, "a size like 0x10000");
 	if (size == 0 || size % unit != 0 || size > KOP_SUBMAP_STEPS * unit)
-		return kt_error(p, "suballoc size %s is not a multiple of 0x%x "
+		return kt_error(p, "submap size %s is not a multiple of 0x%x "
 		    "up to 0x%x", kt_quote(t, q), unit, KOP_SUBMAP_STEPS * unit);
 	op->npages = size / KT_PAGE_SIZE;
 	p->i++;
@@ -790,5 +790,8 @@ km_text_print(const struct km_op *op, char *buf, size_t len)
 		km_adjust_text(op->adjusted, adj, sizeof(adj));
 		kt_pr(&o, "  # %s", adj);
 	}
+	if (op->waits != 0)
+		kt_pr(&o, "%s waited %u time%s", op->adjusted ? ";" : "  #",
+		    op->waits, op->waits == 1 ? "" : "s");
 	return (int)o.pos;
 }

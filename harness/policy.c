@@ -36,19 +36,36 @@
  */
 #include "harness_priv.h"
 
-/* Could a waiting allocation of `npages' colored pages finish? */
+/*
+ * Could a waiting allocation of `npages' colored pages finish?  Each
+ * wait runs the pagedaemon (harness_wait), which pushes out pageable
+ * pages oldest first, as many as there are free swap slots; so the pages
+ * it can ever free are the first `swap free' idle pages of the queue,
+ * whatever their colors.  The allocation needs about npages/ncolors of
+ * each color (+1 for rounding) above the kernel reserve.
+ */
 static bool
 pages_suffice(struct harness *h, unsigned int npages)
 {
 	struct uvm *uvm = h->uvm;
-	unsigned int per_color = (npages + uvm->exp.ncolors - 1) /
-	    uvm->exp.ncolors + 1;
+	unsigned int ncolors = uvm->exp.ncolors;
+	unsigned int per_color = (npages + ncolors - 1) / ncolors + 1;
+	unsigned int have[UVM_MAX_COLORS], total = uvm->exp.free;
+	unsigned int slots = uvm->exp.swpages - uvm->exp.swpginuse;
 
-	if (uvm->exp.free < uvm->exp.reserve_kernel + npages + 1)
+	for (unsigned int c = 0; c < ncolors; c++)
+		have[c] = uvm->freelist[c].count[0] + uvm->freelist[c].count[1];
+	for (struct vm_page *pg = uvm->pageq_head; pg != NULL && slots > 0;
+	    pg = pg->qnext)
+		if (!(pg->flags & PG_BUSY)) {
+			have[pg->color]++;
+			total++;
+			slots--;
+		}
+	if (total < uvm->exp.reserve_kernel + npages + 1)
 		return false;
-	for (unsigned int c = 0; c < uvm->exp.ncolors; c++)
-		if (uvm->freelist[c].count[0] + uvm->freelist[c].count[1] <
-		    per_color)
+	for (unsigned int c = 0; c < ncolors; c++)
+		if (have[c] < per_color)
 			return false;
 	return true;
 }
@@ -150,16 +167,21 @@ adjust_rules(struct harness *h, struct km_op *op)
 			return KADJ_SKIP_FAULT;
 		return 0;
 	}
-	case KOP_POOLPAGE_GET:
+	case KOP_POOLPAGE_GET: {
 		if (h->npool >= HARNESS_MAX_POOLPAGES)
 			return KADJ_SKIP_FULL;
+		/* a KVA-cache refill takes a run of pages; else one page */
+		vsize_t va_need = (op->flags & KOPF_UNCACHED) ||
+		    !(m->map->flags & VM_MAP_VACACHE) ? PAGE_SIZE :
+		    2 * KM_VACACHE_SIZE;
 		if (!(op->flags & KOPF_NOWAIT) &&
 		    (!pages_suffice(h, 1) ||
-		    uvm_map_largest_gap(m->map) < 2 * KM_VACACHE_SIZE)) {
+		    uvm_map_largest_gap(m->map) < va_need)) {
 			op->flags |= KOPF_NOWAIT;
 			return KADJ_NOWAIT;
 		}
 		return 0;
+	}
 	case KOP_SUBALLOC:
 		if (h->nmaps >= HARNESS_MAX_MAPS ||
 		    h->uvm->nsubmaps >= h->uvm->cfg.max_submaps ||
