@@ -111,17 +111,8 @@ static int
 hm_walk_one(void *arg, vaddr_t va, paddr_t pa, uint64_t pte)
 {
 	struct hm_walk *w = arg;
-	unsigned int hmap = 0;
 
-	if (pte & PMODEL_PTE_RW)
-		hmap |= HMAP_WRITE;
-	if (pte & PMODEL_PTE_US)
-		hmap |= HMAP_USER;
-	if (pte & PMODEL_PTE_NX)
-		hmap |= HMAP_NX;
-	if (pte & PMODEL_PTE_G)
-		hmap |= HMAP_GLOBAL;
-	return w->cb(w->arg, va, pa, hmap);
+	return w->cb(w->arg, va, pa, harness_hmap_of_pte(pte));
 }
 
 static int

@@ -60,6 +60,15 @@ int	cli_load_and_run(const char *path, const struct cli_args *a,
 void	cli_free(struct cli_run *run);
 
 /*
+ * The start of a one-input command: cli_parse (with -o), exactly one
+ * FILE, cli_load_and_run it (on `variant' unless --variant says; -1: as
+ * the target says).  => 0 and *r the HARNESS_* result, or the command's
+ * exit status (usage, or a bad input) to return at once.
+ */
+int	cli_one_input(int argc, char **argv, const char *usage, int variant,
+	    struct cli_args *a, struct cli_run *run, int *r);
+
+/*
  * Run ops (text semantics) on the harness `run' used (same target and
  * variant), checkers on, full check every op.  keep_state: leave the
  * instance as the last op left it.  => HARNESS_*.

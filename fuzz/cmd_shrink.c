@@ -75,18 +75,10 @@ cmd_shrink(int argc, char **argv)
 	struct harness_finding f;
 	size_t n, before;
 	FILE *fp;
-	int r;
+	int r, ret;
 
-	if ((r = cli_parse(argc, argv, usage_shrink, true, &a)) != 0)
-		return r;
-	if (a.nfiles != 1) {
-		fputs(usage_shrink, stderr);
-		return EXIT_BAD;
-	}
-	r = cli_load_and_run(a.files[0], &a, false, &run);
-	cli_free(&run);
-	if (r == HARNESS_BADINPUT || run.h == NULL)
-		return EXIT_BAD;
+	if ((ret = cli_one_input(argc, argv, usage_shrink, -1, &a, &run, &r)) != 0)
+		return ret;
 	if (r == HARNESS_CLEAN) {
 		fprintf(stderr, "kmfuzz shrink: %s runs clean on target %s: "
 		    "nothing to shrink\n", a.files[0], run.t->name);

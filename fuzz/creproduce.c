@@ -240,16 +240,8 @@ cmd_creproduce(int argc, char **argv)
 	FILE *fp;
 	int r, ret;
 
-	if ((r = cli_parse(argc, argv, usage_creproduce, true, &a)) != 0)
-		return r;
-	if (a.nfiles != 1) {
-		fputs(usage_creproduce, stderr);
-		return EXIT_BAD;
-	}
-	r = cli_load_and_run(a.files[0], &a, false, &run);
-	cli_free(&run);
-	if (r == HARNESS_BADINPUT || run.h == NULL)
-		return EXIT_BAD;
+	if ((ret = cli_one_input(argc, argv, usage_creproduce, -1, &a, &run, &r)) != 0)
+		return ret;
 	/* into memory first: a refused repro writes nothing */
 	char *text = NULL;
 	size_t len = 0;

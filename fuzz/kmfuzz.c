@@ -301,6 +301,25 @@ cli_free(struct cli_run *run)
 }
 
 int
+cli_one_input(int argc, char **argv, const char *usage, int variant,
+    struct cli_args *a, struct cli_run *run, int *r)
+{
+	int e;
+
+	if ((e = cli_parse(argc, argv, usage, true, a)) != 0)
+		return e;
+	if (a->nfiles != 1) {
+		fputs(usage, stderr);
+		return EXIT_BAD;
+	}
+	if (a->variant < 0)
+		a->variant = variant;
+	*r = cli_load_and_run(a->files[0], a, false, run);
+	cli_free(run);
+	return *r == HARNESS_BADINPUT || run->h == NULL ? EXIT_BAD : 0;
+}
+
+int
 cli_rerun_ops(struct cli_run *run, const struct km_op *ops, size_t n,
     bool keep_state, struct harness_finding *f)
 {
@@ -448,18 +467,11 @@ cmd_print(int argc, char **argv)
 	char caught[700];
 	bool text;
 	FILE *fp;
-	int r;
+	int r, e;
 
-	if ((r = cli_parse(argc, argv, usage_print, true, &a)) != 0)
-		return r;
-	if (a.nfiles != 1) {
-		fputs(usage_print, stderr);
-		return EXIT_BAD;
-	}
-	if (a.variant < 0)
-		a.variant = 0;
-	r = cli_load_and_run(a.files[0], &a, false, &run);
-	cli_free(&run);
+	/* the pool target prints its cached variant unless told */
+	if ((e = cli_one_input(argc, argv, usage_print, 0, &a, &run, &r)) != 0)
+		return e;
 	h = run.h;
 	t = run.t;
 	text = run.text;
@@ -498,7 +510,7 @@ bytes_run_same(const struct cli_args *a, const uint8_t *bytes, size_t len,
 	fuzz_run_input(a->target, bytes, len, &o, &h, &f2);
 	for (uint32_t i = 0; i < nwant || i < h->ntrace; i++) {
 		if (i < nwant && i < h->ntrace &&
-		    fuzz_op_same(&want[i], &h->trace[i]))
+		    km_op_same_text(&want[i], &h->trace[i]))
 			continue;
 		l1[0] = l2[0] = '\0';
 		if (i < nwant)

@@ -595,16 +595,8 @@ cmd_picture(int argc, char **argv)
 	FILE *fp;
 	int r, ret;
 
-	if ((r = cli_parse(argc, argv, usage_picture, true, &a)) != 0)
-		return r;
-	if (a.nfiles != 1) {
-		fputs(usage_picture, stderr);
-		return EXIT_BAD;
-	}
-	r = cli_load_and_run(a.files[0], &a, false, &run);
-	cli_free(&run);
-	if (r == HARNESS_BADINPUT || run.h == NULL)
-		return EXIT_BAD;
+	if ((ret = cli_one_input(argc, argv, usage_picture, -1, &a, &run, &r)) != 0)
+		return ret;
 	if ((fp = cli_open_out(a.out, "w")) == NULL)
 		return EXIT_BAD;
 	ret = picture_write(fp, &run, a.files[0], r);

@@ -171,17 +171,6 @@ fuzz_looks_like_text(const uint8_t *buf, size_t len)
 }
 
 bool
-fuzz_op_same(const struct km_op *a, const struct km_op *b)
-{
-	return a->code == b->code && a->misuse == b->misuse &&
-	    a->map_id == b->map_id && a->handle_id == b->handle_id &&
-	    a->result_id == b->result_id && a->align_log == b->align_log &&
-	    a->sub == b->sub && a->npages == b->npages &&
-	    a->flags == b->flags && a->page == b->page &&
-	    a->count == b->count && a->n == b->n;
-}
-
-bool
 fuzz_op_in_set(const struct km_op *op, const struct km_opset *set, char *why,
     size_t len)
 {
@@ -228,7 +217,7 @@ roundtrip_op(const struct km_op *op, char *why, size_t len)
 		    err);
 		return false;
 	}
-	if (!fuzz_op_same(op, &back)) {
+	if (!km_op_same_text(op, &back)) {
 		snprintf(why, len, "printed \"%s\" parses to another op", line);
 		return false;
 	}

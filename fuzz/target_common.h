@@ -116,12 +116,7 @@ void	fuzz_caught_line(char *buf, size_t len,
 bool	fuzz_op_in_set(const struct km_op *op, const struct km_opset *set,
 	    char *why, size_t len);
 
-/*
- * The text-side fields of two ops agree (what km_text_print shows):
- * opcode, names, sizes, flags, pages, counts.  Selectors and line
- * numbers are ignored.
- */
-bool	fuzz_op_same(const struct km_op *a, const struct km_op *b);
+
 
 
 #endif /* KMFUZZ_TARGET_COMMON_H */

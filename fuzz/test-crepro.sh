@@ -15,12 +15,8 @@ set -u
 kmfuzz=$1 checkers=$2 src=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {	# ok DESCRIPTION STATUS
-  n=$((n + 1))
-  if [ "$2" -eq 0 ]; then echo "ok $n - $1"
-  else echo "not ok $n - $1"; failed=$((failed + 1)); fi
-}
+# shellcheck source=fuzz/tap.sh
+. "$(dirname "$0")/tap.sh"
 cflags=(-std=c11 -D_GNU_SOURCE -I"$src/core/include" -I"$src/harness"
   -I"$src/pmap_model" -I"$src/adapter" -I"$src/props")
 mkdir -p "$tmp/obj"
@@ -82,5 +78,4 @@ while IFS=$'\t' read -r checker at program; do
   ok "checker $checker: the C repro exits 1 naming it (exit $rc: $(grep -m1 'checker' "$tmp/out"))" $st
 done <"$tmp/cases"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end

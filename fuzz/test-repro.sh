@@ -13,12 +13,8 @@ set -u
 kmfuzz=$1 planted=$2 name=$3 id=$4 src=$5
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {	# ok DESCRIPTION STATUS
-  n=$((n + 1))
-  if [ "$2" -eq 0 ]; then echo "ok $n - $1"
-  else echo "not ok $n - $1"; failed=$((failed + 1)); fi
-}
+# shellcheck source=fuzz/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 input=
 for f in "$src"/corpus/km/*; do
@@ -26,7 +22,7 @@ for f in "$src"/corpus/km/*; do
 done
 [ -n "$input" ]
 ok "a corpus/km file fails on planted core '$name' (${input:-none})" $?
-[ -n "$input" ] || { echo "1..$n"; exit 1; }
+[ -n "$input" ] || { tap_end; exit 1; }
 
 "$planted" shrink --target km "$input" -o "$tmp/repro.txt" 2>"$tmp/err"
 ok "kmfuzz shrink exits 0 on a finding" $?
@@ -89,5 +85,4 @@ ok "the SVG is well-formed XML with an <svg> root" $?
 grep -q 'stroke="#d00000"' "$tmp/map.svg" && grep -q 'caught: ' "$tmp/map.svg"
 ok "the SVG shows the failing range in red and the caught: caption" $?
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

@@ -13,12 +13,8 @@ set -u
 kmfuzz=$1 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {	# ok DESCRIPTION STATUS
-  n=$((n + 1))
-  if [ "$2" -eq 0 ]; then echo "ok $n - $1"
-  else echo "not ok $n - $1"; failed=$((failed + 1)); fi
-}
+# shellcheck source=fuzz/tap.sh
+. "$(dirname "$0")/tap.sh"
 names=$(sed -n 's/^KM_OP([A-Z_]*,[[:space:]]*\([a-z_]*\),.*/\1/p' "$src/harness/ops.def")
 [ "$(echo "$names" | wc -w)" -ge 10 ]
 ok "ops.def has its rows ($(echo "$names" | wc -w) ops)" $?
@@ -82,5 +78,4 @@ ndone=$(grep -c '^		DONE(' "$tmp/every.c")
   ! grep -q 'not run when recorded' "$tmp/every.c"
 st=$?; ok "every op comes back from C emission ($nops ops, $nblocks blocks, $ndone DONEs)" $st
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end

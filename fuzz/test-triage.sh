@@ -11,12 +11,8 @@ set -u
 kmfuzz=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-ok() {	# ok DESCRIPTION STATUS
-  n=$((n + 1))
-  if [ "$2" -eq 0 ]; then echo "ok $n - $1"
-  else echo "not ok $n - $1"; failed=$((failed + 1)); fi
-}
+# shellcheck source=fuzz/tap.sh
+. "$(dirname "$0")/tap.sh"
 cd "$tmp" || exit 1
 mkdir -p fuzz-out/km/crashes fuzz-out/pool/crashes
 printf 'alloc kernel_map 0x3000 WIRED -> a1\nalloc kernel_map 0x2000 VAONLY -> a2\npoolpage_get kernel_map -> p1\nfree a2\nfree a1\n' >leak.txt
@@ -73,5 +69,4 @@ cat f2/*/count | awk '{ s += $1 } END { print s + 0 }' >sum.txt
 [ "$(cat sum.txt)" = 4 ]
 st=$?; ok "every crash counted once ($(cat sum.txt))" $st
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end

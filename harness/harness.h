@@ -58,6 +58,19 @@ enum { HCALL_OK = 0, HCALL_PANIC = 1, HCALL_WOULDBLOCK = 2 };
 #define HMAP_NX		0x4
 #define HMAP_GLOBAL	0x8
 
+/*
+ * The HMAP_* bits of an x86-64 leaf PTE: both hosts (the pmap model and
+ * the test kernel) keep x86-64 page tables.
+ */
+static inline unsigned int
+harness_hmap_of_pte(uint64_t pte)
+{
+	return ((pte & (1ULL << 1)) ? HMAP_WRITE : 0) |	/* RW */
+	    ((pte & (1ULL << 2)) ? HMAP_USER : 0) |		/* US */
+	    ((pte & (1ULL << 63)) ? HMAP_NX : 0) |		/* NX */
+	    ((pte & (1ULL << 8)) ? HMAP_GLOBAL : 0);		/* G */
+}
+
 /* host->access results beyond 0 (ok). */
 enum { HACC_OK = 0, HACC_FAULT = 1, HACC_STALE = 2 };
 

@@ -152,6 +152,13 @@ bool		km_op_has_map(const struct km_op *op);
 bool		km_op_uses(const struct km_op *op, char kind, uint16_t id);
 /* => the op has field `f'. */
 bool		km_op_has_field(unsigned int code, enum km_field f);
+/*
+ * The same op in one spelling: the fields text carries (names, sizes,
+ * flags, pages, counts; not selectors, line, adjustments, waits), or
+ * the fields bytes carry (selectors instead of names).
+ */
+bool		km_op_same_text(const struct km_op *a, const struct km_op *b);
+bool		km_op_same_bytes(const struct km_op *a, const struct km_op *b);
 
 /* Alloc flags in schema order. */
 struct km_flag_desc {

@@ -112,6 +112,30 @@ km_op_uses(const struct km_op *op, char kind, uint16_t id)
 	return km_op_handle_kind(op) == kind && op->handle_id == id;
 }
 
+/* The argument fields both spellings carry. */
+static bool
+km_op_same_args(const struct km_op *a, const struct km_op *b)
+{
+	return a->code == b->code && a->misuse == b->misuse &&
+	    a->npages == b->npages && a->sub == b->sub &&
+	    a->align_log == b->align_log && a->flags == b->flags &&
+	    a->page == b->page && a->count == b->count && a->n == b->n;
+}
+
+bool
+km_op_same_text(const struct km_op *a, const struct km_op *b)
+{
+	return km_op_same_args(a, b) && a->map_id == b->map_id &&
+	    a->handle_id == b->handle_id && a->result_id == b->result_id;
+}
+
+bool
+km_op_same_bytes(const struct km_op *a, const struct km_op *b)
+{
+	return km_op_same_args(a, b) && a->map_sel == b->map_sel &&
+	    a->handle_sel == b->handle_sel;
+}
+
 /* What each adjustment bit says, in bit order. */
 static const char *const km_adjust_words[] = {
 	"PAGEABLE made WIRED (the map is interrupt-safe)",

@@ -71,7 +71,7 @@ test_bytes_random(const struct km_opset *set)
 		bool ok = elen == km_encode_size(ops, n) && m == n &&
 		    (n == 0 || elen > 0);
 		for (size_t i = 0; ok && i < n; i++)
-			ok = op_eq_bytes(&ops[i], &back[i]);
+			ok = km_op_same_bytes(&ops[i], &back[i]);
 		if (!ok && bad_raw++ < 3)
 			report_info("raw round trip: len %zu n %zu elen %zu "
 			    "m %zu", len, n, elen, m);
@@ -87,12 +87,12 @@ test_bytes_random(const struct km_opset *set)
 		m = decode_all(enc, elen, set, back, MAXLEN + 1);
 		ok = elen == km_encode_size(red, n) && m == n;
 		for (size_t i = 0; ok && i < n; i++)
-			ok = op_eq_bytes(&red[i], &back[i]);
+			ok = km_op_same_bytes(&red[i], &back[i]);
 		if (!ok && bad_red++ < 3) {
 			report_info("reduced round trip: len %zu n %zu elen %zu "
 			    "m %zu", len, n, elen, m);
 			for (size_t i = 0; i < n && i < m; i++) {
-				if (!op_eq_bytes(&red[i], &back[i])) {
+				if (!km_op_same_bytes(&red[i], &back[i])) {
 					op_dump("want", &red[i]);
 					op_dump("got", &back[i]);
 					break;
@@ -301,7 +301,7 @@ test_text_canonical(void)
 		    "print gives it back: '%s'", line);
 		r = km_text_parse_line(line, strlen(line), &again, err,
 		    sizeof(err));
-		report(r == KTEXT_OK && op_eq_text(&op, &again),
+		report(r == KTEXT_OK && km_op_same_text(&op, &again),
 		    "parse(print(op)) == op for '%s'", s);
 		report(bytes_trip(&op), "'%s' encodes and decodes back", s);
 	}
@@ -389,7 +389,7 @@ test_text_alloc_exhaustive(void)
 		    sizeof(err));
 		km_text_print(&got, line2, sizeof(line2));
 		n++;
-		if (r != KTEXT_OK || !op_eq_text(&op, &got) ||
+		if (r != KTEXT_OK || !km_op_same_text(&op, &got) ||
 		    strcmp(line, line2) != 0 || !bytes_trip(&got)) {
 			if (bad++ < 3)
 				report_info("'%s': %s", line, err);
@@ -433,7 +433,7 @@ test_text_from_bytes(void)
 			int r = km_text_parse_line(line, strlen(line), &got,
 			    err, sizeof(err));
 			n++;
-			if (r != KTEXT_OK || !op_eq_text(&op, &got)) {
+			if (r != KTEXT_OK || !km_op_same_text(&op, &got)) {
 				if (bad++ < 3) {
 					report_info("'%s': %s", line, err);
 					op_dump("want", &op);

@@ -18,8 +18,6 @@
 uint32_t rng(void);
 extern const struct km_opset *const sets[];
 #define NSETS	4
-bool	op_eq_bytes(const struct km_op *a, const struct km_op *b);
-bool	op_eq_text(const struct km_op *a, const struct km_op *b);
 void	op_dump(const char *what, const struct km_op *op);
 bool	in_set(const struct km_opset *set, unsigned int code);
 const char *decoded_op_bad(const struct km_opset *set, const struct km_op *op);

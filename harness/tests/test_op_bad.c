@@ -194,7 +194,7 @@ accepted_is_canonical(const struct km_op *op)
 
 	km_text_print(op, line, sizeof(line));
 	if (km_text_parse_line(line, strlen(line), &again, err,
-	    sizeof(err)) != KTEXT_OK || !op_eq_text(op, &again))
+	    sizeof(err)) != KTEXT_OK || !km_op_same_text(op, &again))
 		return false;
 	km_text_print(&again, line2, sizeof(line2));
 	return strcmp(line, line2) == 0 && bytes_trip(op);

@@ -19,29 +19,6 @@ const struct km_opset *const sets[] = {
 	&km_opset_km, &km_opset_map, &km_opset_pool, &km_opset_misuse,
 };
 
-/* The fields bytes carry. */
-bool
-op_eq_bytes(const struct km_op *a, const struct km_op *b)
-{
-	return a->code == b->code && a->misuse == b->misuse &&
-	    a->map_sel == b->map_sel && a->handle_sel == b->handle_sel &&
-	    a->npages == b->npages && a->sub == b->sub &&
-	    a->align_log == b->align_log && a->flags == b->flags &&
-	    a->page == b->page && a->count == b->count && a->n == b->n;
-}
-
-/* The fields text carries. */
-bool
-op_eq_text(const struct km_op *a, const struct km_op *b)
-{
-	return a->code == b->code && a->misuse == b->misuse &&
-	    a->map_id == b->map_id && a->handle_id == b->handle_id &&
-	    a->result_id == b->result_id && a->npages == b->npages &&
-	    a->sub == b->sub && a->align_log == b->align_log &&
-	    a->flags == b->flags && a->page == b->page &&
-	    a->count == b->count && a->n == b->n;
-}
-
 void
 op_dump(const char *what, const struct km_op *op)
 {
@@ -194,6 +171,6 @@ bytes_trip(const struct km_op *parsed)
 		return false;
 	if (decode_all(out, len, &km_opset_misuse, &got, 1) != 1)
 		return false;
-	return op_eq_bytes(&op, &got);
+	return km_op_same_bytes(&op, &got);
 }
 

@@ -359,17 +359,8 @@ static int
 hk_walk_one(void *arg, vaddr_t va, paddr_t pa, uint64_t pte)
 {
 	struct hk_walk *w = arg;
-	unsigned int hmap = 0;
 
-	if (pte & PTE_W)
-		hmap |= HMAP_WRITE;
-	if (pte & PTE_U)
-		hmap |= HMAP_USER;
-	if (pte & PTE_NX)
-		hmap |= HMAP_NX;
-	if (pte & PTE_G)
-		hmap |= HMAP_GLOBAL;
-	return w->cb(w->arg, va, pa, hmap);
+	return w->cb(w->arg, va, pa, harness_hmap_of_pte(pte));
 }
 
 static int
