@@ -213,7 +213,7 @@ uvm_swap_free(struct uvm *uvm, int slot)
  * number of recorded pages that are not resident; every resident page
  * hashes to its own bucket.
  */
-int
+UVM_SANITY int
 uao_sanity(struct uvm_object *uobj, char *why, size_t whylen)
 {
 	struct uvm *uvm = uobj->uvm;
@@ -268,5 +268,14 @@ uao_sanity(struct uvm_object *uobj, char *why, size_t whylen)
 	if (nonly != uvm->exp.swpgonly)
 		SANITY_FAIL("swap: swpgonly is %u, recount %u",
 		    uvm->exp.swpgonly, nonly);
+	/* every swap-hash entry is in the hash or on the free list */
+	unsigned int nfree = 0;
+	for (const struct uao_swent *e = uvm->swent_free; e != NULL;
+	    e = e->next)
+		if (++nfree > uvm->cfg.nswap)
+			SANITY_FAIL("swap: the free entry list loops");
+	if (nfree + nslots != uvm->cfg.nswap)
+		SANITY_FAIL("swap: %u hash entries in use and %u free, of %u",
+		    nslots, nfree, uvm->cfg.nswap);
 	return 0;
 }

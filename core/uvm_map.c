@@ -514,9 +514,10 @@ umap_space(struct vm_map *map, vaddr_t hint, vsize_t size, vsize_t amask,
 /*
  * uvm_map: reserve `size' bytes of `map' and describe them by one entry
  * (a new one, or a neighbour grown over them).
- * => size page aligned and > 0; align 0 or a power of two >= PAGE_SIZE;
- *    with FIXED *startp aligned to both PAGE_SIZE and align.  EINVAL if
- *    not, as for a protection outside the maximum protection.
+ * => size page aligned and > 0; align 0 or a power of two (below a page
+ *    it is page alignment, as in NetBSD); with FIXED *startp aligned to
+ *    both PAGE_SIZE and align.  EINVAL if not, as for a protection
+ *    outside the maximum protection.
  * => obj NULL or the kernel object.
  * => map unlocked by the caller; may wait for VA (WAITVA w/o NOWAIT)
  *    through the platform hook, with the lock dropped.
@@ -542,7 +543,11 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 
 	if (size == 0 || (size & PAGE_MASK) != 0)
 		return EINVAL;
-	if (align != 0 && (align < PAGE_SIZE || (align & (align - 1)) != 0))
+	/*
+	 * A power of two below a page asks for no more than every page
+	 * start already has: NetBSD rounds the start up to it, a no-op.
+	 */
+	if ((align & (align - 1)) != 0)
 		return EINVAL;
 	if ((prot & maxprot) != prot)
 		return EINVAL;

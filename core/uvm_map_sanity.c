@@ -27,7 +27,7 @@
 
 
 __attribute__((format(printf, 3, 4)))
-static int
+UVM_SANITY static int
 umap_insane(char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,7 +52,7 @@ struct umap_walk {
  * parent links, order against the list, exact heights, AVL balance and
  * exact max_gap.  => 0 with *heightp and *gapp, or -1 with a message.
  */
-static int
+UVM_SANITY static int
 umap_check_tree(struct umap_walk *w, const struct vm_map_entry *e,
     const struct vm_map_entry *parent, int depth, int *heightp,
     vsize_t *gapp)
@@ -117,7 +117,7 @@ umap_check_tree(struct umap_walk *w, const struct vm_map_entry *e,
  *    and changes nothing.
  * => 0, or -1 with a message naming the map and address in `why'.
  */
-int
+UVM_SANITY int
 uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
 {
 	const struct vm_map_entry *e, *prev = NULL;
@@ -172,6 +172,12 @@ uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
 		if (e->flags & UVM_MAP_SUBMAP) {
 			const struct vm_map *sub = e->object.sub_map;
 
+			/* a neighbour grown over it would leave the submap */
+			if (!(e->flags & UVM_MAP_NOMERGE))
+				return umap_insane(why, whylen, "map %p: "
+				    "submap entry [0x%llx,0x%llx) lacks "
+				    "NOMERGE", (const void *)map,
+				    (umap_ull)e->start, (umap_ull)e->end);
 			if (sub == NULL || sub->min_offset != e->start ||
 			    sub->max_offset != e->end || sub->parent != map)
 				return umap_insane(why, whylen, "map %p: "

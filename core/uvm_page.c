@@ -299,7 +299,7 @@ uvm_page_init(struct uvm *uvm)
 		pgfl_insert(uvm, &uvm->pages[n]);
 }
 
-int
+UVM_SANITY int
 uvm_page_sanity(struct uvm *uvm, char *why, size_t whylen)
 {
 	unsigned int nfree = 0, nzero = 0, nobj = 0, nwired = 0, nq = 0;

@@ -207,7 +207,7 @@ pool_contains(const struct pool *pp, vaddr_t va, bool *isfree)
 }
 
 /* The pool checker: every header on the right list, counts exact. */
-int
+UVM_SANITY int
 pool_sanity(const struct pool *pp, char *why, size_t whylen)
 {
 	const struct pool_pagelist *lists[3] = {

@@ -113,5 +113,6 @@ int	cmd_shrink(int argc, char **argv);	/* cmd_shrink.c */
 int	cmd_creproduce(int argc, char **argv);	/* creproduce.c */
 int	cmd_picture(int argc, char **argv);	/* picture.c */
 int	cmd_triage(int argc, char **argv);	/* cmd_triage.c */
+int	cmd_run_kernel(int argc, char **argv);	/* cmd_kernel.c */
 
 #endif /* KMFUZZ_CLI_H */

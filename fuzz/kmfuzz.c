@@ -59,7 +59,10 @@ static const char usage_run[] =
 "run on both the cached and the direct-map variant unless --variant.\n"
 "Prints 'FILE: clean|FINDING' per file on stdout, reports on stderr; a\n"
 "text repro with a '# signature:' line is compared with its replay.\n"
-"Exit 0 all clean, 1 a finding, 2 a bad input (FILE:LINE: message).\n";
+"With --kernel, replay in the test kernel under QEMU instead, on real\n"
+"page tables (see 'kmfuzz run --kernel --help').\n"
+"Exit 0 all clean, 1 a finding, 2 a bad input (FILE:LINE: message) or\n"
+"a folder with no inputs.\n";
 
 static const char usage_print[] =
 "usage: kmfuzz print [--target T] [--variant cached|direct] FILE [-o OUT]\n"
@@ -435,6 +438,10 @@ run_dir(const char *dir, const struct cli_args *a)
 	}
 	free(names);
 	printf("%s: %d inputs\n", dir, nrun);
+	if (nrun == 0) {
+		fprintf(stderr, "kmfuzz run: %s holds no inputs\n", dir);
+		return EXIT_BAD;
+	}
 	return worst;
 }
 
@@ -444,6 +451,9 @@ cmd_run(int argc, char **argv)
 	struct cli_args a;
 	int worst = EXIT_CLEAN, r;
 
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--kernel") == 0)
+			return cmd_run_kernel(argc, argv);
 	if ((r = cli_parse(argc, argv, usage_run, false, &a)) != 0)
 		return r;
 	for (int i = 0; i < a.nfiles; i++) {

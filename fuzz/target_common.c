@@ -49,16 +49,21 @@ void
 fuzz_opts_default(struct fuzz_opts *o)
 {
 	static int no_checkers = -1;
+	static unsigned int full_every = HARNESS_FULL_CHECK_EVERY;
 
 	if (no_checkers < 0) {
 		const char *e = getenv("KMFUZZ_NO_CHECKERS");
 
 		no_checkers = e != NULL && e[0] != '\0' && strcmp(e, "0") != 0;
+		/* for measuring the schedule (scripts/bench-fuzz) */
+		e = getenv("KMFUZZ_FULL_CHECK_EVERY");
+		if (e != NULL && e[0] != '\0')
+			full_every = (unsigned int)strtoul(e, NULL, 10);
 	}
 	memset(o, 0, sizeof(*o));
 	o->report = true;
 	o->checkers = !no_checkers;
-	o->full_check_every = 0;
+	o->full_check_every = full_every;
 	o->variant = -1;
 }
 

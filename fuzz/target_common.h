@@ -44,12 +44,13 @@ extern const struct fuzz_target *const fuzz_this_target;
 struct fuzz_opts {
 	bool		report;		/* finding: report + repro on stderr */
 	bool		checkers;	/* false: run only (throughput) */
-	unsigned int	full_check_every; /* 0: at the end only */
+	unsigned int	full_check_every; /* harness_config's */
 	int		variant;	/* -1 as the target says; 0 cached,
 					   1 direct map only */
 };
 /*
- * The fuzzing defaults: report on, full checks at the end only, checkers
+ * The fuzzing defaults: report on, the harness's schedule
+ * (HARNESS_FULL_CHECK_EVERY, or KMFUZZ_FULL_CHECK_EVERY=K), checkers
  * on unless the environment has KMFUZZ_NO_CHECKERS=1.
  */
 void	fuzz_opts_default(struct fuzz_opts *o);

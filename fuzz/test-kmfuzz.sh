@@ -59,11 +59,12 @@ expect_rc 0 "bytes without .bin are recognized" "$kmfuzz" run "$tmp/ok-bytes"
 cp "$tmp/ok.txt" "$tmp/ok-text"
 expect_rc 0 "text without .txt is recognized" "$kmfuzz" run "$tmp/ok-text"
 mkdir "$tmp/empty"
-expect_rc 0 "an empty folder passes" "$kmfuzz" run "$tmp/empty"
+expect_rc 2 "an empty folder is an error (nothing was replayed)" \
+  "$kmfuzz" run "$tmp/empty"
 
 # The finding path, on a core with a planted leak.
-expect_rc 1 "planted leak is found in the km corpus" \
-  "$planted" run "$corpus/km"
+expect_rc 1 "planted leak is found in a km corpus file" \
+  "$planted" run "$corpus/km/hold-lock.bin"
 grep -q '^kmfuzz finding: checker "leak"' "$tmp/err"
 ok "report names the checker" $?
 awk '/^---- repro/ { f = 1; next } /^---- end of repro/ { if (f) exit }

@@ -174,16 +174,25 @@ check_new_alloc(struct harness *h, const struct hs_alloc *a)
 		return;
 	}
 	if (hs_type(a) == UVM_KMF_WIRED && (a->flags & UVM_KMF_ZERO)) {
-		for (vaddr_t va = a->va; va < a->va + a->size; va += PAGE_SIZE) {
-			uint64_t w[8];
-			if (h->host.read(h->host.ctx, va, w, sizeof(w)) != 0 ||
-			    (w[0] | w[3] | w[7]) != 0) {
-				hfail(h, "security", va, "a%u was allocated "
-				    "ZERO but does not read zero", a->id);
+		for (unsigned int p = 0; p < hs_npages(a) && !h->found; p++) {
+			if (h->host.read(h->host.ctx, a->va + ptoa(p), h->page_buf,
+			    PAGE_SIZE) != 0) {
+				hfail(h, "pmap", a->va + ptoa(p), "a%u page %u "
+				    "does not read", a->id, p);
 				return;
 			}
+			for (unsigned int j = 0; j < PAGE_SIZE / 4; j++)
+				if (h->page_buf[j] != 0) {
+					hfail(h, "security", a->va + ptoa(p) +
+					    j * 4, "a%u was allocated ZERO but "
+					    "page %u reads 0x%x at +0x%x", a->id,
+					    p, h->page_buf[j], j * 4);
+					return;
+				}
 		}
 	}
+	if (!h->found && hs_type(a) == UVM_KMF_WIRED)
+		model_wired_colors(h, a);
 }
 
 void
@@ -204,6 +213,77 @@ check_new_poolpage(struct harness *h, const struct hs_poolpage *p)
 		    p->id, hs_alloc_at(h, p->va)->id);
 }
 
+/*
+ * The counters that must add up, O(colors): free lists against
+ * uvmexp.free and zeropages, every page in exactly one state, the page
+ * queue against the object pages, swap slots within the device.
+ */
+static void
+check_counters(struct harness *h)
+{
+	const struct uvm *uvm = h->uvm;
+	const struct uvmexp *x = &uvm->exp;
+	unsigned int nfree = 0, nzero = 0;
+
+	for (unsigned int c = 0; c < x->ncolors; c++) {
+		nfree += uvm->freelist[c].count[0] + uvm->freelist[c].count[1];
+		nzero += uvm->freelist[c].count[1];
+	}
+	if (nfree != x->free || nzero != x->zeropages)
+		hfail(h, "pages", 0, "free lists hold %u pages (%u zeroed), "
+		    "uvmexp says %u (%u)", nfree, nzero, x->free, x->zeropages);
+	else if (x->free + x->wired + x->objpages != x->npages)
+		hfail(h, "pages", 0, "free %u + wired %u + object %u != %u "
+		    "pages", x->free, x->wired, x->objpages, x->npages);
+	else if (uvm->pageq_count != x->objpages)
+		hfail(h, "pages", 0, "page queue holds %u, object pages %u",
+		    uvm->pageq_count, x->objpages);
+	else if (x->swpgonly > x->swpginuse || x->swpginuse > x->swpages)
+		hfail(h, "swap", 0, "swpgonly %u, swpginuse %u, swpages %u",
+		    x->swpgonly, x->swpginuse, x->swpages);
+}
+
+/* The maps an op may have changed the entries of (map indices). */
+unsigned int
+hs_touched_maps(struct harness *h, const struct km_op *op)
+{
+	unsigned int mask = 0;
+	char kind = km_op_handle_kind(op);
+
+	switch (op->code) {
+	case KOP_ALLOC: case KOP_SUBALLOC: case KOP_POOLPAGE_GET:
+	case KOP_DRAIN:
+		mask |= 1u << op->map_sel;
+		break;
+	default:
+		break;
+	}
+	if (op->code == KOP_FREE || op->code == KOP_MISUSE ||
+	    op->code == KOP_POOLPAGE_PUT) {
+		if (kind == 'a')
+			mask |= 1u << h->allocs[op->handle_sel].map;
+		else if (kind == 'p')
+			mask |= 1u << h->pool[op->handle_sel].map;
+	}
+	return mask;
+}
+
+/* Ops that change the kernel object or swap. */
+static bool
+touches_object(const struct km_op *op)
+{
+	return op->code == KOP_TOUCH || op->code == KOP_PAGEOUT ||
+	    op->code == KOP_PGREMOVE || op->code == KOP_FREE;
+}
+
+/*
+ * The per-op classes of the oracle schedule: O(1) (pending
+ * invalidations, counters), O(what the op touched) (a new allocation's
+ * own range, the sanity of every map whose entries it may have changed
+ * and of that map's KVA cache, the object and swap after an op on
+ * pageable memory).  The full walk comes every full_check_every ops
+ * (harness_op_end) and before the release.
+ */
 void
 check_after_op(struct harness *h, const struct km_op *op)
 {
@@ -213,12 +293,30 @@ check_after_op(struct harness *h, const struct km_op *op)
 		hfail(h, "tlb", 0, "%s", why);
 		return;
 	}
-	if (op->result_id == 0)
+	check_counters(h);
+	if (h->found)
 		return;
-	if (op->code == KOP_ALLOC)
+	if (op->result_id != 0 && op->code == KOP_ALLOC)
 		check_new_alloc(h, hs_alloc_by_id(h, op->result_id, NULL));
-	else if (op->code == KOP_POOLPAGE_GET)
+	else if (op->result_id != 0 && op->code == KOP_POOLPAGE_GET)
 		check_new_poolpage(h, hs_pool_by_id(h, op->result_id, NULL));
+	unsigned int maps = h->touched_maps;
+	if (op->code == KOP_SUBALLOC && op->result_id != 0)
+		maps |= 1u << (h->nmaps - 1);
+	for (unsigned int i = 0; i < h->nmaps && !h->found; i++) {
+		struct vm_map *map = h->maps[i].map;
+		if (!(maps & (1u << i)))
+			continue;
+		if (uvm_map_sanity(map, why, sizeof(why)) != 0)
+			hfail(h, "map", 0, "m%u: %s", h->maps[i].id, why);
+		else if ((map->flags & VM_MAP_VACACHE) &&
+		    pool_sanity(&vm_map_to_kernel(map)->vmk_vacache, why,
+		    sizeof(why)) != 0)
+			hfail(h, "pool", 0, "m%u: %s", h->maps[i].id, why);
+	}
+	if (!h->found && touches_object(op) &&
+	    uao_sanity(h->uvm->kernel_object, why, sizeof(why)) != 0)
+		hfail(h, "swap", 0, "%s", why);
 }
 
 /* ---- full --------------------------------------------------------------- */
@@ -391,6 +489,42 @@ check_mappings(struct harness *h)
 		    "wired pages", uvm->exp.wired, want + direct);
 }
 
+static void
+check_empty_trampoline(void *arg)
+{
+	struct harness *h = arg;
+
+	/* submaps: small; the kernel map's free VA is check_object's */
+	for (unsigned int i = 1; i < h->nmaps; i++) {
+		struct vm_map *map = h->maps[i].map;
+		vaddr_t prev = vm_map_min(map);
+		for (const struct vm_map_entry *e = map->first; ; e = e->next) {
+			vaddr_t end = e != NULL ? e->start : vm_map_max(map);
+			if (end > prev)
+				uvm_km_check_empty(map, prev, end);
+			if (e == NULL)
+				break;
+			prev = e->end;
+		}
+	}
+}
+
+/*
+ * Free VA of a submap holds nothing: uvm_km_check_empty (which panics)
+ * on each of its free runs, under the host's catch point.  (On the
+ * kernel map, whose free VA is megabytes, the same is checked from the
+ * other side: check_mappings and check_object.)
+ */
+static void
+check_free_runs_empty(struct harness *h)
+{
+	char msg[512];
+
+	if (h->host.call(h->host.ctx, check_empty_trampoline, h, msg,
+	    sizeof(msg)) != HCALL_OK)
+		hfail(h, "pmap", 0, "free VA is not empty: %s", msg);
+}
+
 /*
  * The structure checkers: every map, the pages and counters, the kernel
  * object and swap, the KVA cache, the page tables and TLB.
@@ -414,23 +548,68 @@ check_structures(struct harness *h)
 		hfail(h, "swap", 0, "%s", why);
 		return;
 	}
-	if ((uvm->kernel_map->flags & VM_MAP_VACACHE) &&
-	    pool_sanity(&uvm->kernel_map_store.vmk_vacache, why,
-	    sizeof(why)) != 0) {
-		hfail(h, "pool", 0, "%s", why);
-		return;
+	for (unsigned int i = 0; i < h->nmaps; i++) {
+		struct vm_map *map = h->maps[i].map;
+		if ((map->flags & VM_MAP_VACACHE) &&
+		    pool_sanity(&vm_map_to_kernel(map)->vmk_vacache, why,
+		    sizeof(why)) != 0) {
+			hfail(h, "pool", 0, "m%u: %s", h->maps[i].id, why);
+			return;
+		}
 	}
-	if (h->host.mmu_check(h->host.ctx, true, why, sizeof(why)) != 0)
+	check_free_runs_empty(h);
+	if (!h->found && h->host.mmu_check(h->host.ctx, true, why,
+	    sizeof(why)) != 0)
 		hfail(h, "tlb", 0, "%s", why);
 }
 
-/* The shadow against the instance: entries and mappings, both ways. */
+/*
+ * Every page and swap slot of the kernel object belongs to a live
+ * pageable allocation: its offset's VA lies inside one.
+ */
+static void
+check_object(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+	struct uvm_object *uobj = uvm->kernel_object;
+	const vaddr_t base = vm_map_min(uvm->kernel_map);
+
+	for (unsigned int i = 0; i < uvm->exp.npages; i++) {
+		const struct vm_page *pg = &uvm->pages[i];
+		if (pg->uobject != uobj)
+			continue;
+		const struct hs_alloc *a = hs_alloc_at(h, base + pg->offset);
+		if (a == NULL || hs_type(a) != UVM_KMF_PAGEABLE) {
+			hfail(h, "leak", base + pg->offset, "object page at "
+			    "offset 0x%lx lies in no live pageable allocation",
+			    (unsigned long)pg->offset);
+			return;
+		}
+	}
+	for (unsigned int b = 0; b <= uobj->swhashmask; b++)
+		for (const struct uao_swent *e = uobj->swhash[b]; e != NULL;
+		    e = e->next) {
+			vaddr_t va = base + ptoa(e->pageidx);
+			const struct hs_alloc *a = hs_alloc_at(h, va);
+			if (a == NULL || hs_type(a) != UVM_KMF_PAGEABLE) {
+				hfail(h, "leak", va, "swap slot %d of page "
+				    "index 0x%lx lies in no live pageable "
+				    "allocation", e->slot,
+				    (unsigned long)e->pageidx);
+				return;
+			}
+		}
+}
+
+/* The shadow against the instance: entries, mappings, object, both ways. */
 void
 check_against_shadow(struct harness *h)
 {
 	check_ownership(h);
 	if (!h->found)
 		check_mappings(h);
+	if (!h->found)
+		check_object(h);
 }
 
 void

@@ -19,6 +19,13 @@
 
 /* ---- alloc -------------------------------------------------------------- */
 
+static void
+alloc_prepare(struct harness *h, struct km_op *op)
+{
+	if (h->cfg.checkers)
+		model_alloc_predict(h, op);
+}
+
 static uintptr_t
 alloc_call(struct harness *h, const struct km_op *op)
 {
@@ -32,6 +39,7 @@ alloc_end(struct harness *h, struct km_op *op, uintptr_t va)
 	uint16_t label = op->result_id;
 
 	op->result_id = 0;
+	model_alloc_judge(h, op, va);
 	if (va == 0) {
 		/* A failure leaves nothing behind (unless waits paged out). */
 		if (h->cfg.checkers && h->waits == 0)
@@ -70,7 +78,8 @@ alloc_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 }
 
 const struct km_op_impl op_alloc_impl = {
-	.call = alloc_call, .end = alloc_end, .emit = alloc_emit,
+	.prepare = alloc_prepare, .call = alloc_call, .end = alloc_end,
+	.emit = alloc_emit,
 };
 
 /* ---- free --------------------------------------------------------------- */
@@ -80,8 +89,20 @@ free_prepare(struct harness *h, struct km_op *op)
 {
 	const struct hs_alloc *a = &h->allocs[op->handle_sel];
 
-	if (h->cfg.checkers && hs_type(a) == UVM_KMF_WIRED)
+	if (!h->cfg.checkers)
+		return;
+	if (hs_type(a) == UVM_KMF_WIRED)
 		h->before.mapped = hs_count_mappings(h, a->va, a->va + a->size);
+	/*
+	 * The data, in full, one last time: every wired page not removed,
+	 * every pageable page that is resident and mapped (a page out on
+	 * swap would have to be faulted in, which changes what is tested).
+	 */
+	if (hs_type(a) == UVM_KMF_VAONLY)
+		return;
+	for (unsigned int p = 0; p < hs_npages(a) && !h->found; p++)
+		if (!(a->removed & ((uint64_t)1 << p)))
+			(void)hs_verify_page(h, a, p, "before free");
 }
 
 static uintptr_t

@@ -5,9 +5,10 @@
  *
  * Example: "touch a1 page=2 write" on a PAGEABLE a1 faults the page in
  * (uvm_fault(map, a1 + 0x2000, VM_PROT_WRITE)); the end step then reads
- * its first word through the MMU, compares it with what the shadow
- * expects (0 before the first write), writes a new pattern and records
- * it, so a page that comes back from swap with other contents is a
+ * all 4096 bytes through the MMU, compares them with what the shadow
+ * expects (zeros before the first write, else the seeded pattern last
+ * written), writes a new pattern over the whole page and records its
+ * seed, so a page that comes back from swap with any byte changed is a
  * "data" finding.  The C repro spells only the fault:
  *	error = uvm_fault(m0, a1 + 0x2000, VM_PROT_WRITE, false);
  *	DONE(error);
@@ -74,7 +75,7 @@ pgremove_end(struct harness *h, struct km_op *op, uintptr_t unused)
 
 	(void)unused;
 	for (uint32_t p = op->page; p < op->page + op->count; p++) {
-		a->word[p] = 0;
+		a->seed[p] = 0;
 		a->touched &= ~((uint64_t)1 << p);
 		if (hs_type(a) == UVM_KMF_WIRED)
 			a->removed |= (uint64_t)1 << p;
@@ -142,13 +143,36 @@ touch_call(struct harness *h, const struct km_op *op)
 	    VM_PROT_WRITE : VM_PROT_READ, false);
 }
 
+bool
+hs_verify_page(struct harness *h, const struct hs_alloc *a,
+    unsigned int page, const char *when)
+{
+	vaddr_t va = a->va + ptoa(page);
+	uint32_t seed = a->seed[page];
+
+	if (h->host.read(h->host.ctx, va, h->page_buf, PAGE_SIZE) != HACC_OK)
+		return false;
+	/* Wired pages without ZERO hold junk until written. */
+	if (hs_type(a) == UVM_KMF_WIRED && seed == 0 &&
+	    !(a->flags & UVM_KMF_ZERO))
+		return true;
+	for (unsigned int j = 0; j < PAGE_SIZE / sizeof(uint32_t); j++) {
+		uint32_t want = seed != 0 ? hs_page_word(seed, j) : 0;
+		if (h->page_buf[j] != want) {
+			hfail(h, "data", va + j * 4, "a%u page %u %s: the word "
+			    "at +0x%x reads 0x%x, expected 0x%x", a->id, page,
+			    when, j * 4, h->page_buf[j], want);
+			break;
+		}
+	}
+	return true;
+}
+
 static void
 touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 {
 	struct hs_alloc *a = &h->allocs[op->handle_sel];
 	vaddr_t va = a->va + ptoa(op->page);
-	bool write = (op->flags & KOPF_WRITE) != 0;
-	uint32_t word = 0;
 
 	if (touch_nothing_p(a, op->page))
 		return;
@@ -160,31 +184,27 @@ touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 		}
 		a->touched |= (uint64_t)1 << op->page;
 	}
-	int r = h->host.read(h->host.ctx, va, &word, sizeof(word));
-	if (r != HACC_OK) {
+	if (!hs_verify_page(h, a, op->page, hs_type(a) == UVM_KMF_PAGEABLE ?
+	    "after fault-in" : "as last written")) {
+		int r = h->host.access(h->host.ctx, va, false, false);
 		hfail(h, r == HACC_STALE ? "tlb" : "pmap", va, "a%u page %u "
 		    "does not read after %s", a->id, op->page,
 		    hs_type(a) == UVM_KMF_PAGEABLE ? "fault-in" : "allocation");
 		return;
 	}
-	/* Wired pages without ZERO hold junk until written. */
-	bool known = hs_type(a) == UVM_KMF_PAGEABLE || a->word[op->page] != 0 ||
-	    (a->flags & UVM_KMF_ZERO);
-	if (known && word != a->word[op->page]) {
-		hfail(h, "data", va, "a%u page %u reads 0x%x, expected 0x%x",
-		    a->id, op->page, word, a->word[op->page]);
+	if (h->found || !(op->flags & KOPF_WRITE))
 		return;
-	}
-	if (!write)
-		return;
-	word = hs_pattern(++h->generation, a->id, op->page);
-	r = h->host.write(h->host.ctx, va, &word, sizeof(word));
+	/* a new pattern over the whole page */
+	uint32_t seed = hs_pattern(++h->generation, a->id, op->page);
+	for (unsigned int j = 0; j < PAGE_SIZE / sizeof(uint32_t); j++)
+		h->page_buf[j] = hs_page_word(seed, j);
+	int r = h->host.write(h->host.ctx, va, h->page_buf, PAGE_SIZE);
 	if (r != HACC_OK) {
 		hfail(h, r == HACC_STALE ? "tlb" : "pmap", va, "a%u page %u is "
 		    "not writable", a->id, op->page);
 		return;
 	}
-	a->word[op->page] = word;
+	a->seed[op->page] = seed;
 }
 
 static void

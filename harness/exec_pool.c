@@ -12,6 +12,13 @@
 
 /* ---- poolpage_get ------------------------------------------------------- */
 
+static void
+poolpage_get_prepare(struct harness *h, struct km_op *op)
+{
+	if (h->cfg.checkers)
+		model_poolpage_predict(h, op);
+}
+
 static uintptr_t
 poolpage_get_call(struct harness *h, const struct km_op *op)
 {
@@ -29,6 +36,7 @@ poolpage_get_end(struct harness *h, struct km_op *op, uintptr_t va)
 	uint16_t label = op->result_id;
 
 	op->result_id = 0;
+	model_poolpage_judge(h, op, va);
 	if (va == 0)
 		return;
 	struct hs_poolpage *p = &h->pool[h->npool++];
@@ -60,7 +68,8 @@ poolpage_get_emit(struct harness *h, const struct km_op *op,
 }
 
 const struct km_op_impl op_poolpage_get_impl = {
-	.call = poolpage_get_call, .end = poolpage_get_end,
+	.prepare = poolpage_get_prepare, .call = poolpage_get_call,
+	.end = poolpage_get_end,
 	.emit = poolpage_get_emit,
 };
 

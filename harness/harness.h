@@ -42,6 +42,12 @@
 #define HARNESS_MAX_MAPS	8	/* kernel_map + submaps */
 #define HARNESS_MAX_PAGES	16384	/* managed pages the checkers track */
 #define HARNESS_WAIT_BUDGET	64	/* waits per op before "would block" */
+/*
+ * The schedule the fuzz targets, props and the test kernel run: per-op
+ * checks of what the op touched after every op, the full walk every
+ * this many ops and before the release (README: how it was chosen).
+ */
+#define HARNESS_FULL_CHECK_EVERY 16
 
 enum harness_result {
 	HARNESS_CLEAN = 0,
@@ -115,7 +121,13 @@ struct km_emit {
 struct harness_config {
 	const struct km_opset *set;	/* byte programs: opcodes drawn */
 	bool		checkers;	/* false: run only (throughput) */
-	unsigned int	full_check_every; /* ops between full checks; 0: end */
+	/*
+	 * Ops between full walks (0: only before and after the release).
+	 * A finding a full walk makes is re-run with 1, so it names the op
+	 * that broke the state.  HARNESS_FULL_CHECK_EVERY is the fuzzing
+	 * schedule.
+	 */
+	unsigned int	full_check_every;
 	bool		poolpage_direct_map;
 	uint32_t	max_ops;	/* 0: HARNESS_MAX_OPS */
 	/*
@@ -164,6 +176,13 @@ struct hs_before {
 	unsigned int	free, wired, objpages, swpginuse, entries, swpgonly;
 	unsigned long	mapped;		/* free: wired pages mapped */
 	unsigned int	resident, slots; /* pgremove: in the range */
+	/* what the reference models say the call must do (model.c) */
+	bool		judged;		/* a prediction was made */
+	bool		room;		/* the map has room: *fit */
+	vaddr_t		fit;
+	bool		lock_held;	/* another CPU holds the map lock */
+	bool		pages_ok;	/* every page it needs is there */
+	bool		pages_short;	/* pages run out; it may not wait */
 };
 
 /* Shadow of one live allocation. */
@@ -175,8 +194,11 @@ struct hs_alloc {
 	vsize_t		size;		/* rounded to pages */
 	vsize_t		align;		/* as requested, 0 for none */
 	uint32_t	flags;		/* UVM_KMF_* as allocated */
-	/* per page: expected first word; 0 = zero/unwritten */
-	uint32_t	word[KOP_MAX_NPAGES];
+	/*
+	 * per page: the seed of the pattern last written over all of it
+	 * (hs_page_word), 0 for "reads zero" (pageable, ZERO) or unknown
+	 */
+	uint32_t	seed[KOP_MAX_NPAGES];
 	uint64_t	removed;	/* pages dropped by pgremove */
 	uint64_t	touched;	/* pageable pages faulted in once */
 };
@@ -220,14 +242,18 @@ struct harness {
 	struct km_op		*op;		/* trace entry running, or NULL */
 	uintptr_t		result;		/* what its calls returned */
 	struct hs_before	before;		/* what begin saw (exec_*.c) */
+	unsigned int		touched_maps;	/* hs_touched_maps at begin */
 	unsigned int		waits;
 	unsigned int		injected_seen;	/* injected failures at last wait */
 	struct harness_finding	*finding;
 	bool			found;
 	bool			stopped;	/* found, or a misuse ended it */
+	bool			found_by_full;	/* by a periodic full walk */
 
 	/* scratch for the checkers: one bit per managed page */
 	uint64_t		seen[HARNESS_MAX_PAGES / 64];
+	/* scratch: one page's contents, read or to be written */
+	uint32_t		page_buf[PAGE_SIZE / sizeof(uint32_t)];
 
 	/* the ops run, resolved */
 	struct km_op		trace[HARNESS_MAX_OPS];

@@ -106,9 +106,26 @@ void	policy_adjust(struct harness *h, struct km_op *op);
 /* Complete the "I/O" of every busy page.  => true if there was any. */
 bool	policy_finish_busy_io(struct harness *h);
 
+/* ---- model.c: reference models ------------------------------------------ */
+
+/* Where uvm_map puts size at align with the map's minimum as hint. */
+bool	model_map_fit(const struct vm_map *map, vsize_t size, vsize_t align,
+	    vaddr_t *va);
+/* Predict into h->before before the calls; judge the result after. */
+void	model_alloc_predict(struct harness *h, const struct km_op *op);
+void	model_alloc_judge(struct harness *h, const struct km_op *op,
+	    vaddr_t va);
+void	model_poolpage_predict(struct harness *h, const struct km_op *op);
+void	model_poolpage_judge(struct harness *h, const struct km_op *op,
+	    vaddr_t va);
+/* Every mapped page of a wired allocation has its offset's color. */
+void	model_wired_colors(struct harness *h, const struct hs_alloc *a);
+
 /* ---- check.c ------------------------------------------------------------ */
 
 void	check_after_op(struct harness *h, const struct km_op *op);
+/* The maps whose entries op may change (bits of map indices). */
+unsigned int	hs_touched_maps(struct harness *h, const struct km_op *op);
 void	check_full(struct harness *h);	/* both of: */
 void	check_structures(struct harness *h);
 void	check_against_shadow(struct harness *h);
@@ -145,7 +162,27 @@ hs_popcount(uint64_t x)
 	return n;
 }
 
-/* Deterministic page pattern for touch writes: never 0. */
+/* Word j of the page pattern with seed `seed' (every word of a page). */
+static inline uint32_t
+hs_page_word(uint32_t seed, unsigned int j)
+{
+	uint32_t x = seed ^ (j * 0x9e3779b9u);
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	return x;
+}
+
+/*
+ * Compare page `page' of `a', read in full through the MMU, with what
+ * the shadow says it holds.  => false if it could not be read (the
+ * caller decides whether that is a finding); a difference is a "data"
+ * finding naming `when'.
+ */
+bool	hs_verify_page(struct harness *h, const struct hs_alloc *a,
+	    unsigned int page, const char *when);
+
+/* Deterministic page pattern seed for touch writes: never 0. */
 static inline uint32_t
 hs_pattern(uint32_t gen, unsigned int id, unsigned int page)
 {

@@ -272,8 +272,10 @@ op_begin(struct harness *h, struct km_op *op)
 		h->op = NULL;
 		return false;
 	}
-	if (h->cfg.checkers)
+	if (h->cfg.checkers) {
 		hs_before_take(h, &h->before);
+		h->touched_maps = hs_touched_maps(h, op);
+	}
 	if (impl->prepare != NULL)
 		impl->prepare(h, op);
 	if (h->cfg.emit != NULL)
@@ -318,8 +320,10 @@ harness_op_end(struct harness *h, uintptr_t result)
 	if (h->cfg.checkers && !h->found) {
 		check_after_op(h, op);
 		if (!h->found && h->cfg.full_check_every != 0 &&
-		    h->ntrace % h->cfg.full_check_every == 0)
+		    h->ntrace % h->cfg.full_check_every == 0) {
 			check_full(h);
+			h->found_by_full = h->found;
+		}
 	}
 	return !h->found;
 }
@@ -396,7 +400,7 @@ begin(struct harness *h, struct harness_finding *f)
 	h->ntrace = 0;
 	h->op_index = 0;
 	h->op = NULL;
-	h->found = h->stopped = false;
+	h->found = h->stopped = h->found_by_full = false;
 	h->finding = f;
 	uvm_memset(f, 0, sizeof(*f));
 }
@@ -440,13 +444,14 @@ harness_program_end(struct harness *h)
 		h->held = NULL;
 	}
 	/*
-	 * What only the live state shows is checked before the release;
-	 * the structures once, after it, together with the leaks (a
-	 * structure broken before the release is still broken after it,
-	 * unless the release itself trips over it, which is a finding too).
+	 * The full walk once before the release, so that what the release
+	 * would heal or hide is seen; the structures once more after it,
+	 * with the leaks.
 	 */
-	if (h->cfg.checkers)
-		check_against_shadow(h);
+	if (h->cfg.checkers) {
+		check_full(h);
+		h->found_by_full = h->found;
+	}
 	if (h->found)
 		goto out;
 	int r = h->host.call(h->host.ctx, release_trampoline, h, msg,
@@ -460,6 +465,7 @@ harness_program_end(struct harness *h)
 		check_structures(h);
 		if (!h->found)
 			check_against_shadow(h);
+		h->found_by_full = h->found;
 		if (!h->found)
 			check_leaks(h);
 	}
@@ -467,8 +473,8 @@ out:
 	return h->found ? HARNESS_FINDING : HARNESS_CLEAN;
 }
 
-int
-harness_run_bytes(struct harness *h, const uint8_t *buf, size_t len,
+static int
+run_bytes_once(struct harness *h, const uint8_t *buf, size_t len,
     struct harness_finding *f)
 {
 	struct km_bytes b;
@@ -545,8 +551,8 @@ harness_op_begin(struct harness *h, uint32_t i)
 	return op_begin(h, t);
 }
 
-int
-harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
+static int
+run_ops_once(struct harness *h, const struct km_op *ops, size_t n,
     struct harness_finding *f)
 {
 	struct km_op *t;
@@ -559,6 +565,49 @@ harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
 			break;
 	}
 	return harness_program_end(h);
+}
+
+/*
+ * A full walk found it, after full_check_every ops of which any may
+ * have broken the state: run the program again (runs are deterministic)
+ * with a full check after every op, so that the finding names the op
+ * that broke it.  Only findings pay for this.
+ */
+static bool
+want_precise(const struct harness *h, int r)
+{
+	return r == HARNESS_FINDING && h->found_by_full &&
+	    h->cfg.full_check_every != 1;
+}
+
+int
+harness_run_bytes(struct harness *h, const uint8_t *buf, size_t len,
+    struct harness_finding *f)
+{
+	int r = run_bytes_once(h, buf, len, f);
+
+	if (want_precise(h, r)) {
+		unsigned int every = h->cfg.full_check_every;
+		h->cfg.full_check_every = 1;
+		r = run_bytes_once(h, buf, len, f);
+		h->cfg.full_check_every = every;
+	}
+	return r;
+}
+
+int
+harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
+    struct harness_finding *f)
+{
+	int r = run_ops_once(h, ops, n, f);
+
+	if (want_precise(h, r)) {
+		unsigned int every = h->cfg.full_check_every;
+		h->cfg.full_check_every = 1;
+		r = run_ops_once(h, ops, n, f);
+		h->cfg.full_check_every = every;
+	}
+	return r;
 }
 
 int

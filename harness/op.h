@@ -69,7 +69,7 @@ enum km_field {
 	F_N,		/* pageout, fail_pagealloc, idlezero: a count */
 	F_POOLOPTS,	/* poolpage_get: nowait, uncached */
 	F_MISUSE,	/* misuse kind */
-	F_NTYPES
+	F_NTYPES	/* at most 32: op_schema.c keeps a bit per type */
 };
 #define KOP_MAX_FIELDS	4
 

@@ -13,14 +13,20 @@
 #include "op.h"
 
 #define KM_FIELDS(...)	{ __VA_ARGS__, F_END }
+/* The set of an op's fields, as bits (F_END, bit 0, pads short rows). */
+#define KM_MASK(...)	KM_MASK4(__VA_ARGS__, F_END, F_END, F_END, F_END)
+#define KM_MASK4(a, b, c, d, ...) \
+	((1u << (a)) | (1u << (b)) | (1u << (c)) | (1u << (d)))
 
 static const struct {
 	const char	*name;
 	char		result;
 	uint8_t		fields[KOP_MAX_FIELDS + 1];
+	uint32_t	mask;		/* 1 << F_x for each field */
 } km_ops[KOP_COUNT] = {
 #define KM_OP(CODE, name, result, ...) \
-	[KOP_##CODE] = { #name, result, KM_FIELDS(__VA_ARGS__) },
+	[KOP_##CODE] = { #name, result, KM_FIELDS(__VA_ARGS__), \
+	    KM_MASK(__VA_ARGS__) },
 #include "ops.def"
 };
 
@@ -67,10 +73,8 @@ km_op_fields(unsigned int code)
 bool
 km_op_has_field(unsigned int code, enum km_field f)
 {
-	for (const uint8_t *p = km_op_fields(code); *p != F_END; p++)
-		if (*p == f)
-			return true;
-	return false;
+	return code < KOP_COUNT && f != F_END &&
+	    (km_ops[code].mask & (1u << f)) != 0;
 }
 
 char
@@ -82,19 +86,12 @@ km_op_creates(const struct km_op *op)
 char
 km_op_handle_kind(const struct km_op *op)
 {
-	for (const uint8_t *p = km_op_fields(op->code); *p != F_END; p++) {
-		switch (*p) {
-		case F_ALLOC:
-			return 'a';
-		case F_POOLPAGE:
-			return 'p';
-		case F_VICTIM:
-			return op->misuse < KMIS_COUNT ?
-			    km_misuses[op->misuse].handle : 0;
-		default:
-			break;
-		}
-	}
+	if (km_op_has_field(op->code, F_ALLOC))
+		return 'a';
+	if (km_op_has_field(op->code, F_POOLPAGE))
+		return 'p';
+	if (km_op_has_field(op->code, F_VICTIM) && op->misuse < KMIS_COUNT)
+		return km_misuses[op->misuse].handle;
 	return 0;
 }
 

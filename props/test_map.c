@@ -124,11 +124,20 @@ test_alignment(void)
 		    mf(PROT_RW, 0)) == EINVAL);
 		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 3 * P,
 		    mf(PROT_RW, 0)) == EINVAL);
-		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, P / 2,
-		    mf(PROT_RW, 0)) == EINVAL);
 		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, 0,
 		    UVM_MAPFLAG(rwx, PROT_RW, UVM_INH_NONE,
 		    UVM_ADV_RANDOM, 0)) == EINVAL);
+	}
+	CHECK(sane(K) && K->nentries == 402);
+	/* Below a page, alignment is page alignment (NetBSD): 8 and P / 2. */
+	for (vsize_t a = 8; a < P; a *= 64) {
+		vaddr_t va = B, want = B;
+		CHECK(uvm_map(K, &want, P, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    mf(PROT_RW, 0)) == 0);
+		uvm_unmap(K, want, want + P);
+		CHECK(uvm_map(K, &va, P, NULL, UVM_UNKNOWN_OFFSET, a,
+		    mf(PROT_RW, 0)) == 0 && va == want && (va & (P - 1)) == 0);
+		uvm_unmap(K, va, va + P);
 	}
 	CHECK(sane(K) && K->nentries == 402);
 }

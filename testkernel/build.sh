@@ -27,7 +27,8 @@ srcs="lib/string.c lib/printf.c lib/cmdline.c lib/report.c
  x86/boot.S x86/isr.S x86/catch.S x86/trap.c x86/serial.c x86/memmap.c
  x86/ubsan.c x86/kpmap.c x86/platform.c x86/timer.c x86/kmain.c
  x86/harness_kernel.c
- tests/tests.c tests/boot.c tests/kpmap.c tests/platform.c tests/harness.c"
+ tests/tests.c tests/boot.c tests/kpmap.c tests/platform.c tests/harness.c
+ tests/replay.c"
 
 objs=
 for s in $srcs; do

@@ -10,6 +10,8 @@
 #
 # Environment: QEMU (binary), KMFUZZ_QEMU_TIMEOUT (seconds, default 30),
 # KMFUZZ_QEMU_MEM (default 256M), KMFUZZ_QEMU_ARGS (extra arguments),
+# KMFUZZ_QEMU_INITRD (Multiboot modules, one -initrd argument: "FILE
+# key=value ...,FILE ..."; see README.md, only=replay),
 # KMFUZZ_EXPECT_FAIL (text the FAIL reason must contain; if it does not,
 # exit 0 so that a meson should_fail test notices the wrong failure).
 set -u
@@ -36,6 +38,11 @@ fi
 log=$(mktemp "${TMPDIR:-/tmp}/kmfuzz-qemu.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
+initrd=()
+if [ -n "${KMFUZZ_QEMU_INITRD:-}" ]; then
+	initrd=(-initrd "$KMFUZZ_QEMU_INITRD")
+fi
+
 start=$(date +%s%N)
 # shellcheck disable=SC2086
 timeout --kill-after=5 "$tmo" "$qemu" \
@@ -43,7 +50,8 @@ timeout --kill-after=5 "$tmo" "$qemu" \
 	-nodefaults -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-m "${KMFUZZ_QEMU_MEM:-256M}" ${KMFUZZ_QEMU_ARGS:-} \
-	-kernel "$kernel" -append "$append" </dev/null 2>&1 | tr -d '\r' |
+	-kernel "$kernel" "${initrd[@]}" -append "$append" </dev/null 2>&1 |
+	tr -d '\r' |
 	tee "$log"
 status=${PIPESTATUS[0]}
 end=$(date +%s%N)

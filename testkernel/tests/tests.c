@@ -7,6 +7,7 @@ const struct ktest ktests[] = {
 	{ "platform", test_platform },
 #ifdef KT_HAVE_HARNESS			/* built with harness/ (meson.build) */
 	{ "harness", test_harness },
+	{ "replay", test_replay },	/* boot modules; skips without */
 #endif
 };
 const unsigned ktests_count = sizeof(ktests) / sizeof(ktests[0]);

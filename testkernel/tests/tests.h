@@ -17,5 +17,6 @@ void	test_boot(void);		/* tests/boot.c */
 void	test_kpmap(void);		/* tests/kpmap.c */
 void	test_platform(void);		/* tests/platform.c */
 void	test_harness(void);		/* tests/harness.c */
+void	test_replay(void);		/* tests/replay.c */
 
 #endif /* KT_TESTS_H */

@@ -1,0 +1,282 @@
+/*
+ * model.c: reference models -- what a call must return, computed from
+ * plain data before the call, so that a wrong answer and a wrong
+ * failure are both findings:
+ *
+ *   placement  the core put it elsewhere than the model's first fit, or
+ *              found room where the model has none;
+ *   liveness   the core failed a call the model says must succeed;
+ *   pages      a wired allocation succeeded where its pages must have
+ *              run out (NOWAIT, or CANFAIL with nothing reclaimable), or
+ *              a wired page is not of its offset's color.
+ *
+ * The map model walks the map's sorted entry list (not the tree the
+ * core searches): free runs in address order, the first one that fits
+ * `size' bytes at `align' wins -- the core's documented bounded rule
+ * included: the run in front of the first entry is tried first, then
+ * at most UMAP_EXACT_VISITS (64) big-enough runs may fail to fit once
+ * aligned before the search asks for runs of size + align - PAGE_SIZE,
+ * which always fit (core/uvm_map.c, umap_findspace).  Every caller in
+ * the harness's reach uses the map's minimum as the hint, where that
+ * rule does not depend on the tree's shape; other hints are not judged.
+ *
+ * The page model replays uvm_pagealloc_strat on the free counts: page i
+ * of a wired allocation at kva needs a free page of color
+ * atop(kva + i * PAGE_SIZE - kernel map min) & (ncolors - 1), and the
+ * free count must stay above the kernel reserve (NOWAIT may use it) and
+ * the pagedaemon's; a pending injected failure fails its call.
+ *
+ * Example: kernel_map [0x1000, 0x9000) with entries [0x1000, 0x2000)
+ * and [0x3000, 0x4000); "alloc 0x2000 align=0x4000" must land at
+ * 0x4000: the run [0x2000, 0x3000) is too small, [0x4000, 0x9000) holds
+ * 0x4000 aligned.  Landing at 0x8000, or failing, is a finding.
+ */
+#include "harness_priv.h"
+
+#define MODEL_EXACT_VISITS	64	/* core/uvm_map.c UMAP_EXACT_VISITS */
+
+/* The lowest start in [lo, hi) >= hint, aligned (amask), with size. */
+static bool
+run_fit(vaddr_t lo, vaddr_t hi, vaddr_t hint, vsize_t size, vsize_t amask,
+    vaddr_t *va)
+{
+	vaddr_t s = lo > hint ? lo : hint;
+	vaddr_t a = (s + amask) & ~amask;
+
+	if (a < s || a > hi || hi - a < size)
+		return false;
+	*va = a;
+	return true;
+}
+
+/* The free run after entry e (up to the next entry or the map's end). */
+static vaddr_t
+run_end(const struct vm_map *map, const struct vm_map_entry *e)
+{
+	return e->next != NULL ? e->next->start : map->max_offset;
+}
+
+/* The first run after an entry with at least `need' bytes that fits. */
+static bool
+walk_runs(const struct vm_map *map, vaddr_t hint, vsize_t size,
+    vsize_t need, vsize_t amask, unsigned int budget, vaddr_t *va)
+{
+	for (const struct vm_map_entry *e = map->first; e != NULL;
+	    e = e->next) {
+		if (run_end(map, e) - e->end < need)
+			continue;
+		if (run_fit(e->end, run_end(map, e), hint, size, amask, va))
+			return true;
+		if (budget-- == 0)
+			return false;
+	}
+	return false;
+}
+
+bool
+model_map_fit(const struct vm_map *map, vsize_t size, vsize_t align,
+    vaddr_t *va)
+{
+	const vaddr_t hint = map->min_offset;
+	const vsize_t amask = (align > PAGE_SIZE ? align : PAGE_SIZE) - 1;
+	const vaddr_t first = map->first != NULL ? map->first->start :
+	    map->max_offset;
+
+	size = round_page(size);
+	if (size == 0 || map->max_offset - hint < size)
+		return false;
+	if (run_fit(map->min_offset, first, hint, size, amask, va))
+		return true;
+	if (walk_runs(map, hint, size, size, amask, MODEL_EXACT_VISITS, va))
+		return true;
+	vsize_t sure = size + amask + 1 - PAGE_SIZE;
+	if (sure < size)
+		return false;
+	return walk_runs(map, hint, size, sure, amask, ~0u, va);
+}
+
+/*
+ * Would `n' page allocations starting at kernel-object offset `off'
+ * (colormatched unless !colormatch) all get a page?  => the index of
+ * the first that fails, or n.
+ */
+static unsigned int
+pages_until_short(struct harness *h, voff_t off, unsigned int n,
+    bool colormatch, bool usereserve)
+{
+	struct uvm *uvm = h->uvm;
+	unsigned int ncolors = uvm->exp.ncolors, free = uvm->exp.free;
+	unsigned int have[UVM_MAX_COLORS], next = uvm->nextcolor;
+	unsigned int inject = uvm->test.fail_pagealloc_in;
+
+	for (unsigned int c = 0; c < ncolors; c++)
+		have[c] = uvm->freelist[c].count[0] + uvm->freelist[c].count[1];
+	for (unsigned int i = 0; i < n; i++) {
+		if (inject != 0 && --inject == 0)
+			return i;
+		if ((free <= uvm->exp.reserve_kernel && !usereserve) ||
+		    free <= uvm->exp.reserve_pagedaemon)
+			return i;
+		unsigned int c = (unsigned int)atop(off + ptoa(i)) &
+		    (ncolors - 1);
+		if (!colormatch) {
+			unsigned int k = 0;
+			while (k < ncolors && have[(next + k) & (ncolors - 1)] == 0)
+				k++;
+			if (k == ncolors)
+				return i;
+			c = (next + k) & (ncolors - 1);
+			next = (c + 1) & (ncolors - 1);
+		}
+		if (have[c] == 0)
+			return i;
+		have[c]--;
+		free--;
+	}
+	return n;
+}
+
+/* ---- uvm_km_alloc ------------------------------------------------------- */
+
+void
+model_alloc_predict(struct harness *h, const struct km_op *op)
+{
+	struct hs_before *b = &h->before;
+	const struct hs_map *m = &h->maps[op->map_sel];
+	struct uvm *uvm = h->uvm;
+
+	b->judged = false;
+	/* the entry the new range needs must be there to take */
+	if (uvm->entries_inuse >= uvm->cfg.max_map_entries)
+		return;
+	b->judged = true;
+	b->room = model_map_fit(m->map, hs_op_size(op), hs_op_align(op),
+	    &b->fit);
+	b->lock_held = h->held == &m->map->lock;
+	b->pages_ok = b->pages_short = false;
+	if (!b->room || (op->flags & UVM_KMF_TYPEMASK) != UVM_KMF_WIRED)
+		return;
+	unsigned int n = (unsigned int)atop(round_page(hs_op_size(op)));
+	unsigned int got = pages_until_short(h, hs_kobj_off(h, b->fit), n,
+	    true, (op->flags & UVM_KMF_NOWAIT) != 0);
+	b->pages_ok = got == n;
+	/* a shortage the call may not wait out: it must fail */
+	b->pages_short = got < n && ((op->flags & UVM_KMF_NOWAIT) ||
+	    ((op->flags & UVM_KMF_CANFAIL) && !uvm_reclaimable(uvm)));
+}
+
+void
+model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
+{
+	const struct hs_before *b = &h->before;
+	const struct hs_map *m = &h->maps[op->map_sel];
+	bool wired = (op->flags & UVM_KMF_TYPEMASK) == UVM_KMF_WIRED;
+
+	/* a call that waited ran on a state the prediction did not see */
+	if (!h->cfg.checkers || !b->judged || h->waits != 0 || h->found)
+		return;
+	if (va != 0 && !b->room) {
+		hfail(h, "placement", va, "m%u: allocated 0x%lx bytes at 0x%lx "
+		    "where no free range fits it (align 0x%lx)", m->id,
+		    (unsigned long)hs_op_size(op), (unsigned long)va,
+		    (unsigned long)hs_op_align(op));
+	} else if (va != 0 && va != b->fit) {
+		hfail(h, "placement", va, "m%u: allocated at 0x%lx, but the "
+		    "first fit is 0x%lx (size 0x%lx align 0x%lx)", m->id,
+		    (unsigned long)va, (unsigned long)b->fit,
+		    (unsigned long)hs_op_size(op),
+		    (unsigned long)hs_op_align(op));
+	} else if (va == 0 && b->room && !b->lock_held &&
+	    (!wired || b->pages_ok)) {
+		hfail(h, "liveness", b->fit, "m%u: allocation of 0x%lx bytes "
+		    "(align 0x%lx%s) failed, but 0x%lx is free%s", m->id,
+		    (unsigned long)hs_op_size(op),
+		    (unsigned long)hs_op_align(op), wired ? ", wired" : "",
+		    (unsigned long)b->fit, wired ? " and every page is there" :
+		    "");
+	} else if (va != 0 && wired && b->pages_short) {
+		hfail(h, "pages", va, "m%u: wired allocation of %u pages "
+		    "succeeded, but its pages had run out and it may not wait",
+		    m->id, (unsigned int)atop(round_page(hs_op_size(op))));
+	}
+}
+
+/* Every page of wired allocation a is of its offset's color. */
+void
+model_wired_colors(struct harness *h, const struct hs_alloc *a)
+{
+	struct uvm *uvm = h->uvm;
+
+	for (vaddr_t va = a->va; va < a->va + a->size && !h->found;
+	    va += PAGE_SIZE) {
+		paddr_t pa;
+		if (!pmap_extract(uvm->pmap, va, &pa))
+			continue;	/* the pmap checkers say so */
+		unsigned int want = (unsigned int)atop(hs_kobj_off(h, va)) &
+		    (uvm->exp.ncolors - 1);
+		struct vm_page *pg = PHYS_TO_VM_PAGE(uvm, pa);
+		if (pg != NULL && pg->color != want)
+			hfail(h, "pages", va, "a%u page at 0x%lx has color %u, "
+			    "its offset wants %u", a->id, (unsigned long)va,
+			    pg->color, want);
+	}
+}
+
+/* ---- pool pages --------------------------------------------------------- */
+
+/* Does the KVA cache of map hold a free item? */
+static bool
+cache_has_free(struct vm_map *map)
+{
+	struct pool *pp = &vm_map_to_kernel(map)->vmk_vacache;
+
+	return pp->pr_partpages.head != NULL || pp->pr_emptypages.head != NULL;
+}
+
+void
+model_poolpage_predict(struct harness *h, const struct km_op *op)
+{
+	struct hs_before *b = &h->before;
+	struct vm_map *map = h->maps[op->map_sel].map;
+	struct uvm *uvm = h->uvm;
+	bool nowait = (op->flags & KOPF_NOWAIT) != 0;
+	bool cached = !(op->flags & KOPF_UNCACHED) &&
+	    !uvm->cfg.poolpage_direct_map && (map->flags & VM_MAP_VACACHE);
+
+	b->judged = true;
+	b->lock_held = h->held == &map->lock;
+	b->pages_ok = pages_until_short(h, 0, 1, false, nowait) == 1;
+	if (uvm->cfg.poolpage_direct_map) {
+		b->room = true;
+	} else if (cached && cache_has_free(map)) {
+		b->room = true;
+		b->lock_held = false;	/* an item needs no map lock */
+	} else if (cached) {
+		/* a refill: a run aligned to its size, and a header */
+		vsize_t run = vm_map_to_kernel(map)->vmk_vacache_allocator.
+		    pa_pagesz;
+		b->room = uvm->ph_inuse < uvm->cfg.max_pool_pages &&
+		    uvm->entries_inuse < uvm->cfg.max_map_entries &&
+		    model_map_fit(map, run, run, &b->fit);
+	} else {
+		/* a one-page wired allocation, colormatched */
+		b->room = uvm->entries_inuse < uvm->cfg.max_map_entries &&
+		    model_map_fit(map, PAGE_SIZE, 0, &b->fit);
+		if (b->room)
+			b->pages_ok = pages_until_short(h,
+			    hs_kobj_off(h, b->fit), 1, true, nowait) == 1;
+	}
+}
+
+void
+model_poolpage_judge(struct harness *h, const struct km_op *op, vaddr_t va)
+{
+	const struct hs_before *b = &h->before;
+
+	if (!h->cfg.checkers || !b->judged || h->waits != 0 || h->found)
+		return;
+	if (va == 0 && b->room && b->pages_ok && !b->lock_held)
+		hfail(h, "liveness", 0, "m%u: pool page %sget failed, but a VA "
+		    "and a page were there", h->maps[op->map_sel].id,
+		    (op->flags & KOPF_UNCACHED) ? "" : "(cached) ");
+}
