@@ -24,14 +24,6 @@
  */
 #include "uvm_priv.h"
 
-/* Deliberate bugs for testing the checkers; see meson_options.txt. */
-#define KMFUZZ_PLANT_NONE	0
-#define KMFUZZ_PLANT_LEAK	1	/* wired free forgets its last page */
-#define KMFUZZ_PLANT_OVERLAP	2	/* wired alloc reserves a page short */
-#define KMFUZZ_PLANT_NOUPDATE	3	/* cached pool-page free skips update */
-#ifndef KMFUZZ_PLANT
-#define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
-#endif
 
 static bool
 km_type_ok(uvm_flag_t flags)
@@ -353,6 +345,13 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align,
 	vaddr_t kva = vm_map_min(map);
 	size = round_page(size);
 	vsize_t mapsize = size;
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_UB
+	{
+		/* no effect on the result: only UBSan can tell */
+		volatile int junk = 1 << (int)(atop(size) + 27);
+		(void)junk;
+	}
+#endif
 #if KMFUZZ_PLANT == KMFUZZ_PLANT_OVERLAP
 	if ((flags & UVM_KMF_WIRED) && mapsize > PAGE_SIZE)
 		mapsize -= PAGE_SIZE;

@@ -39,6 +39,7 @@
  */
 
 #include "uvm_map_priv.h"
+#include "uvm_priv.h"
 
 /* Entry flags that forbid growing an entry into its neighbour's VA. */
 #define UMAP_NOMERGE_FLAGS \
@@ -177,6 +178,10 @@ umap_fixup(struct vm_map *map, struct vm_map_entry *e,
 		if (e == must)
 			may_stop = true;
 		r = umap_rebalance(map, e);
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_GAPUP
+		if (may_stop && r->height == oh)
+			return;
+#endif
 		if (may_stop && r->height == oh && r->max_gap == og)
 			return;
 		e = r->parent;
@@ -363,7 +368,11 @@ umap_fit(vaddr_t lo, vaddr_t hi, vaddr_t hint, vsize_t size, vsize_t amask,
 	vaddr_t s = lo > hint ? lo : hint;
 	vaddr_t a = (s + amask) & ~amask;
 
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_FIT
+	if (a < s || a > hi || hi - a <= size)
+#else
 	if (a < s || a > hi || hi - a < size)
+#endif
 		return false;		/* wrapped, or too little left */
 	*startp = a;
 	return true;

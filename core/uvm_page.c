@@ -117,7 +117,11 @@ uvm_pagealloc_strat(struct uvm *uvm, struct uvm_object *obj, voff_t off,
 	mutex_enter(&uvm->pageqlock);
 	use_reserve = (flags & UVM_PGA_USERESERVE) != 0 ||
 	    (obj != NULL && obj == uvm->kernel_object);
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_RESERVE
+	if ((uvm->exp.free <= uvm->exp.reserve_kernel + 1 && !use_reserve) ||
+#else
 	if ((uvm->exp.free <= uvm->exp.reserve_kernel && !use_reserve) ||
+#endif
 	    uvm->exp.free <= uvm->exp.reserve_pagedaemon)
 		goto out;
 
@@ -252,6 +256,9 @@ uvm_pageidlezero(struct uvm *uvm, unsigned int n)
 			fl->count[PGFL_UNKNOWN]--;
 			uvm->exp.free--;
 			pmap_page_allocated(uvm->pmap, pg->phys_addr);
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_IDLEZERO
+			if (atop(pg->phys_addr) & 1)
+#endif
 			pmap_zero_page(uvm->pmap, pg->phys_addr);
 			pmap_page_freed(uvm->pmap, pg->phys_addr);
 			pg->flags |= PG_ZERO;

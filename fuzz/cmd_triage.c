@@ -4,10 +4,11 @@
  * Turn crash inputs into findings, one folder per signature, in one
  * process: for each crash, replay it (checkers on, full check after
  * every op), name it by its signature (harness/signature.h), and for a
- * new signature shrink it (the signature is the shrinker's predicate),
- * verify the candidates (an engine's minimized input CRASH.min, when
- * present, must replay with the same signature or it is rejected), and
- * write
+ * new signature run the engine's minimizer (only then: a flood of known
+ * crashes costs one replay each), shrink (the signature is the
+ * shrinker's predicate), verify the candidates (the engine's minimized
+ * input CRASH.min must replay with the same signature or it is
+ * rejected), and write
  *	DIR/<hash>/repro.txt	 the text repro (# caught:, # signature:,
  *				 # target: lines, then the ops)
  *	DIR/<hash>/repro.c	 the C repro (creproduce_write)
@@ -45,12 +46,15 @@
 #include "cli.h"
 
 static const char usage_triage[] =
-"usage: kmfuzz triage [--findings DIR] [--target T] CRASH...\n"
+"usage: kmfuzz triage [--findings DIR] [--target T] [--libfuzzer-dir DIR]\n"
+"                     [--afl-dir DIR] CRASH...\n"
 "Replay each crash input, name it by its signature, and file it under\n"
 "DIR (default: findings): a new signature gets a folder with the shrunk\n"
 "text repro, C repro, picture, encoded bytes and report; a known one\n"
-"adds the input to its folder.  CRASH.min, if present (an engine's\n"
-"minimized input), is a candidate that must keep the signature.  The\n"
+"adds the input to its folder.  For a new signature the engine's own\n"
+"minimizer runs first (libFuzzer's -minimize_crash with DIR/fuzz_<t> of\n"
+"--libfuzzer-dir, or afl-tmin with --afl-dir's for an AFL++ crash); its\n"
+"CRASH.min is a candidate that must keep the signature.  The\n"
 "target is --target, else the folder above crashes/ (fuzz-out/T/crashes,\n"
 "afl/T/...), else km.  Prints one line per crash and a summary.\n"
 "Exit 0 done (whatever was found), 2 bad usage or an unwritable DIR.\n";
@@ -65,6 +69,8 @@ static const char *const project_dirs[] = {
 struct triage {
 	const char	*dir;
 	const char	*target;	/* --target, or NULL */
+	const char	*libfuzzer_dir;	/* --libfuzzer-dir: fuzz_<t> there */
+	const char	*afl_dir;	/* --afl-dir: fuzz_<t> for afl-tmin */
 	int		lockfd;
 	unsigned int	nnew, nknown, nunrepro, nbad;
 };
@@ -372,7 +378,7 @@ enum { TR_CLEAN = 'c', TR_FINDING = 'f', TR_BAD = 'b' };
  */
 static int
 child(const struct triage *tr, const char *crash, const char *work,
-    const struct fuzz_target *t)
+    const struct fuzz_target *t, bool build)
 {
 	struct cli_args a;
 	struct cli_run run;
@@ -396,7 +402,7 @@ child(const struct triage *tr, const char *crash, const char *work,
 	write_str(path, res);
 	sig_hash(sig, hash);
 	snprintf(path, sizeof(path), "%s/%s", tr->dir, hash);
-	if (stat(path, &st) == 0)
+	if (!build || stat(path, &st) == 0)
 		return 0;		/* known: the parent adds the input */
 	return new_folder(work, crash, &run, sig) == 0 ? 0 : 1;
 }
@@ -430,10 +436,13 @@ say(const char *crash, const char *t, const char *what, const char *hash,
 	fflush(stdout);
 }
 
-/* Replay crash in a child; its verdict and stderr.  => false: no child. */
+/*
+ * Replay crash in a child (build: and write the folder of a new
+ * finding); its verdict and stderr.  => false: no child.
+ */
 static bool
 replay(const struct triage *tr, const char *crash, const char *work,
-    const struct fuzz_target *t, char **res, char **err)
+    const struct fuzz_target *t, bool build, char **res, char **err)
 {
 	char path[4096];
 	int status;
@@ -448,7 +457,7 @@ replay(const struct triage *tr, const char *crash, const char *work,
 			dup2(fd, 2);
 			close(fd);
 		}
-		_exit(child(tr, crash, work, t));
+		_exit(child(tr, crash, work, t, build));
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return false;
@@ -500,6 +509,78 @@ input_as_repro(const char *work, const char *crash, const char *sig,
 	copy_file(crash, path);
 }
 
+/*
+ * Run argv (NULL-terminated) with output to work/minimize.log, at most
+ * `secs' seconds (through timeout(1)).  => its exit status, -1 if none.
+ */
+static int
+run_logged(const char *work, unsigned int secs, char *const argv[])
+{
+	char path[4096], limit[16];
+	char *targv[32];
+	int status, n = 0;
+
+	snprintf(limit, sizeof(limit), "%u", secs);
+	targv[n++] = (char *)"timeout";
+	targv[n++] = limit;
+	for (int i = 0; argv[i] != NULL && n < 31; i++)
+		targv[n++] = argv[i];
+	targv[n] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		snprintf(path, sizeof(path), "%s/minimize.log", work);
+		int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0666);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execvp(targv[0], targv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * The engine's own minimizer writes CRASH.min (a candidate best_repro
+ * verifies): libFuzzer's -minimize_crash=1 with DIR/fuzz_<t> of
+ * --libfuzzer-dir, or afl-tmin with --afl-dir's binary for an AFL++
+ * crash (named afl-* or under an afl/ folder).
+ */
+static void
+engine_minimize(const struct triage *tr, const char *crash, const char *work,
+    const struct fuzz_target *t)
+{
+	char bin[4096], min[4096], art[4200];
+	const char *base = strrchr(crash, '/') ? strrchr(crash, '/') + 1 :
+	    crash;
+	bool afl = strncmp(base, "afl", 3) == 0 || strstr(crash, "/afl/");
+
+	snprintf(min, sizeof(min), "%s.min", crash);
+	if (access(min, R_OK) == 0)
+		return;		/* one is there already */
+	if (afl && tr->afl_dir != NULL) {
+		snprintf(bin, sizeof(bin), "%s/fuzz_%s", tr->afl_dir, t->name);
+		char *const argv[] = { (char *)"afl-tmin", (char *)"-i",
+		    (char *)crash, (char *)"-o", min, (char *)"--", bin, NULL };
+		if (access(bin, X_OK) == 0 && run_logged(work, 60, argv) != 0)
+			unlink(min);
+	} else if (!afl && tr->libfuzzer_dir != NULL) {
+		snprintf(bin, sizeof(bin), "%s/fuzz_%s", tr->libfuzzer_dir,
+		    t->name);
+		snprintf(art, sizeof(art), "-exact_artifact_path=%s", min);
+		char *const argv[] = { bin, (char *)"-minimize_crash=1",
+		    (char *)"-runs=3000", (char *)"-max_total_time=15", art,
+		    (char *)crash, NULL };
+		if (access(bin, X_OK) == 0)
+			(void)run_logged(work, 60, argv);
+	}
+}
+
 static void
 triage_one(struct triage *tr, const char *crash)
 {
@@ -516,8 +597,8 @@ triage_one(struct triage *tr, const char *crash)
 	}
 	snprintf(work, sizeof(work), "%s/.work.%ld", tr->dir, (long)getpid());
 	remove_tree(work);
-	if (mkdir(work, 0777) != 0 || !replay(tr, crash, work, t, &res,
-	    &err)) {
+	if (mkdir(work, 0777) != 0 || !replay(tr, crash, work, t, false,
+	    &res, &err)) {
 		say(crash, t->name, "cannot replay (work folder or fork)",
 		    NULL, NULL);
 		tr->nbad++;
@@ -554,7 +635,24 @@ triage_one(struct triage *tr, const char *crash)
 		tr->nknown++;
 		goto out;
 	}
-	/* new: complete the folder the child began; rename it into place */
+	/*
+	 * new: the engine's minimizer (for new findings only: a flood of
+	 * known crashes costs a replay each), then the folder, built by a
+	 * second child; rename it into place.
+	 */
+	if (res != NULL) {
+		engine_minimize(tr, crash, work, t);
+		free(res);
+		free(err);
+		res = err = NULL;
+		if (!replay(tr, crash, work, t, true, &res, &err) ||
+		    res == NULL) {
+			say(crash, t->name, "the folder could not be written",
+			    hash, sig);
+			tr->nbad++;
+			goto out;
+		}
+	}
 	write_report(work, err);
 	input_as_repro(work, crash, sig, t->name);
 	snprintf(path, sizeof(path), "%s/signature", work);
@@ -658,6 +756,11 @@ cmd_triage(int argc, char **argv)
 			return EXIT_CLEAN;
 		} else if (strcmp(argv[i], "--findings") == 0 && i + 1 < argc) {
 			tr.dir = argv[++i];
+		} else if (strcmp(argv[i], "--libfuzzer-dir") == 0 &&
+		    i + 1 < argc) {
+			tr.libfuzzer_dir = argv[++i];
+		} else if (strcmp(argv[i], "--afl-dir") == 0 && i + 1 < argc) {
+			tr.afl_dir = argv[++i];
 		} else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
 			tr.target = argv[++i];
 			if (fuzz_target_find(tr.target) == NULL) {

@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # libfuzzer-smoke.sh BINARY CORPUS RUNS [DICT]: a bounded, reproducible
-# libFuzzer run (-seed=1) starting from CORPUS, with DICT if given.  New
-# inputs and crash artifacts go to a temporary directory, never into the
-# corpus.  Passes when libFuzzer finishes its RUNS executions without a
-# finding (exit 0); a crash exits 1 (-error_exitcode=1, since meson would
-# show libFuzzer's 77 as a skip).
+# libFuzzer run (-seed=1) starting from CORPUS, with DICT if given, else
+# the dictionary fuzz/fuzz_T.options names for BINARY's target T (as
+# scripts/fuzz and OSS-Fuzz run it).  New inputs and crash artifacts go
+# to a temporary directory, never into the corpus.  Passes when libFuzzer
+# finishes its RUNS executions without a finding (exit 0); a crash exits
+# 1 (-error_exitcode=1, since meson would show libFuzzer's 77 as a skip),
+# and so does a CORPUS without inputs (the run would test nothing).
 set -u
 bin=$1
 corpus=$2
 runs=${3:-2000}
 dict=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "$dict" ]; then
+  t=$(basename "$bin"); t=${t#fuzz_}; t=${t%_libfuzzer}
+  d=$(sed -n 's/^dict *= *//p' "$here/fuzz_$t.options" 2>/dev/null | head -1)
+  if [ -n "$d" ] && [ -f "$here/$d" ]; then dict=$here/$d; fi
+fi
+if [ -z "$(find "$corpus" -maxdepth 1 -type f 2>/dev/null | head -1)" ]; then
+  echo "libfuzzer-smoke: no inputs in $corpus: nothing to start from"
+  exit 1
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/new"
@@ -26,5 +38,5 @@ if ls "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* >/dev/null 2>&1; then
   done
   exit 1
 fi
-echo "libfuzzer-smoke: $(basename "$bin"): $runs runs, exit $rc"
+echo "libfuzzer-smoke: $(basename "$bin"): $runs runs${dict:+, dictionary $(basename "$dict")}, exit $rc"
 exit "$rc"

@@ -5,7 +5,8 @@
 # corpus/<target>/NAME.bin made from corpus/seeds-text/NAME.txt must equal
 # a fresh encoding of the seed (else the byte format moved on: run
 # scripts/make-corpus).  One line per file; exit 1 if anything differs
-# (with the diff), 0 if all agree (also when there are no files).
+# (with the diff) or if there is nothing to compare (no .bin file: a
+# wrong CORPUS must not pass), 0 if all agree.
 set -u
 kmfuzz=$1
 corpus=$2
@@ -53,5 +54,9 @@ for seed in "$corpus"/seeds-text/*.txt; do
     fi
   done
 done
+if [ "$n" -eq 0 ]; then
+  echo "FAIL no corpus/<target>/*.bin file under $corpus: nothing was compared"
+  exit 1
+fi
 echo "$n files, $([ $fail -eq 0 ] && echo 'all round trips agree' || echo 'some differ')"
 exit $fail

@@ -548,14 +548,23 @@ check_structures(struct harness *h)
 		hfail(h, "swap", 0, "%s", why);
 		return;
 	}
+	unsigned int pool_pages = 0;
 	for (unsigned int i = 0; i < h->nmaps; i++) {
 		struct vm_map *map = h->maps[i].map;
-		if ((map->flags & VM_MAP_VACACHE) &&
-		    pool_sanity(&vm_map_to_kernel(map)->vmk_vacache, why,
-		    sizeof(why)) != 0) {
+		if (!(map->flags & VM_MAP_VACACHE))
+			continue;
+		struct pool *pp = &vm_map_to_kernel(map)->vmk_vacache;
+		if (pool_sanity(pp, why, sizeof(why)) != 0) {
 			hfail(h, "pool", 0, "m%u: %s", h->maps[i].id, why);
 			return;
 		}
+		pool_pages += pp->pr_npages;
+	}
+	/* every pool page header is one of a KVA cache's pool pages */
+	if (uvm->ph_inuse != pool_pages) {
+		hfail(h, "leak", 0, "%u pool page headers in use, the KVA "
+		    "caches hold %u pool pages", uvm->ph_inuse, pool_pages);
+		return;
 	}
 	check_free_runs_empty(h);
 	if (!h->found && h->host.mmu_check(h->host.ctx, true, why,
@@ -601,7 +610,47 @@ check_object(struct harness *h)
 		}
 }
 
-/* The shadow against the instance: entries, mappings, object, both ways. */
+/*
+ * The data of every page whose contents the shadow knows and that is
+ * mapped now, sampled (first, middle and last word; touch and free read
+ * whole pages): a page changed behind the harness's back shows at the
+ * next full walk, not only when the program reads it again.
+ */
+static void
+check_data(struct harness *h)
+{
+	static const unsigned int words[] = { 0, 511, 1023 };
+
+	for (unsigned int i = 0; i < h->nallocs && !h->found; i++) {
+		const struct hs_alloc *a = &h->allocs[i];
+		if (hs_type(a) == UVM_KMF_VAONLY)
+			continue;
+		for (unsigned int p = 0; p < hs_npages(a) && !h->found; p++) {
+			bool known = a->seed[p] != 0 ||
+			    hs_type(a) == UVM_KMF_PAGEABLE ||
+			    (a->flags & UVM_KMF_ZERO);
+			if (!known || (a->removed & ((uint64_t)1 << p)))
+				continue;
+			for (unsigned int k = 0; k < 3; k++) {
+				vaddr_t va = a->va + ptoa(p) + words[k] * 4;
+				uint32_t w, want = a->seed[p] != 0 ?
+				    hs_page_word(a->seed[p], words[k]) : 0;
+				if (h->host.read(h->host.ctx, va, &w,
+				    sizeof(w)) != HACC_OK)
+					break;	/* not mapped: nothing to see */
+				if (w != want) {
+					hfail(h, "data", va, "a%u page %u: the "
+					    "word at +0x%x reads 0x%x, expected "
+					    "0x%x", a->id, p, words[k] * 4, w,
+					    want);
+					break;
+				}
+			}
+		}
+	}
+}
+
+/* The shadow against the instance: entries, mappings, object, data. */
 void
 check_against_shadow(struct harness *h)
 {
@@ -610,6 +659,8 @@ check_against_shadow(struct harness *h)
 		check_mappings(h);
 	if (!h->found)
 		check_object(h);
+	if (!h->found)
+		check_data(h);
 }
 
 void

@@ -123,8 +123,8 @@ struct harness_config {
 	bool		checkers;	/* false: run only (throughput) */
 	/*
 	 * Ops between full walks (0: only before and after the release).
-	 * A finding a full walk makes is re-run with 1, so it names the op
-	 * that broke the state.  HARNESS_FULL_CHECK_EVERY is the fuzzing
+	 * A run that finds something is re-run with 1, so that the finding
+	 * names the op that broke the state.  HARNESS_FULL_CHECK_EVERY is the fuzzing
 	 * schedule.
 	 */
 	unsigned int	full_check_every;
@@ -248,7 +248,6 @@ struct harness {
 	struct harness_finding	*finding;
 	bool			found;
 	bool			stopped;	/* found, or a misuse ended it */
-	bool			found_by_full;	/* by a periodic full walk */
 
 	/* scratch for the checkers: one bit per managed page */
 	uint64_t		seen[HARNESS_MAX_PAGES / 64];

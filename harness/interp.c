@@ -322,7 +322,6 @@ harness_op_end(struct harness *h, uintptr_t result)
 		if (!h->found && h->cfg.full_check_every != 0 &&
 		    h->ntrace % h->cfg.full_check_every == 0) {
 			check_full(h);
-			h->found_by_full = h->found;
 		}
 	}
 	return !h->found;
@@ -400,7 +399,7 @@ begin(struct harness *h, struct harness_finding *f)
 	h->ntrace = 0;
 	h->op_index = 0;
 	h->op = NULL;
-	h->found = h->stopped = h->found_by_full = false;
+	h->found = h->stopped = false;
 	h->finding = f;
 	uvm_memset(f, 0, sizeof(*f));
 }
@@ -448,10 +447,8 @@ harness_program_end(struct harness *h)
 	 * would heal or hide is seen; the structures once more after it,
 	 * with the leaks.
 	 */
-	if (h->cfg.checkers) {
+	if (h->cfg.checkers)
 		check_full(h);
-		h->found_by_full = h->found;
-	}
 	if (h->found)
 		goto out;
 	int r = h->host.call(h->host.ctx, release_trampoline, h, msg,
@@ -465,7 +462,6 @@ harness_program_end(struct harness *h)
 		check_structures(h);
 		if (!h->found)
 			check_against_shadow(h);
-		h->found_by_full = h->found;
 		if (!h->found)
 			check_leaks(h);
 	}
@@ -568,16 +564,16 @@ run_ops_once(struct harness *h, const struct km_op *ops, size_t n,
 }
 
 /*
- * A full walk found it, after full_check_every ops of which any may
- * have broken the state: run the program again (runs are deterministic)
- * with a full check after every op, so that the finding names the op
+ * A finding under a sparse schedule may show ops after the one that
+ * broke the state (a full walk every K ops; a page read only when the
+ * program reads it): run the program again (runs are deterministic)
+ * with a full walk after every op, so that the finding names the op
  * that broke it.  Only findings pay for this.
  */
 static bool
 want_precise(const struct harness *h, int r)
 {
-	return r == HARNESS_FINDING && h->found_by_full &&
-	    h->cfg.full_check_every != 1;
+	return r == HARNESS_FINDING && h->cfg.full_check_every != 1;
 }
 
 int

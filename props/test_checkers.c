@@ -2,10 +2,12 @@
  * test_checkers.c: every harness checker fires, by name, on state
  * corrupted on purpose.
  *
- * Each case runs a short text program.  After op `at' a corruption hook
- * breaks one thing behind the harness' back (a counter, a PTE bit, a
- * page's contents, an extra mapping, ...); the run must then end in a
- * finding from exactly the checker that owns that invariant.  The same
+ * Each case runs a short text program in the configuration the fuzz
+ * engines use (HARNESS_FULL_CHECK_EVERY).  After op `at' a corruption
+ * hook breaks one thing behind the harness' back (a counter, a PTE bit,
+ * a page's contents, an extra mapping, ...); the run must then end in a
+ * finding from exactly the checker that owns that invariant, naming op
+ * `at' as the one that broke it.  The same
  * program without the hook must run clean, so a checker that fires for
  * the wrong reason fails too.
  *
@@ -66,8 +68,10 @@ main(int argc, char **argv)
 
 	for (size_t i = 0; i < ncorruptions; i++) {
 		const struct corruption *c = &corruptions[i];
+		/* the configuration the fuzz engines run */
 		struct harness_config cfg = { .set = &km_opset_km,
-		    .checkers = true, .full_check_every = c->full_every_op,
+		    .checkers = true,
+		    .full_check_every = HARNESS_FULL_CHECK_EVERY,
 		    .property = hook };
 		struct harness *h = harness_model_create(&cfg);
 		size_t n = parse(c->program, ops, 16);
@@ -84,6 +88,9 @@ main(int argc, char **argv)
 		    "%s: fires as \"%s\" (%s)", c->what,
 		    r == HARNESS_FINDING && f.checker ? f.checker : "nothing",
 		    r == HARNESS_FINDING ? f.msg : "-");
+		report(r == HARNESS_FINDING && f.op_index == c->at,
+		    "and names op %u, the one after which the state broke "
+		    "(named: %u, %s)", c->at, f.op_index, f.optext);
 		report_prefix_pop();
 		harness_model_destroy(h);
 	}

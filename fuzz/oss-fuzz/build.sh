@@ -6,14 +6,21 @@
 # Writes to $OUT, per target T in km map pool misuse text:
 #   fuzz_T                    the fuzzer
 #   fuzz_T_seed_corpus.zip    corpus/T
-#   fuzz_T.options            [libfuzzer] max_len, entropic (and dict)
-#   fuzz_text.dict            the text op language's words
+#   fuzz_T.options            fuzz/fuzz_T.options ([libfuzzer] dict, max_len)
+#   fuzz_T.dict               fuzz/fuzz_T.dict (byte tokens; the text
+#                             target's: the op language's words)
+# ClusterFuzzLite runs this same script (.clusterfuzzlite/build.sh execs it).
 # Run natively (what the meson test 'oss-fuzz build.sh' does):
 #   CC=clang CFLAGS='-fsanitize=address,fuzzer-no-link' \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out SRC=.. fuzz/oss-fuzz/build.sh
-here=$(cd "$(dirname "$0")/../.." && pwd)
-repo=$here
-if [ -d "${SRC:-/nonexistent}/kmfuzz/core" ]; then repo=$SRC/kmfuzz; fi
+# The sources: the tree this script sits in (run from a checkout, or
+# exec'd by .clusterfuzzlite/build.sh), else $SRC/kmfuzz (the Dockerfile
+# copies this script alone to $SRC/build.sh), else the working directory.
+repo=
+for d in "$(cd "$(dirname "$0")/../.." && pwd)" "${SRC:-/nonexistent}/kmfuzz" "$PWD"; do
+  if [ -f "$d/fuzz/fuzz_km.c" ] && [ -d "$d/core" ]; then repo=$d; break; fi
+done
+[ -n "$repo" ] || { echo "build.sh: cannot find the kmfuzz sources" >&2; exit 1; }
 : "${CC:=clang}" "${CFLAGS:=}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}" "${OUT:?set OUT}"
 link=${CXX:-$CC}
 work=$(mktemp -d)
@@ -59,12 +66,8 @@ with zipfile.ZipFile(dst, 'w', zipfile.ZIP_DEFLATED) as z:
         if os.path.isfile(path) and not name.startswith(('.', 'README')):
             z.write(path, name)
 PY
-  {
-    echo "[libfuzzer]"
-    echo "max_len = 4096"
-    echo "entropic = 0"
-    [ "$t" = text ] && echo "dict = fuzz_text.dict"
-  } >"$OUT/fuzz_$t.options"
+  # the same .options and dictionaries scripts/fuzz uses
+  cp "$repo/fuzz/fuzz_$t.options" "$OUT/fuzz_$t.options"
+  if [ -f "$repo/fuzz/fuzz_$t.dict" ]; then cp "$repo/fuzz/fuzz_$t.dict" "$OUT/"; fi
 done
-cp "$repo/fuzz/fuzz_text.dict" "$OUT/fuzz_text.dict"
 echo "build.sh: built 5 targets into $OUT"
