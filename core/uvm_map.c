@@ -527,7 +527,8 @@ umap_space(struct vm_map *map, vaddr_t hint, vsize_t size, vsize_t amask,
  *    it is page alignment, as in NetBSD); with FIXED *startp aligned to
  *    both PAGE_SIZE and align.  EINVAL if not, as for a protection
  *    outside the maximum protection.
- * => obj NULL or the kernel object.
+ * => obj NULL or the kernel object; with it, uoffset UVM_UNKNOWN_OFFSET
+ *    or (FIXED) the offset the address implies (the offset rule).
  * => map unlocked by the caller; may wait for VA (WAITVA w/o NOWAIT)
  *    through the platform hook, with the lock dropped.
  * => 0 and *startp set; ENOMEM (no VA, no entry), EAGAIN (TRYLOCK and
@@ -572,6 +573,18 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 			return ENOMEM;	/* hint in the last page of VA */
 		hint = round_page(hint);
 	}
+	/*
+	 * The kernel object is indexed by address: pageout and fault find
+	 * a page's VA as kernel map min + offset, so any other offset
+	 * would make them unmap or fill the wrong VA.  An explicit offset
+	 * therefore needs a FIXED start, and must be the one it implies.
+	 */
+	KASSERTMSG(obj == NULL || uoffset == UVM_UNKNOWN_OFFSET ||
+	    ((flags & UVM_FLAG_FIXED) &&
+	    uoffset == hint - vm_map_min(map->uvm->kernel_map)),
+	    "uvm_map: kernel object offset 0x%lx for va 0x%lx%s breaks the "
+	    "offset rule", (unsigned long)uoffset, (unsigned long)hint,
+	    (flags & UVM_FLAG_FIXED) ? "" : " (not FIXED)");
 	/* Requests no unmap could ever satisfy fail now, never wait. */
 	if (hint < map->min_offset || hint > map->max_offset ||
 	    map->max_offset - hint < size)
@@ -599,6 +612,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	else
 		off = uoffset;
 
+
 	/*
 	 * Merge: grow prev forward and/or next backward over the new
 	 * range when nothing would tell them apart afterwards.
@@ -622,7 +636,9 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		e = prev;
 	} else if (back) {
 		prev->end += size;
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_MERGE
 		prev->gap_after -= size;
+#endif
 		umap_gapfix(prev);
 		e = prev;
 	} else if (fwd) {
@@ -681,8 +697,12 @@ umap_clip(struct vm_map *map, struct vm_map_entry *e, vaddr_t va)
 	n->start = va;
 	n->end = e->end;
 	n->object = e->object;
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_CLIP
+	n->offset = e->offset;
+#else
 	n->offset = e->object.uvm_obj != NULL ?
 	    e->offset + (va - e->start) : e->offset;
+#endif
 	n->protection = e->protection;
 	n->max_protection = e->max_protection;
 	n->flags = (n->flags & UVM_MAP_ALLOCATED) |

@@ -28,6 +28,8 @@ void	uvm_swap_init(struct uvm *uvm, uint64_t *bitmap,
 #define KMFUZZ_PLANT_GAPUP	6	/* a gap change is not carried up */
 #define KMFUZZ_PLANT_UB		7	/* a silent signed shift overflow */
 #define KMFUZZ_PLANT_IDLEZERO	8	/* idle zeroing skips every other page */
+#define KMFUZZ_PLANT_MERGE	9	/* a back merge forgets the gap it took */
+#define KMFUZZ_PLANT_CLIP	10	/* a clip keeps the object offset */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

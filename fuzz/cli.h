@@ -19,7 +19,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDING = 1, EXIT_BAD = 2, EXIT_OPSET = 3,
 	EXIT_DIFFERS = 4 };
 
 struct cli_args {
-	const struct fuzz_target *target;
+	const struct km_target *target;
 	bool		target_given;	/* --target on the command line */
 	const char	*out;
 	int		variant;	/* -1: as the target says */
@@ -38,15 +38,12 @@ int	cli_parse(int argc, char **argv, const char *usage, bool want_out,
 /* One input, loaded and run (cli_load_and_run). */
 struct cli_run {
 	struct harness		*h;	/* the harness of the (last) run */
-	const struct fuzz_target *t;	/* the target it ran as */
+	const struct km_target	*t;	/* the target it ran as */
 	bool			text;	/* the file was text */
 	bool			direct;	/* it ran on the direct-map variant */
 	struct harness_finding	f;
 	/* a text repro's "# signature:" line ("" if none) */
 	char			recorded_sig[HARNESS_SIG_MAX];
-	/* text files: the parsed ops (NULL for bytes); freed by cli_free */
-	struct km_op		*ops;
-	size_t			nops;
 };
 
 /*
@@ -57,7 +54,6 @@ struct cli_run {
  */
 int	cli_load_and_run(const char *path, const struct cli_args *a,
 	    bool report, struct cli_run *run);
-void	cli_free(struct cli_run *run);
 
 /*
  * The start of a one-input command: cli_parse (with -o), exactly one

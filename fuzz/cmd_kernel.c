@@ -251,29 +251,23 @@ default_image(void)
 	return NULL;
 }
 
-/* The "# signature: ..." line of a text repro into sig ("" if none). */
+/*
+ * The "# signature: ..." line of a text repro into sig ("" if none, or
+ * the file is not text by kmfuzz's rule).
+ */
 static void
 recorded_signature(const char *path, char *sig, size_t siglen)
 {
-	static const char key[] = "# signature: ";
-	size_t len, pos = 0, k = sizeof(key) - 1;
+	struct km_input_header hd;
+	size_t len;
 	uint8_t *buf = fuzz_read_file(path, &len);
 
 	sig[0] = '\0';
 	if (buf == NULL)
 		return;
-	while (fuzz_looks_like_text(buf, len) && pos < len) {
-		const char *s = (const char *)buf + pos;
-		const char *nl = memchr(s, '\n', len - pos);
-		size_t l = nl != NULL ? (size_t)(nl - s) : len - pos;
-
-		pos += l + (nl != NULL);
-		if (l > 0 && s[l - 1] == '\r')
-			l--;
-		if (l > k && strncmp(s, key, k) == 0) {
-			snprintf(sig, siglen, "%.*s", (int)(l - k), s + k);
-			break;
-		}
+	if (km_input_is_text(path, buf, len)) {
+		km_input_header(buf, len, &hd);
+		snprintf(sig, siglen, "%s", hd.signature);
 	}
 	free(buf);
 }
@@ -723,7 +717,7 @@ cmd_run_kernel(int argc, char **argv)
 		} else if (a + 1 < argc && (strcmp(s, "--target") == 0 ||
 		    strcmp(s, "-t") == 0)) {
 			opt.target = argv[++a];
-			if (fuzz_target_find(opt.target) == NULL) {
+			if (km_target_find(argv[a], strlen(argv[a])) == NULL) {
 				fprintf(stderr, "kmfuzz: unknown target '%s' "
 				    "(km map pool misuse text)\n", opt.target);
 				return RK_BAD;

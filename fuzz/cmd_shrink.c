@@ -54,7 +54,7 @@ repro_text_write(FILE *fp, const struct cli_run *run, const struct km_op *ops,
 {
 	char line[700];
 
-	fuzz_caught_line(line, sizeof(line), f);
+	km_input_caught_line(line, sizeof(line), f);
 	fprintf(fp, "%s\n", line);
 	harness_signature(f, line, sizeof(line));
 	fprintf(fp, "# signature: %s\n", line);

@@ -140,13 +140,13 @@ sig_hash(const char *sig, char out[13])
 }
 
 /* The crash's target: --target, else the folder names, else km. */
-static const struct fuzz_target *
+static const struct km_target *
 crash_target(const struct triage *tr, const char *path)
 {
 	char buf[4096], *p;
 
 	if (tr->target != NULL)
-		return fuzz_target_find(tr->target);
+		return km_target_find(tr->target, strlen(tr->target));
 	snprintf(buf, sizeof(buf), "%s", path);
 	/* .../<t>/crashes/FILE or .../afl/<t>/<instance>/crashes/FILE */
 	while ((p = strrchr(buf, '/')) != NULL) {
@@ -159,15 +159,15 @@ crash_target(const struct triage *tr, const char *path)
 		for (int up = 0; up < 2; up++) {
 			const char *t = strrchr(buf, '/') ? strrchr(buf, '/') +
 			    1 : buf;
-			if (fuzz_target_find(t) != NULL)
-				return fuzz_target_find(t);
+			if (km_target_find(t, strlen(t)) != NULL)
+				return km_target_find(t, strlen(t));
 			if (strrchr(buf, '/') == NULL)
 				break;
 			*strrchr(buf, '/') = '\0';
 		}
 		break;
 	}
-	return fuzz_target_find("km");
+	return km_target_find("km", 2);
 }
 
 /* The base name with anything but [A-Za-z0-9._-] made '_'. */
@@ -265,7 +265,6 @@ best_repro(struct cli_run *run, const char *crash, const char *sig,
 	a.target_given = true;
 	a.variant = run->direct ? 1 : 0;
 	int r = cli_load_and_run(minpath, &a, false, &mrun);
-	cli_free(&mrun);
 	if (r != HARNESS_FINDING) {
 		fprintf(log, "candidate %s rejected: it replays %s\n", minpath,
 		    r == HARNESS_CLEAN ? "clean" : "as a bad input");
@@ -339,7 +338,7 @@ new_folder(const char *work, const char *crash, struct cli_run *run,
 	}
 	/* picture re-ran a prefix: the repro once more for what follows */
 	r = cli_rerun_ops(run, ops, n, false, &f2);
-	if (run->t->input == FUZZ_BYTES) {
+	if (!run->t->text) {
 		size_t len = km_encode_size(run->h->trace, run->h->ntrace);
 		uint8_t *bytes = malloc(len + 1);
 		if (bytes != NULL && km_encode(run->h->trace, run->h->ntrace,
@@ -378,7 +377,7 @@ enum { TR_CLEAN = 'c', TR_FINDING = 'f', TR_BAD = 'b' };
  */
 static int
 child(const struct triage *tr, const char *crash, const char *work,
-    const struct fuzz_target *t, bool build)
+    const struct km_target *t, bool build)
 {
 	struct cli_args a;
 	struct cli_run run;
@@ -391,7 +390,6 @@ child(const struct triage *tr, const char *crash, const char *work,
 	a.target_given = true;
 	a.variant = -1;
 	int r = cli_load_and_run(crash, &a, true, &run);
-	cli_free(&run);
 	snprintf(path, sizeof(path), "%s/result", work);
 	if (r != HARNESS_FINDING) {
 		write_str(path, r == HARNESS_CLEAN ? "c" : "b");
@@ -442,7 +440,7 @@ say(const char *crash, const char *t, const char *what, const char *hash,
  */
 static bool
 replay(const struct triage *tr, const char *crash, const char *work,
-    const struct fuzz_target *t, bool build, char **res, char **err)
+    const struct km_target *t, bool build, char **res, char **err)
 {
 	char path[4096];
 	int status;
@@ -553,7 +551,7 @@ run_logged(const char *work, unsigned int secs, char *const argv[])
  */
 static void
 engine_minimize(const struct triage *tr, const char *crash, const char *work,
-    const struct fuzz_target *t)
+    const struct km_target *t)
 {
 	char bin[4096], min[4096], art[4200];
 	const char *base = strrchr(crash, '/') ? strrchr(crash, '/') + 1 :
@@ -584,7 +582,7 @@ engine_minimize(const struct triage *tr, const char *crash, const char *work,
 static void
 triage_one(struct triage *tr, const char *crash)
 {
-	const struct fuzz_target *t = crash_target(tr, crash);
+	const struct km_target *t = crash_target(tr, crash);
 	char work[4096], path[4096], fdir[4096], hash[13], name[256];
 	char sig[HARNESS_SIG_MAX] = "";
 	char *res = NULL, *err = NULL;
@@ -763,7 +761,7 @@ cmd_triage(int argc, char **argv)
 			tr.afl_dir = argv[++i];
 		} else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc) {
 			tr.target = argv[++i];
-			if (fuzz_target_find(tr.target) == NULL) {
+			if (km_target_find(argv[i], strlen(argv[i])) == NULL) {
 				fprintf(stderr, "kmfuzz triage: unknown target "
 				    "'%s'\n", tr.target);
 				return EXIT_BAD;

@@ -101,14 +101,14 @@ declare(FILE *fp, const struct km_op *ops, uint32_t n)
 {
 	static const struct { char kind; const char *type; } kinds[] = {
 		{ 'm', "struct vm_map *" }, { 'a', "vaddr_t " },
-		{ 'p', "vaddr_t " },
+		{ 'p', "vaddr_t " }, { 'r', "vaddr_t " },
 	};
-	static uint8_t seen[3][65536 / 8];
+	static uint8_t seen[4][65536 / 8];
 
 	memset(seen, 0, sizeof(seen));
 	for (uint32_t i = 0; i < n; i++) {
 		const struct km_op *op = &ops[i];
-		for (unsigned int k = 0; k < 3; k++) {
+		for (unsigned int k = 0; k < 4; k++) {
 			uint16_t id = 0;
 			if (km_op_creates(op) == kinds[k].kind)
 				id = op->result_id;
@@ -132,7 +132,7 @@ gen_file(FILE *fp, const struct cli_run *run, const char *path, int r,
 	cli_target_line(line, sizeof(line), run);
 	fprintf(fp, " * (%s, %u ops)\n", line + 2, n);
 	if (r == HARNESS_FINDING) {
-		fuzz_caught_line(line, sizeof(line), &run->f);
+		km_input_caught_line(line, sizeof(line), &run->f);
 		harness_signature(&run->f, sig, sizeof(sig));
 		fprintf(fp, " * %s\n * signature: %s\n", line + 2, sig);
 	} else {

@@ -2,14 +2,14 @@
  * fuzz_km.c: libFuzzer/AFL++ entry point for target "km":
  * the whole uvm_km API (alloc, free, suballoc, pgremove, touch, pageout,
  * busy, pool pages, drain, fault injection, lock holding, idle zeroing).
- * Runs are described in target_common.c; a finding abort()s after the
- * report and the text repro are printed.
+ * Runs are described in harness/input.c and target_common.c; a finding
+ * abort()s after the report and the text repro are printed.
  */
 #include "target_common.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-const struct fuzz_target *const fuzz_this_target = &fuzz_targets[0];
+const struct km_target *const fuzz_this_target = &km_targets[0];
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,7 +12,8 @@
  * and its first line that is not blank or a comment parses as an op;
  * otherwise it is bytes for the target's opset.  A text file may name
  * its target in a "# target: T" comment (repros do), which wins unless
- * --target is given.  shrink, creproduce and picture live in
+ * --target is given (the rules are harness/input.c's, shared with the
+ * test kernel).  shrink, creproduce and picture live in
  * cmd_shrink.c, creproduce.c and picture.c.  Example round
  * trip:
  *
@@ -92,7 +93,7 @@ cli_parse(int argc, char **argv, const char *usage, bool want_out,
     struct cli_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->target = fuzz_target_find("km");
+	a->target = km_target_find("km", 2);
 	a->variant = -1;
 	a->files = argv;	/* operands are packed in place */
 	for (int i = 0; i < argc; i++) {
@@ -104,7 +105,7 @@ cli_parse(int argc, char **argv, const char *usage, bool want_out,
 		} else if (strcmp(s, "--target") == 0 || strcmp(s, "-t") == 0) {
 			if (++i == argc)
 				goto bad;
-			a->target = fuzz_target_find(argv[i]);
+			a->target = km_target_find(argv[i], strlen(argv[i]));
 			a->target_given = true;
 			if (a->target == NULL) {
 				fprintf(stderr, "kmfuzz: unknown target '%s' "
@@ -147,105 +148,18 @@ cli_has_suffix(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-/* Text by name, or by content: printable and the first op line parses. */
-static bool
-is_text(const char *path, const uint8_t *buf, size_t len)
-{
-	size_t pos = 0;
-
-	if (cli_has_suffix(path, ".txt"))
-		return true;
-	if (!fuzz_looks_like_text(buf, len))
-		return false;
-	while (pos < len) {
-		const char *s = (const char *)buf + pos;
-		const char *nl = memchr(s, '\n', len - pos);
-		size_t l = nl != NULL ? (size_t)(nl - s) : len - pos;
-		struct km_op op;
-		char err[160];
-		int r;
-
-		pos += l + (nl != NULL);
-		memset(&op, 0, sizeof(op));
-		r = km_text_parse_line(s, l, &op, err, sizeof(err));
-		if (r != KTEXT_EMPTY)
-			return r == KTEXT_OK;
-	}
-	return false;
-}
-
-/*
- * The target a text file names in a "# target: T" or "# target T, ..."
- * comment line (what print and the finding reports write); NULL if none.
- * *direct: the line says "direct-map".
- */
-static const struct fuzz_target *
-text_target(const uint8_t *buf, size_t len, bool *direct)
-{
-	size_t pos = 0;
-
-	*direct = false;
-	while (pos < len) {
-		const char *s = (const char *)buf + pos;
-		const char *nl = memchr(s, '\n', len - pos);
-		size_t l = nl != NULL ? (size_t)(nl - s) : len - pos;
-		char name[16];
-		size_t i = 8, n = 0;
-
-		pos += l + (nl != NULL);
-		if (l < 9 || strncmp(s, "# target", 8) != 0)
-			continue;
-		while (i < l && (s[i] == ':' || s[i] == ' '))
-			i++;
-		while (i < l && n + 1 < sizeof(name) && s[i] >= 'a' &&
-		    s[i] <= 'z')
-			name[n++] = s[i++];
-		name[n] = '\0';
-		for (; i + 10 <= l; i++)
-			if (strncmp(s + i, "direct-map", 10) == 0)
-				*direct = true;
-		return fuzz_target_find(name);
-	}
-	return NULL;
-}
-
-/* The "# signature: ..." line of a text repro into sig ("" if none). */
-static void
-text_signature(const uint8_t *buf, size_t len, char *sig, size_t siglen)
-{
-	static const char key[] = "# signature: ";
-	size_t pos = 0, k = sizeof(key) - 1;
-
-	sig[0] = '\0';
-	while (pos < len) {
-		const char *s = (const char *)buf + pos;
-		const char *nl = memchr(s, '\n', len - pos);
-		size_t l = nl != NULL ? (size_t)(nl - s) : len - pos;
-
-		pos += l + (nl != NULL);
-		if (l > k && strncmp(s, key, k) == 0) {
-			snprintf(sig, siglen, "%.*s", (int)(l - k), s + k);
-			return;
-		}
-	}
-}
-
 int
 cli_load_and_run(const char *path, const struct cli_args *a, bool report,
     struct cli_run *run)
 {
-	const struct fuzz_target *t = a->target;
+	struct km_input_header hd;
 	struct fuzz_opts o;
-	char err[256];
-	uint32_t line = 0;
 	uint8_t *buf;
 	size_t len;
-	bool direct = false;
-	long n;
 	int r;
 
 	memset(run, 0, sizeof(*run));
-	run->t = t;
+	run->t = a->target;
 	buf = fuzz_read_file(path, &len);
 	if (buf == NULL) {
 		fprintf(stderr, "%s: %s\n", path, fuzz_errstr());
@@ -256,37 +170,16 @@ cli_load_and_run(const char *path, const struct cli_args *a, bool report,
 	o.checkers = true;
 	o.full_check_every = 1;
 	o.variant = a->variant;
-	run->text = t->input == FUZZ_TEXT || is_text(path, buf, len);
-	if (run->text)
-		text_signature(buf, len, run->recorded_sig,
+	run->text = run->t->text || km_input_is_text(path, buf, len);
+	if (run->text) {
+		km_input_header(buf, len, &hd);
+		memcpy(run->recorded_sig, hd.signature,
 		    sizeof(run->recorded_sig));
-	if (run->text && !a->target_given &&
-	    text_target(buf, len, &direct) != NULL) {
-		run->t = t = text_target(buf, len, &direct);
-		/* a repro saying "direct-map variant" replays on that one */
-		if (direct && t->both_variants && o.variant < 0)
-			o.variant = 1;
+		if (!a->target_given)
+			km_input_follow_header(&hd, &run->t, &o.variant);
 	}
-	if (t->input == FUZZ_TEXT) {
-		r = fuzz_run_input(t, buf, len, &o, &run->h, &run->f);
-	} else if (run->text) {
-		run->ops = calloc(HARNESS_MAX_OPS, sizeof(*run->ops));
-		if (run->ops == NULL) {
-			free(buf);
-			return HARNESS_BADINPUT;
-		}
-		n = fuzz_parse_text((const char *)buf, len, run->ops,
-		    HARNESS_MAX_OPS, &line, err, sizeof(err));
-		if (n < 0) {
-			fprintf(stderr, "%s:%u: %s\n", path, line, err);
-			free(buf);
-			return HARNESS_BADINPUT;
-		}
-		run->nops = (size_t)n;
-		r = fuzz_run_ops(t, run->ops, run->nops, &o, &run->h, &run->f);
-	} else {
-		r = fuzz_run_input(t, buf, len, &o, &run->h, &run->f);
-	}
+	o.text = run->text;
+	r = fuzz_run_input(run->t, buf, len, &o, &run->h, &run->f);
 	free(buf);
 	run->direct = run->h != NULL && run->h->cfg.poolpage_direct_map;
 	if (r == HARNESS_BADINPUT)
@@ -294,13 +187,6 @@ cli_load_and_run(const char *path, const struct cli_args *a, bool report,
 		    run->f.msg, run->f.optext[0] ? " in: " : "",
 		    run->f.optext);
 	return r;
-}
-
-void
-cli_free(struct cli_run *run)
-{
-	free(run->ops);
-	run->ops = NULL;
 }
 
 int
@@ -318,7 +204,6 @@ cli_one_input(int argc, char **argv, const char *usage, int variant,
 	if (a->variant < 0)
 		a->variant = variant;
 	*r = cli_load_and_run(a->files[0], a, false, run);
-	cli_free(run);
 	return *r == HARNESS_BADINPUT || run->h == NULL ? EXIT_BAD : 0;
 }
 
@@ -340,9 +225,7 @@ cli_rerun_ops(struct cli_run *run, const struct km_op *ops, size_t n,
 void
 cli_target_line(char *buf, size_t len, const struct cli_run *run)
 {
-	snprintf(buf, len, "# target: %s%s", run->t->name,
-	    run->t->both_variants ? (run->direct ? ", direct-map variant" :
-	    ", cached variant") : "");
+	km_input_target_line(buf, len, run->t, run->direct);
 }
 
 FILE *
@@ -379,7 +262,6 @@ run_one(const char *path, const struct cli_args *a)
 	int r;
 
 	r = cli_load_and_run(path, a, true, &run);
-	cli_free(&run);
 	printf("%s: %s\n", path, r == HARNESS_CLEAN ? "clean" :
 	    r == HARNESS_FINDING ? "FINDING" : "bad input");
 	if (run.recorded_sig[0] != '\0' && r != HARNESS_BADINPUT) {
@@ -470,7 +352,7 @@ cmd_run(int argc, char **argv)
 static int
 cmd_print(int argc, char **argv)
 {
-	const struct fuzz_target *t;
+	const struct km_target *t;
 	struct harness *h;
 	struct cli_args a;
 	struct cli_run run;
@@ -490,7 +372,7 @@ cmd_print(int argc, char **argv)
 	if ((fp = cli_open_out(a.out, "w")) == NULL)
 		return EXIT_BAD;
 	if (r == HARNESS_FINDING) {
-		fuzz_caught_line(caught, sizeof(caught), &run.f);
+		km_input_caught_line(caught, sizeof(caught), &run.f);
 		fprintf(fp, "%s\n", caught);
 	}
 	fprintf(fp, "# target %s%s, %s %s: %s, %u ops\n", t->name,
@@ -555,7 +437,7 @@ cmd_encode(int argc, char **argv)
 		fputs(usage_encode, stderr);
 		return EXIT_BAD;
 	}
-	if (a.target->input == FUZZ_TEXT) {
+	if (a.target->text) {
 		fprintf(stderr, "kmfuzz encode: target text takes the text "
 		    "itself; nothing to encode\n");
 		return EXIT_BAD;
@@ -565,25 +447,23 @@ cmd_encode(int argc, char **argv)
 	/* opset first, so that nothing runs for an impossible encoding */
 	{
 		uint8_t *buf = fuzz_read_file(a.files[0], &len);
-		uint32_t line = 0;
+		struct km_input_header hd;
+		struct harness_finding bad;
 
 		if (buf == NULL) {
 			fprintf(stderr, "%s: %s\n", a.files[0],
 			    fuzz_errstr());
 			return EXIT_BAD;
 		}
-		bool direct;
-		const struct fuzz_target *named = text_target(buf, len,
-		    &direct);
 		/* a repro's own "# target:" line, unless --target says */
-		if (!a.target_given && named != NULL &&
-		    named->input != FUZZ_TEXT)
-			a.target = named;
-		n = fuzz_parse_text((const char *)buf, len, ops,
-		    HARNESS_MAX_OPS, &line, why, sizeof(why));
+		km_input_header(buf, len, &hd);
+		if (!a.target_given && hd.target != NULL && !hd.target->text)
+			a.target = hd.target;
+		n = km_input_parse_text(buf, len, ops, HARNESS_MAX_OPS, &bad);
 		free(buf);
 		if (n < 0) {
-			fprintf(stderr, "%s:%u: %s\n", a.files[0], line, why);
+			fprintf(stderr, "%s:%u: %s\n", a.files[0], bad.line,
+			    bad.msg);
 			return EXIT_BAD;
 		}
 		for (long i = 0; i < n; i++)
@@ -596,12 +476,11 @@ cmd_encode(int argc, char **argv)
 	}
 	a.target_given = true;	/* encode for the target asked for */
 	r = cli_load_and_run(a.files[0], &a, false, &run);
-	cli_free(&run);
 	h = run.h;
 	if (r == HARNESS_BADINPUT || h == NULL)
 		return EXIT_BAD;
 	if (r == HARNESS_FINDING) {
-		fuzz_caught_line(why, sizeof(why), &run.f);
+		km_input_caught_line(why, sizeof(why), &run.f);
 		fprintf(stderr, "%s: note: the program finds something; "
 		    "encoding the %u ops that ran\n%s\n", a.files[0],
 		    h->ntrace, why);

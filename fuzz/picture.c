@@ -552,7 +552,7 @@ draw(struct pic *p, const char *path, const struct cli_run *run, int r,
 	    "relative to kernel_map 0x%lx</text>\n", y + 48,
 	    (unsigned long)p->lo);
 	if (r == HARNESS_FINDING) {
-		fuzz_caught_line(line, sizeof(line), f);
+		km_input_caught_line(line, sizeof(line), f);
 		fprintf(fp, "<rect x=\"8\" y=\"%.1f\" width=\"14\" "
 		    "height=\"11\" fill=\"#ff0000\" fill-opacity=\"0.3\" "
 		    "stroke=\"#d00000\"/>\n", y + 62);

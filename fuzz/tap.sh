@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tap.sh: sourced by the fuzz/ test scripts -- TAP output.
 #   ok DESCRIPTION STATUS   one "ok N - ..." / "not ok N - ..." line
 #   tap_end                 "1..N"; exit status 0 only if all passed and

@@ -37,7 +37,7 @@ build_run() {
 # Every corpus input, on the real core.
 total=0 bad=0
 for dir in km map pool misuse seeds-text regressions; do
-  for f in "$src"/corpus/$dir/*; do
+  for f in "$src/corpus/$dir"/*; do
     case $(basename "$f") in README*|.*) continue ;; esac
     targs=()
     case $dir in km|map|pool|misuse) targs=(--target "$dir") ;; esac

@@ -27,7 +27,7 @@ ok "kmfuzz triage exits 0" $?
 grep -c '^[0-9a-f]\{12\} ' findings/INDEX >count.txt
 [ "$(cat count.txt)" = 1 ]
 st=$?; ok "one finding in INDEX ($(cat count.txt))" $st
-dir=$(ls -d findings/[0-9a-f]*/ | head -1)
+dir=$(find findings -mindepth 1 -maxdepth 1 -type d -name '[0-9a-f]*' | head -1)
 [ "$(sort "$dir/targets" | tr '\n' ' ')" = "km pool " ]
 ok "the finding lists targets km and pool" $?
 grep -q '^km,pool \|km,pool' findings/INDEX
@@ -49,7 +49,7 @@ for f in repro.c map.svg minimized.bin report.txt count; do
 done >missing.txt
 [ ! -s missing.txt ]
 st=$?; ok "the folder is complete ($(tr '\n' ' ' <missing.txt))" $st
-ls findings/unreproducible/ 2>/dev/null | grep -q crash-c
+[ -f findings/unreproducible/km-crash-c ]
 ok "a clean crash goes to unreproducible/" $?
 find fuzz-out -type f >left.txt; [ ! -s left.txt ]
 st=$?; ok "triaged crash files (and the candidate) are gone: $(tr "\n" " " <left.txt)" $st
@@ -63,7 +63,8 @@ done
 "$kmfuzz" triage --findings f2 c1/km/crashes/* >r1.txt 2>&1 &
 "$kmfuzz" triage --findings f2 c2/km/crashes/* >r2.txt 2>&1
 wait
-[ "$(grep -c '^[0-9a-f]\{12\} ' f2/INDEX)" = 2 ] && [ -z "$(ls -a f2 | grep -e '\.work\.' -e '\.tmp')" ]
+[ "$(grep -c '^[0-9a-f]\{12\} ' f2/INDEX)" = 2 ] &&
+  [ -z "$(find f2 -maxdepth 1 -name '.work.*' -o -maxdepth 1 -name '*.tmp')" ]
 ok "two concurrent runs: two findings, no leftovers" $?
 cat f2/*/count | awk '{ s += $1 } END { print s + 0 }' >sum.txt
 [ "$(cat sum.txt)" = 4 ]

@@ -56,7 +56,17 @@ check_nothing_left(struct harness *h, const char *what)
 void
 check_unmapped(struct harness *h, vaddr_t va, vsize_t size, const char *what)
 {
+	const vsize_t probe = 16 * PAGE_SIZE;
+
+	/* the page tables over the whole range, quickly */
+	if (size > 2 * probe && hs_count_mappings(h, va, va + size) != 0) {
+		hfail(h, "security", va, "freed %s still has mappings", what);
+		return;
+	}
+	/* the CPU's view (a stale TLB entry) at both ends */
 	for (vaddr_t v = va; v < va + size && !h->found; v += PAGE_SIZE) {
+		if (size > 2 * probe && v == va + probe)
+			v = va + size - probe;
 		int r = h->host.access(h->host.ctx, v, false, false);
 		if (r == HACC_STALE)
 			hfail(h, "tlb", v, "freed %s still translates through "
@@ -252,8 +262,11 @@ hs_touched_maps(struct harness *h, const struct km_op *op)
 
 	switch (op->code) {
 	case KOP_ALLOC: case KOP_SUBALLOC: case KOP_POOLPAGE_GET:
-	case KOP_DRAIN:
+	case KOP_DRAIN: case KOP_MAP:
 		mask |= 1u << op->map_sel;
+		break;
+	case KOP_UNMAP:
+		mask |= 1u << h->regions[op->handle_sel].map;
 		break;
 	default:
 		break;
@@ -321,6 +334,65 @@ check_after_op(struct harness *h, const struct km_op *op)
 
 /* ---- full --------------------------------------------------------------- */
 
+/*
+ * An entry that is no allocation: region pages, each live, of map mi,
+ * with the entry's attributes; the offset of an object entry implied by
+ * the address; a QUANTUM region exactly one entry, a NOMERGE one never
+ * merged with another.  *pages counts the pages.  => false (a finding).
+ */
+static bool
+check_region_entry(struct harness *h, unsigned int mi,
+    const struct vm_map_entry *e, unsigned long *pages)
+{
+	const struct hs_region *first = NULL;
+	struct uvm_object *kobj = h->uvm->kernel_object;
+
+	for (vaddr_t va = e->start; va < e->end; va += PAGE_SIZE) {
+		const struct hs_region *r = hs_region_at(h, va, NULL);
+		if (r == NULL || r->map != mi)
+			return hfail(h, "ownership", va, "map m%u has entry "
+			    "[0x%lx, 0x%lx) over 0x%lx, which no live "
+			    "allocation or region owns (phantom)",
+			    h->maps[mi].id, (unsigned long)e->start,
+			    (unsigned long)e->end, (unsigned long)va);
+		bool obj = (r->flags & KOPF_MAP_OBJ) != 0;
+		if (e->protection != r->prot || e->max_protection != r->maxprot ||
+		    (e->object.uvm_obj == kobj) != obj)
+			return hfail(h, "map", va, "entry [0x%lx, 0x%lx) over "
+			    "r%u has prot %x/%x object %s, mapped %x/%x %s",
+			    (unsigned long)e->start, (unsigned long)e->end,
+			    r->id, e->protection, e->max_protection,
+			    e->object.uvm_obj != NULL ? "yes" : "no", r->prot,
+			    r->maxprot, obj ? "with the object" : "without");
+		if (obj && e->offset + (va - e->start) !=
+		    va - vm_map_min(h->uvm->kernel_map))
+			return hfail(h, "map", va, "entry [0x%lx, 0x%lx) maps "
+			    "0x%lx at object offset 0x%lx, not the one the "
+			    "address implies", (unsigned long)e->start,
+			    (unsigned long)e->end, (unsigned long)va,
+			    (unsigned long)(e->offset + (va - e->start)));
+		if (first == NULL)
+			first = r;
+		else if (r != first && ((r->flags | first->flags) &
+		    (KOPF_MAP_NOMERGE | KOPF_MAP_QUANTUM)))
+			return hfail(h, "map", va, "entry [0x%lx, 0x%lx) merges "
+			    "r%u and r%u, one of them mapped %s",
+			    (unsigned long)e->start, (unsigned long)e->end,
+			    first->id, r->id, ((r->flags | first->flags) &
+			    KOPF_MAP_QUANTUM) ? "QUANTUM" : "NOMERGE");
+		(*pages)++;
+	}
+	if (first != NULL && (first->flags & KOPF_MAP_QUANTUM) &&
+	    (e->start != first->va ||
+	    e->end != first->va + ptoa(first->npages)))
+		return hfail(h, "map", e->start, "QUANTUM r%u [0x%lx, 0x%lx) "
+		    "is not exactly its entry [0x%lx, 0x%lx)", first->id,
+		    (unsigned long)first->va,
+		    (unsigned long)(first->va + ptoa(first->npages)),
+		    (unsigned long)e->start, (unsigned long)e->end);
+	return true;
+}
+
 /* Map entries against the shadow, both ways. */
 static void
 check_ownership(struct harness *h)
@@ -328,6 +400,7 @@ check_ownership(struct harness *h)
 	for (unsigned int mi = 0; mi < h->nmaps && !h->found; mi++) {
 		struct vm_map *map = h->maps[mi].map;
 		unsigned int matched = 0, owned = 0;
+		unsigned long rpages = 0, rlive = 0;
 		struct pool *cache = (map->flags & VM_MAP_VACACHE) ?
 		    &vm_map_to_kernel(map)->vmk_vacache : NULL;
 
@@ -361,6 +434,11 @@ check_ownership(struct harness *h)
 				matched++;
 				continue;
 			}
+			if (hs_region_at(h, e->start, NULL) != NULL) {
+				if (!check_region_entry(h, mi, e, &rpages))
+					return;
+				continue;
+			}
 			const struct hs_alloc *a = hs_alloc_at(h, e->start);
 			if (a == NULL || a->va != e->start ||
 			    a->va + a->size != e->end || a->map != mi) {
@@ -379,10 +457,19 @@ check_ownership(struct harness *h)
 			owned += h->pool[i].map == mi &&
 			    !h->uvm->cfg.poolpage_direct_map &&
 			    (h->pool[i].uncached || cache == NULL);
-		if (matched != owned)
+		if (matched != owned) {
 			hfail(h, "ownership", 0, "map m%u: %u live allocations "
 			    "but %u entries for them (lost entry)",
 			    h->maps[mi].id, owned, matched);
+			return;
+		}
+		for (unsigned int i = 0; i < h->nregions; i++)
+			if (h->regions[i].map == mi)
+				rlive += hs_popcount(h->regions[i].live);
+		if (rpages != rlive)
+			hfail(h, "ownership", 0, "map m%u: regions map %lu pages "
+			    "but entries cover %lu of them (lost entry)",
+			    h->maps[mi].id, rlive, rpages);
 	}
 }
 
@@ -422,7 +509,8 @@ mapping_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 			return !hfail(h, "pmap", va, "VA-only a%u has a "
 			    "mapping", a->id);
 		case UVM_KMF_WIRED:
-			if (a->removed & ((uint64_t)1 << page))
+			if (page < KOP_TRACKED_PAGES &&
+			    (a->removed & ((uint64_t)1 << page)))
 				return !hfail(h, "pmap", va, "a%u page %u was "
 				    "removed but is still mapped", a->id, page);
 			if (pg->uobject != NULL)
@@ -446,6 +534,10 @@ mapping_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 			return 0;
 		}
 	}
+	const struct hs_region *r = hs_region_at(h, va, NULL);
+	if (r != NULL)
+		return !hfail(h, "pmap", va, "r%u has a mapping (nothing "
+		    "faults a region in)", r->id);
 	if (hs_pool_at(h, va) != NULL) {
 		if (pg->uobject != NULL || !(hmap & HMAP_NX))
 			return !hfail(h, "pages", va, "pool page maps an "
@@ -625,7 +717,7 @@ check_data(struct harness *h)
 		const struct hs_alloc *a = &h->allocs[i];
 		if (hs_type(a) == UVM_KMF_VAONLY)
 			continue;
-		for (unsigned int p = 0; p < hs_npages(a) && !h->found; p++) {
+		for (unsigned int p = 0; p < hs_tracked(a) && !h->found; p++) {
 			bool known = a->seed[p] != 0 ||
 			    hs_type(a) == UVM_KMF_PAGEABLE ||
 			    (a->flags & UVM_KMF_ZERO);

@@ -100,7 +100,7 @@ free_prepare(struct harness *h, struct km_op *op)
 	 */
 	if (hs_type(a) == UVM_KMF_VAONLY)
 		return;
-	for (unsigned int p = 0; p < hs_npages(a) && !h->found; p++)
+	for (unsigned int p = 0; p < hs_tracked(a) && !h->found; p++)
 		if (!(a->removed & ((uint64_t)1 << p)))
 			(void)hs_verify_page(h, a, p, "before free");
 }

@@ -40,6 +40,7 @@
 #define HARNESS_MAX_ALLOCS	256	/* live a-handles */
 #define HARNESS_MAX_POOLPAGES	256	/* live p-handles */
 #define HARNESS_MAX_MAPS	8	/* kernel_map + submaps */
+#define HARNESS_MAX_REGIONS	64	/* live r-handles */
 #define HARNESS_MAX_PAGES	16384	/* managed pages the checkers track */
 #define HARNESS_WAIT_BUDGET	64	/* waits per op before "would block" */
 /*
@@ -198,9 +199,10 @@ struct hs_alloc {
 	 * per page: the seed of the pattern last written over all of it
 	 * (hs_page_word), 0 for "reads zero" (pageable, ZERO) or unknown
 	 */
-	uint32_t	seed[KOP_MAX_NPAGES];
+	uint32_t	seed[KOP_TRACKED_PAGES];
 	uint64_t	removed;	/* pages dropped by pgremove */
 	uint64_t	touched;	/* pageable pages faulted in once */
+	/* (page state is kept for the first KOP_TRACKED_PAGES pages) */
 };
 
 struct hs_poolpage {
@@ -208,6 +210,22 @@ struct hs_poolpage {
 	uint8_t		map;
 	uint8_t		uncached;
 	vaddr_t		va;
+};
+
+/*
+ * Shadow of a region: a range uvm_map entered directly (the map op), of
+ * which unmap may take pages away; the core may merge it with
+ * neighbours or clip it, so what the checkers compare is coverage and
+ * attributes, page by page.
+ */
+struct hs_region {
+	uint16_t	id;		/* r<id> */
+	uint8_t		map;		/* index into maps[] */
+	uint8_t		prot, maxprot;
+	uint32_t	flags;		/* KOPF_MAP_* as mapped */
+	vaddr_t		va;
+	uint32_t	npages;
+	uint64_t	live;		/* pages still mapped */
 };
 
 struct hs_map {
@@ -228,7 +246,10 @@ struct harness {
 	unsigned int		npool;
 	struct hs_map		maps[HARNESS_MAX_MAPS];
 	unsigned int		nmaps;
-	uint16_t		next_alloc_id, next_pool_id, next_map_id;
+	struct hs_region	regions[HARNESS_MAX_REGIONS];
+	unsigned int		nregions;
+	uint16_t		next_alloc_id, next_pool_id, next_map_id,
+				next_region_id;
 	uint32_t		generation;	/* pattern counter for touch */
 	unsigned int		base_entries;	/* entries_inuse at start */
 	kmutex_t		*held;		/* hold_lock until next op */

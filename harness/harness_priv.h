@@ -42,11 +42,22 @@ struct hs_map		*hs_map_by_id(struct harness *h, unsigned int id,
 /* The live allocation or pool page covering va, if any. */
 struct hs_alloc		*hs_alloc_at(struct harness *h, vaddr_t va);
 struct hs_poolpage	*hs_pool_at(struct harness *h, vaddr_t va);
+/* The live region page covering va, if any (*page: its index). */
+struct hs_region	*hs_region_at(struct harness *h, vaddr_t va,
+			    unsigned int *page);
 
 static inline unsigned int
 hs_npages(const struct hs_alloc *a)
 {
 	return (unsigned int)(a->size >> PAGE_SHIFT);
+}
+
+/* The pages of a whose state the shadow keeps: page=P reaches these. */
+static inline unsigned int
+hs_tracked(const struct hs_alloc *a)
+{
+	return hs_npages(a) < KOP_TRACKED_PAGES ? hs_npages(a) :
+	    KOP_TRACKED_PAGES;
 }
 
 static inline unsigned int
@@ -65,7 +76,7 @@ hs_op_size(const struct km_op *op)
 static inline vsize_t
 hs_op_align(const struct km_op *op)
 {
-	return op->align_log ? (vsize_t)1 << op->align_log : 0;
+	return op->align_log ? (vsize_t)1 << (op->align_log - 1) : 0;
 }
 
 /* The kernel-object offset of va (pageable kernel memory). */
@@ -114,6 +125,9 @@ bool	model_map_fit(const struct vm_map *map, vsize_t size, vsize_t align,
 /* Predict into h->before before the calls; judge the result after. */
 void	model_alloc_predict(struct harness *h, const struct km_op *op);
 void	model_alloc_judge(struct harness *h, const struct km_op *op,
+	    vaddr_t va);
+void	model_map_predict(struct harness *h, const struct km_op *op);
+void	model_map_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);
 void	model_poolpage_predict(struct harness *h, const struct km_op *op);
 void	model_poolpage_judge(struct harness *h, const struct km_op *op,

@@ -130,6 +130,23 @@ hs_alloc_at(struct harness *h, vaddr_t va)
 	return NULL;
 }
 
+struct hs_region *
+hs_region_at(struct harness *h, vaddr_t va, unsigned int *page)
+{
+	for (unsigned int i = 0; i < h->nregions; i++) {
+		struct hs_region *r = &h->regions[i];
+		if (va < r->va || va >= r->va + ptoa(r->npages))
+			continue;
+		unsigned int p = (unsigned int)atop(va - r->va);
+		if (!(r->live & ((uint64_t)1 << p)))
+			continue;
+		if (page != NULL)
+			*page = p;
+		return r;
+	}
+	return NULL;
+}
+
 struct hs_poolpage *
 hs_pool_at(struct harness *h, vaddr_t va)
 {
@@ -141,16 +158,25 @@ hs_pool_at(struct harness *h, vaddr_t va)
 
 /* ---- resolution --------------------------------------------------------- */
 
+static const struct hs_region *
+region_by_id(const struct harness *h, unsigned int id)
+{
+	for (unsigned int i = 0; i < h->nregions; i++)
+		if (h->regions[i].id == id)
+			return &h->regions[i];
+	return NULL;
+}
+
 /* Page fields of an op on allocation a are within it. */
 static bool
 pages_fit(const struct km_op *op, const struct hs_alloc *a)
 {
 	if (!km_op_has_field(op->code, F_PAGE))
 		return true;
-	if (op->page >= hs_npages(a))
+	if (op->page >= hs_tracked(a))
 		return false;
 	return !km_op_has_field(op->code, F_COUNT) ||
-	    op->count <= hs_npages(a) - op->page;
+	    op->count <= hs_tracked(a) - op->page;
 }
 
 /*
@@ -173,15 +199,24 @@ resolve_bytes(struct harness *h, struct km_op *op)
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
 		op->handle_id = a->id;
 		if (km_op_has_field(op->code, F_PAGE))
-			op->page %= hs_npages(a);
+			op->page %= hs_tracked(a);
 		if (km_op_has_field(op->code, F_COUNT) &&
-		    op->count > hs_npages(a) - op->page)
-			op->count = hs_npages(a) - op->page;
+		    op->count > hs_tracked(a) - op->page)
+			op->count = hs_tracked(a) - op->page;
 	} else if (kind == 'p') {
 		if (h->npool == 0)
 			return false;
 		op->handle_sel = (uint8_t)(op->handle_sel % h->npool);
 		op->handle_id = h->pool[op->handle_sel].id;
+	} else if (kind == 'r') {
+		if (h->nregions == 0)
+			return false;
+		op->handle_sel = (uint8_t)(op->handle_sel % h->nregions);
+		const struct hs_region *r = &h->regions[op->handle_sel];
+		op->handle_id = r->id;
+		op->page %= r->npages;
+		if (op->count > r->npages - op->page)
+			op->count = r->npages - op->page;
 	}
 	return true;
 }
@@ -207,7 +242,8 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 	if (op->result_id != 0 &&
 	    ((made == 'a' && hs_alloc_by_id(h, op->result_id, NULL)) ||
 	    (made == 'p' && hs_pool_by_id(h, op->result_id, NULL)) ||
-	    (made == 'm' && hs_map_by_id(h, op->result_id, NULL)))) {
+	    (made == 'm' && hs_map_by_id(h, op->result_id, NULL)) ||
+	    (made == 'r' && region_by_id(h, op->result_id) != NULL))) {
 		uvm_snprintf(err, len, "the result name is already live");
 		return false;
 	}
@@ -222,7 +258,8 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 		op->handle_sel = (uint8_t)idx;
 		if (!pages_fit(op, a)) {
 			uvm_snprintf(err, len, "page range outside a%u (%u "
-			    "pages)", op->handle_id, hs_npages(a));
+			    "pages with a state)", op->handle_id,
+			    hs_tracked(a));
 			return false;
 		}
 	} else if (kind == 'p') {
@@ -232,6 +269,22 @@ resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 			return false;
 		}
 		op->handle_sel = (uint8_t)idx;
+	} else if (kind == 'r') {
+		const struct hs_region *r = NULL;
+		for (idx = 0; idx < h->nregions && r == NULL; idx++)
+			if (h->regions[idx].id == op->handle_id)
+				r = &h->regions[idx];
+		if (r == NULL) {
+			uvm_snprintf(err, len, "r%u is not live here",
+			    op->handle_id);
+			return false;
+		}
+		op->handle_sel = (uint8_t)(idx - 1);
+		if (op->page >= r->npages || op->count > r->npages - op->page) {
+			uvm_snprintf(err, len, "page range outside r%u (%u "
+			    "pages)", op->handle_id, r->npages);
+			return false;
+		}
 	}
 	return true;
 }
@@ -386,7 +439,8 @@ static void
 begin(struct harness *h, struct harness_finding *f)
 {
 	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map);
-	h->nallocs = h->npool = 0;
+	h->nallocs = h->npool = h->nregions = 0;
+	h->next_region_id = 1;
 	h->maps[0] = (struct hs_map){ 0, h->uvm->kernel_map, false };
 	h->nmaps = 1;
 	h->next_alloc_id = h->next_pool_id = h->next_map_id = 1;
@@ -425,6 +479,20 @@ release_trampoline(void *arg)
 		uvm_km_free(h->maps[a->map].map, a->va, a->size,
 		    a->flags & UVM_KMF_TYPEMASK);
 		h->nallocs--;
+	}
+	/* every run of pages a region still maps */
+	while (h->nregions > 0) {
+		struct hs_region *r = &h->regions[h->nregions - 1];
+		for (uint32_t p = 0; p < r->npages;) {
+			uint32_t q = p;
+			while (q < r->npages && (r->live & ((uint64_t)1 << q)))
+				q++;
+			if (q > p)
+				uvm_unmap(h->maps[r->map].map, r->va + ptoa(p),
+				    r->va + ptoa(q));
+			p = q + 1;
+		}
+		h->nregions--;
 	}
 	for (unsigned int i = 0; i < h->nmaps; i++)
 		uvm_km_va_drain(h->maps[i].map, 0);

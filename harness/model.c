@@ -165,6 +165,34 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 	    ((op->flags & UVM_KMF_CANFAIL) && !uvm_reclaimable(uvm)));
 }
 
+/*
+ * The verdict on a call that put `size' bytes (align) into map m at va
+ * (0: failed), given the prediction in h->before.  `can' is whether
+ * everything but the VA was there (pages, the lock).
+ */
+static void
+judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
+    vsize_t size, vsize_t align, bool can, const char *what)
+{
+	const struct hs_before *b = &h->before;
+
+	if (va != 0 && !b->room)
+		hfail(h, "placement", va, "m%u: %s of 0x%lx bytes at 0x%lx "
+		    "where no free range fits it (align 0x%lx)", m->id, what,
+		    (unsigned long)size, (unsigned long)va,
+		    (unsigned long)align);
+	else if (va != 0 && va != b->fit)
+		hfail(h, "placement", va, "m%u: %s at 0x%lx, but the first "
+		    "fit is 0x%lx (size 0x%lx align 0x%lx)", m->id, what,
+		    (unsigned long)va, (unsigned long)b->fit,
+		    (unsigned long)size, (unsigned long)align);
+	else if (va == 0 && b->room && can)
+		hfail(h, "liveness", b->fit, "m%u: %s of 0x%lx bytes (align "
+		    "0x%lx) failed, but 0x%lx is free and all else is there",
+		    m->id, what, (unsigned long)size, (unsigned long)align,
+		    (unsigned long)b->fit);
+}
+
 void
 model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 {
@@ -175,30 +203,66 @@ model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 	/* a call that waited ran on a state the prediction did not see */
 	if (!h->cfg.checkers || !b->judged || h->waits != 0 || h->found)
 		return;
-	if (va != 0 && !b->room) {
-		hfail(h, "placement", va, "m%u: allocated 0x%lx bytes at 0x%lx "
-		    "where no free range fits it (align 0x%lx)", m->id,
-		    (unsigned long)hs_op_size(op), (unsigned long)va,
-		    (unsigned long)hs_op_align(op));
-	} else if (va != 0 && va != b->fit) {
-		hfail(h, "placement", va, "m%u: allocated at 0x%lx, but the "
-		    "first fit is 0x%lx (size 0x%lx align 0x%lx)", m->id,
-		    (unsigned long)va, (unsigned long)b->fit,
-		    (unsigned long)hs_op_size(op),
-		    (unsigned long)hs_op_align(op));
-	} else if (va == 0 && b->room && !b->lock_held &&
-	    (!wired || b->pages_ok)) {
-		hfail(h, "liveness", b->fit, "m%u: allocation of 0x%lx bytes "
-		    "(align 0x%lx%s) failed, but 0x%lx is free%s", m->id,
-		    (unsigned long)hs_op_size(op),
-		    (unsigned long)hs_op_align(op), wired ? ", wired" : "",
-		    (unsigned long)b->fit, wired ? " and every page is there" :
-		    "");
-	} else if (va != 0 && wired && b->pages_short) {
+	judge_placement(h, m, va, hs_op_size(op), hs_op_align(op),
+	    !b->lock_held && (!wired || b->pages_ok), wired ?
+	    "wired allocation" : "allocation");
+	if (!h->found && va != 0 && wired && b->pages_short)
 		hfail(h, "pages", va, "m%u: wired allocation of %u pages "
 		    "succeeded, but its pages had run out and it may not wait",
 		    m->id, (unsigned int)atop(round_page(hs_op_size(op))));
+}
+
+/* ---- uvm_map of a region ------------------------------------------------ */
+
+/* Is [va, va + size) inside map and free of entries? */
+static bool
+range_free(const struct vm_map *map, vaddr_t va, vsize_t size)
+{
+	if (va < map->min_offset || va > map->max_offset ||
+	    map->max_offset - va < size)
+		return false;
+	for (const struct vm_map_entry *e = map->first; e != NULL; e = e->next)
+		if (e->start < va + size && va < e->end)
+			return false;
+	return true;
+}
+
+void
+model_map_predict(struct harness *h, const struct km_op *op)
+{
+	struct hs_before *b = &h->before;
+	const struct hs_map *m = &h->maps[op->map_sel];
+	vsize_t size = ptoa(op->npages);
+	vaddr_t hint = vm_map_min(m->map) + ptoa(op->n);
+	vsize_t amask = (hs_op_align(op) > PAGE_SIZE ? hs_op_align(op) :
+	    PAGE_SIZE) - 1;
+
+	/*
+	 * Judged: FIXED (exactly the hint, if aligned and free) and the
+	 * map's minimum as hint; no free entry to take (a merge may still
+	 * need none) is not.
+	 */
+	b->judged = h->uvm->entries_inuse < h->uvm->cfg.max_map_entries &&
+	    ((op->flags & KOPF_MAP_FIXED) || op->n == 0);
+	b->lock_held = h->held == &m->map->lock;
+	if (op->flags & KOPF_MAP_FIXED) {
+		b->room = (hint & amask) == 0 && range_free(m->map, hint, size);
+		b->fit = hint;
+	} else {
+		b->room = model_map_fit(m->map, size, hs_op_align(op), &b->fit);
 	}
+}
+
+void
+model_map_judge(struct harness *h, const struct km_op *op, vaddr_t va)
+{
+	const struct hs_before *b = &h->before;
+
+	if (!h->cfg.checkers || !b->judged || h->waits != 0 || h->found)
+		return;
+	judge_placement(h, &h->maps[op->map_sel], va, ptoa(op->npages),
+	    hs_op_align(op), !b->lock_held, (op->flags & KOPF_MAP_FIXED) ?
+	    "fixed map" : "map");
 }
 
 /* Every page of wired allocation a is of its offset's color. */

@@ -69,18 +69,34 @@ enum km_field {
 	F_N,		/* pageout, fail_pagealloc, idlezero: a count */
 	F_POOLOPTS,	/* poolpage_get: nowait, uncached */
 	F_MISUSE,	/* misuse kind */
+	F_NPAGES,	/* map: a size in whole pages */
+	F_HINT,		/* map: the hint (or FIXED start), pages above the
+			   map's minimum: "hint=P", optional */
+	F_MAPOPTS,	/* map: fixed nomerge quantum obj waitva trylock */
+	F_PROT,		/* map: protection / maximum protection, "rw-/rwx" */
+	F_REGION,	/* handle of a live region: rN */
+	F_UNMAPOPTS,	/* unmap: vaonly */
 	F_NTYPES	/* at most 32: op_schema.c keeps a bit per type */
 };
-#define KOP_MAX_FIELDS	4
+#define KOP_MAX_FIELDS	6
 
 /*
  * Argument limits (bytes reduce modulo these; text is checked against
  * them): the one definition.
  */
-#define KOP_MAX_NPAGES		64	/* alloc: 1..64 pages */
+/*
+ * Sizes (alloc, uvm_map) on a log scale, from one page to beyond the
+ * whole map: byte b means npages = ((16 + b % 16) << (b / 16)) / 16,
+ * i.e. every count up to 31, then 16 steps an octave (32, 34, ..., 62,
+ * 64, 68, ...) up to KOP_SIZE_MAX_PAGES.
+ */
+#define KOP_NPAGES(b)		((((uint32_t)16 + ((b) & 15)) << ((b) >> 4)) >> 4)
+#define KOP_SIZE_MAX_PAGES	KOP_NPAGES(255)
+#define KOP_TRACKED_PAGES	64	/* page=P: the first 64 pages */
+#define KOP_MAX_NPAGES		KOP_TRACKED_PAGES
 #define KOP_SUB_UNIT		16	/* alloc size = npages*4K - sub*16 */
-#define KOP_ALIGN_LOG_MIN	12	/* alloc align: 0x1000 .. */
-#define KOP_ALIGN_LOG_MAX	16	/* .. 0x10000, or none */
+#define KOP_ALIGN_LOG_MIN	0	/* align: 2^0 (a byte: page alignment, */
+#define KOP_ALIGN_LOG_MAX	24	/* as NetBSD) .. 2^24, or none */
 #define KOP_SUBMAP_UNIT		16	/* suballoc: 16..256 pages */
 #define KOP_SUBMAP_STEPS	16
 #define KOP_MAX_COUNT		16	/* pgremove count */
@@ -92,6 +108,13 @@ enum km_field {
 #define KOPF_NOWAIT		0x1	/* poolpage_get: waitok = false */
 #define KOPF_UNCACHED		0x2	/* poolpage_get: not the _cache API */
 #define KOPF_WRITE		0x1	/* touch */
+#define KOPF_MAP_FIXED		0x01	/* map: exactly the hint, or fail */
+#define KOPF_MAP_NOMERGE	0x02	/* map: never merged */
+#define KOPF_MAP_QUANTUM	0x04	/* map: never merged nor split */
+#define KOPF_MAP_OBJ		0x08	/* map: backed by the kernel object */
+#define KOPF_MAP_WAITVA		0x10	/* map: wait for VA */
+#define KOPF_MAP_TRYLOCK	0x20	/* map: fail if the lock is held */
+#define KOPF_UNMAP_VAONLY	0x1	/* unmap: the VA only, pages done */
 
 /*
  * What the policy did to an op (km_op.adjusted), printed as
@@ -109,8 +132,12 @@ enum km_adjust {
 	KADJ_SKIP_NOROOM	= 0x100, /* not run: no room for the submap */
 	KADJ_AS_WRITTEN		= 0x200, /* ran as written though the policy
 					    would adjust it now (C repro) */
+	KADJ_WHOLE		= 0x400, /* unmap widened to a QUANTUM region */
+	KADJ_LIVE_RUN		= 0x800, /* unmap narrowed to mapped pages */
+	KADJ_SKIP_UNMAPPED	= 0x1000, /* not run: the page is unmapped */
 };
-#define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM)
+#define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
+	KADJ_SKIP_UNMAPPED)
 
 /*
  * One op.  `*_sel' are the byte-level selectors (live index); the ids
@@ -125,12 +152,14 @@ struct km_op {
 	uint16_t	result_id;	/* -> aN/pN/mN; 0: failed, none */
 	uint16_t	adjusted;	/* enum km_adjust bits */
 	uint8_t		waits;		/* times its calls waited (run only) */
-	uint8_t		align_log;	/* 0: none, else KOP_ALIGN_LOG_* */
+	uint8_t		align_log;	/* 0: none, else 1 + log2(align) */
 	uint8_t		sub;		/* alloc: size short of npages, /16 */
 	uint32_t	npages;		/* alloc / suballoc size in pages */
 	uint32_t	flags;		/* alloc: UVM_KMF_*; else KOPF_* */
 	uint32_t	page, count;	/* page index in the alloc, count */
-	uint32_t	n;		/* pageout, fail_pagealloc, idlezero */
+	uint32_t	n;		/* pageout, fail_pagealloc, idlezero;
+					   map: hint in pages */
+	uint8_t		prot, maxprot;	/* map: VM_PROT_* */
 	uint32_t	line;		/* text line (0: from bytes) */
 };
 
@@ -144,7 +173,7 @@ const char	*km_misuse_name(unsigned int kind);
 const uint8_t	*km_op_fields(unsigned int code);
 /* => the kind of handle the op creates ('a', 'p', 'm') or 0. */
 char		km_op_creates(const struct km_op *op);
-/* => the kind of handle the op names ('a', 'p') or 0. */
+/* => the kind of handle the op names ('a', 'p', 'r') or 0. */
 char		km_op_handle_kind(const struct km_op *op);
 /* => the op names a map (map_id/map_sel). */
 bool		km_op_has_map(const struct km_op *op);

@@ -15,10 +15,10 @@
  * allocation):
  *
  *   F_MAP, F_ALLOC, F_POOLPAGE, F_VICTIM   the selector, b
- *   F_SIZE     npages = 1 + b % 64, then sub = b (size = npages * 4096
- *              - sub * 16)
- *   F_ALIGN    align_log = 0 if b % 6 == 0, else 11 + b % 6 (0x1000 ..
- *              0x10000)
+ *   F_SIZE     npages = KOP_NPAGES(b) (a log scale, 1 .. 63488 pages),
+ *              then sub = b (size = npages * 4096 - sub * 16)
+ *   F_ALIGN    align_log = b % 26: 0 none, else alignment 2^(b % 26 - 1)
+ *              (1 .. 0x1000000)
  *   F_FLAGS    type: the (b % k)-th of the k types set->type_mask allows,
  *              in schema order; then modifiers: bit i = the i-th
  *              modifier of the schema (NOWAIT TRYLOCK WAITVA CANFAIL
@@ -27,15 +27,21 @@
  *   F_SUBOPTS, F_POOLOPTS   flags = b & (the field's option bits)
  *   F_PAGE     page = b;  F_COUNT count = 1 + b % 16;  F_N n = 1 + b % 64
  *   F_RW       flags = b & KOPF_WRITE;  F_MISUSE misuse = b % KMIS_COUNT
+ *   F_NPAGES   npages = 1 + b % 64 (a region: every page tracked);
+ *              F_HINT n = b (pages above the map
+ *              minimum);  F_MAPOPTS, F_UNMAPOPTS flags = b & the bits
+ *   F_PROT     prot = b & 7, maxprot = prot | (b >> 3) & 7
+ *   F_REGION   the selector, b
  *
  * Worked example, opset "km".  "alloc kernel_map 0x2ff0 PAGEABLE|ZERO
  * -> a1" then "free a1" is 9 bytes:
  *
- *	00 01 | 00 | 10 01 00 01 02 00
+ *	00 01 | 00 | 10 01 00 01 18 00
  *	opcodes  free   alloc's args, read right to left
  *
  * The front gives alloc (0) and free (1).  Alloc reads from the back:
- * map_sel 00, size 02 (3 pages), sub 01 (0x3000 - 0x10), align 00,
+ * map_sel 00, size 18 (3 pages on the size scale: (16 + 8) << 1 >> 4),
+ * sub 01 (0x3000 - 0x10), align 00,
  * type 01 (PAGEABLE), mods 10 (ZERO).  Free reads handle_sel 00.  Now
  * front = back = 2 and the program ends.
  *
@@ -50,6 +56,18 @@
 #include "op.h"
 
 #define KOP_ALIGN_CHOICES	(KOP_ALIGN_LOG_MAX - KOP_ALIGN_LOG_MIN + 2)
+
+/* The smallest byte whose KOP_NPAGES is n.  => false if none is. */
+static bool
+kop_npages_byte(uint32_t n, uint8_t *v)
+{
+	for (unsigned int b = 0; b < 256; b++)
+		if (KOP_NPAGES(b) == n) {
+			*v = (uint8_t)b;
+			return true;
+		}
+	return false;
+}
 #define KOP_MAX_BYTES		2	/* bytes in one field */
 
 /* Bytes each field type takes (the rest take one). */
@@ -66,18 +84,24 @@ kop_field_bytes(unsigned int f)
 /* fuzz_km: the whole valid API. */
 const struct km_opset km_opset_km = {
 	.name = "km",
-	.nops = 13,
+	.nops = 15,
 	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_PGREMOVE, KOP_TOUCH,
 	    KOP_PAGEOUT, KOP_BUSY, KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT,
-	    KOP_DRAIN, KOP_FAIL_PAGEALLOC, KOP_HOLD_LOCK, KOP_IDLEZERO },
+	    KOP_DRAIN, KOP_FAIL_PAGEALLOC, KOP_HOLD_LOCK, KOP_IDLEZERO,
+	    KOP_MAP, KOP_UNMAP },
 	.type_mask = KOP_ALL_TYPES,
 };
 
-/* fuzz_map: map operations only; VA-only allocations touch no pages. */
+/*
+ * fuzz_map: the maps themselves -- uvm_map and uvm_unmap of regions
+ * (merging, clipping, FIXED, protections, the kernel object), VA-only
+ * allocations, submaps -- no pages.
+ */
 const struct km_opset km_opset_map = {
 	.name = "map",
-	.nops = 4,
-	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_HOLD_LOCK },
+	.nops = 6,
+	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_HOLD_LOCK, KOP_MAP,
+	    KOP_UNMAP },
 	.type_mask = UVM_KMF_VAONLY,
 };
 
@@ -98,7 +122,7 @@ const struct km_opset km_opset_misuse = {
 	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_PGREMOVE, KOP_TOUCH,
 	    KOP_PAGEOUT, KOP_BUSY, KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT,
 	    KOP_DRAIN, KOP_FAIL_PAGEALLOC, KOP_HOLD_LOCK, KOP_IDLEZERO,
-	    KOP_MISUSE },
+	    KOP_MISUSE, KOP_MAP, KOP_UNMAP },
 	.type_mask = KOP_ALL_TYPES,
 };
 
@@ -233,12 +257,11 @@ kop_decode_field(const struct km_opset *set, unsigned int f,
 		op->handle_sel = v[0];
 		break;
 	case F_SIZE:
-		op->npages = 1 + v[0] % KOP_MAX_NPAGES;
+		op->npages = KOP_NPAGES(v[0]);
 		op->sub = v[1];
 		break;
 	case F_ALIGN:
-		op->align_log = (v[0] % KOP_ALIGN_CHOICES == 0) ? 0 :
-		    (uint8_t)(KOP_ALIGN_LOG_MIN - 1 + v[0] % KOP_ALIGN_CHOICES);
+		op->align_log = (uint8_t)(v[0] % KOP_ALIGN_CHOICES);
 		break;
 	case F_FLAGS:
 		op->flags |= types[v[0] % kop_types(set, types)];
@@ -266,6 +289,22 @@ kop_decode_field(const struct km_opset *set, unsigned int f,
 		break;
 	case F_MISUSE:
 		op->misuse = v[0] % KMIS_COUNT;
+		break;
+	case F_NPAGES:
+		op->npages = 1 + v[0] % KOP_TRACKED_PAGES;
+		break;
+	case F_HINT:
+		op->n = v[0];
+		break;
+	case F_MAPOPTS: case F_UNMAPOPTS:
+		op->flags = v[0] & kop_option_mask(f);
+		break;
+	case F_PROT:
+		op->prot = v[0] & UVM_PROT_ALL;
+		op->maxprot = op->prot | ((v[0] >> 3) & UVM_PROT_ALL);
+		break;
+	case F_REGION:
+		op->handle_sel = v[0];
 		break;
 	default:
 		break;
@@ -363,13 +402,11 @@ kop_encode_field(const struct km_opset *set, unsigned int f,
 		return true;
 	case F_SIZE:
 		v[1] = op->sub;
-		return kop_encode_range(op->npages, 1, KOP_MAX_NPAGES, &v[0]);
+		return kop_npages_byte(op->npages, &v[0]);
 	case F_ALIGN:
 		/* byte 0 is "none", 1.. the powers of two from the least */
-		if (op->align_log == 0)
-			return true;
-		return kop_encode_range(op->align_log, KOP_ALIGN_LOG_MIN - 1,
-		    KOP_ALIGN_CHOICES, &v[0]) && v[0] != 0;
+		return kop_encode_range(op->align_log, 0, KOP_ALIGN_CHOICES,
+		    &v[0]);
 	case F_FLAGS:
 		k = kop_types(set, types);
 		v[0] = 0xff;
@@ -402,6 +439,21 @@ kop_encode_field(const struct km_opset *set, unsigned int f,
 		return kop_encode_range(op->n, 1, KOP_MAX_N, &v[0]);
 	case F_MISUSE:
 		return kop_encode_range(op->misuse, 0, KMIS_COUNT, &v[0]);
+	case F_NPAGES:
+		return kop_encode_range(op->npages, 1, KOP_TRACKED_PAGES, &v[0]);
+	case F_HINT:
+		return kop_encode_range(op->n, 0, 256, &v[0]);
+	case F_MAPOPTS: case F_UNMAPOPTS:
+		v[0] = (uint8_t)op->flags;
+		return (op->flags & ~kop_option_mask(f)) == 0;
+	case F_PROT:
+		v[0] = (uint8_t)(op->prot | ((op->maxprot & ~op->prot) << 3));
+		return (op->prot & ~UVM_PROT_ALL) == 0 &&
+		    (op->maxprot & ~UVM_PROT_ALL) == 0 &&
+		    (op->prot & ~op->maxprot) == 0;
+	case F_REGION:
+		v[0] = op->handle_sel;
+		return true;
 	default:
 		return false;
 	}

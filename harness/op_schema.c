@@ -14,9 +14,11 @@
 
 #define KM_FIELDS(...)	{ __VA_ARGS__, F_END }
 /* The set of an op's fields, as bits (F_END, bit 0, pads short rows). */
-#define KM_MASK(...)	KM_MASK4(__VA_ARGS__, F_END, F_END, F_END, F_END)
-#define KM_MASK4(a, b, c, d, ...) \
-	((1u << (a)) | (1u << (b)) | (1u << (c)) | (1u << (d)))
+#define KM_MASK(...)	KM_MASK6(__VA_ARGS__, F_END, F_END, F_END, F_END, \
+	F_END, F_END)
+#define KM_MASK6(a, b, c, d, e, f, ...) \
+	((1u << (a)) | (1u << (b)) | (1u << (c)) | (1u << (d)) | \
+	(1u << (e)) | (1u << (f)))
 
 static const struct {
 	const char	*name;
@@ -90,6 +92,8 @@ km_op_handle_kind(const struct km_op *op)
 		return 'a';
 	if (km_op_has_field(op->code, F_POOLPAGE))
 		return 'p';
+	if (km_op_has_field(op->code, F_REGION))
+		return 'r';
 	if (km_op_has_field(op->code, F_VICTIM) && op->misuse < KMIS_COUNT)
 		return km_misuses[op->misuse].handle;
 	return 0;
@@ -116,7 +120,8 @@ km_op_same_args(const struct km_op *a, const struct km_op *b)
 	return a->code == b->code && a->misuse == b->misuse &&
 	    a->npages == b->npages && a->sub == b->sub &&
 	    a->align_log == b->align_log && a->flags == b->flags &&
-	    a->page == b->page && a->count == b->count && a->n == b->n;
+	    a->page == b->page && a->count == b->count && a->n == b->n &&
+	    a->prot == b->prot && a->maxprot == b->maxprot;
 }
 
 bool
@@ -145,6 +150,9 @@ static const char *const km_adjust_words[] = {
 	"not run (the harness tracks as many as it can)",
 	"not run (no room for the submap: NetBSD would panic)",
 	"ran as written (the policy would adjust it now)",
+	"widened to the whole region (a QUANTUM entry is never split)",
+	"narrowed to the pages still mapped",
+	"not run (that page of the region is no longer mapped)",
 };
 
 int

@@ -9,16 +9,22 @@
  *
  *   F_MAP      kernel_map (map_id 0) or mN
  *   F_ALLOC, F_POOLPAGE, F_VICTIM   aN or pN (the misuse kind decides)
- *   F_SIZE     (npages - 1) * 0x1000 < SIZE <= npages * 0x1000, npages
- *              <= KOP_MAX_NPAGES, npages * 0x1000 - SIZE a multiple of
- *              0x10 (which becomes `sub')
+ *   F_SIZE     (npages - 1) * 0x1000 < SIZE <= npages * 0x1000, npages on
+ *              the size scale (KOP_NPAGES: any count up to 31 pages,
+ *              then 16 steps an octave), npages * 0x1000 - SIZE a
+ *              multiple of 0x10 (which becomes `sub')
  *   F_ALIGN    optional align=A, A a power of two, 2^KOP_ALIGN_LOG_MIN
- *              .. 2^KOP_ALIGN_LOG_MAX
+ *              .. 2^KOP_ALIGN_LOG_MAX (below a page: page alignment)
  *   F_FLAGS    TYPE[|MOD...]: exactly one type, each name once, any order
  *   F_SUBSIZE  a multiple of 0x10000 (16 pages), at most 0x100000
  *   F_SUBOPTS, F_POOLOPTS   the field's option words, any order, each once
  *   F_PAGE     page=P, 0..63;  F_COUNT count=C, 1..16;  F_N  N, 1..64
  *   F_RW       read | write;   F_MISUSE a misuse kind's name
+ *   F_NPAGES   a multiple of 0x1000, at most 64 pages
+ *   F_HINT     optional hint=P, P pages above the map's minimum, 0..255
+ *   F_MAPOPTS, F_UNMAPOPTS  option words
+ *   F_PROT     PROT/MAX as rwx with '-', e.g. rw-/rwx; MAX holds PROT
+ *   F_REGION   rN
  *
  * Handles aN, pN, mN have 1 <= N <= 65535, in decimal.  Other numbers
  * are decimal or 0x hex.  A line is at most 1024 bytes, comment
@@ -439,6 +445,28 @@ kt_result(struct kt_parser *p, char letter, uint16_t *id)
 
 /* ---- fields ---------------------------------------------------------- */
 
+/* Is n a page count the bytes can say (KOP_NPAGES)? */
+static bool
+kt_npages_ok(uint32_t n)
+{
+	for (unsigned int b = 0; b < 256; b++)
+		if (KOP_NPAGES(b) == n)
+			return true;
+	return false;
+}
+
+/* "size 0x21000 (33 pages) is not ..." for a count the bytes cannot say */
+static int
+kt_npages_error(struct kt_parser *p, const struct kt_tok *t, uint32_t n)
+{
+	char q[KT_QUOTE_MAX + 8];
+
+	return kt_error(p, "size %s (%u pages) is not on the size scale: up "
+	    "to 31 pages any count, then 16 steps an octave (32, 34, .., 62, "
+	    "64, 68, ..), at most %u pages", kt_quote(t, q), n,
+	    KOP_SIZE_MAX_PAGES);
+}
+
 /* F_SIZE: (npages - 1) pages < SIZE <= npages pages, 16-byte steps. */
 static int
 kt_size(struct kt_parser *p, struct km_op *op)
@@ -449,12 +477,15 @@ kt_size(struct kt_parser *p, struct km_op *op)
 
 	if (!kt_number(t, &size))
 		return kt_expected(p, "a size like 0x3000");
-	if (size == 0 || size > KOP_MAX_NPAGES * KT_PAGE_SIZE)
+	if (size == 0 || size / KT_PAGE_SIZE > KOP_SIZE_MAX_PAGES)
 		return kt_error(p, "size %s is not in 0x%x..0x%x",
-		    kt_quote(t, q), KOP_SUB_UNIT, KOP_MAX_NPAGES * KT_PAGE_SIZE);
+		    kt_quote(t, q), KOP_SUB_UNIT,
+		    KOP_SIZE_MAX_PAGES * KT_PAGE_SIZE);
 	op->npages = (size + KT_PAGE_SIZE - 1) / KT_PAGE_SIZE;
+	if (!kt_npages_ok(op->npages))
+		return kt_npages_error(p, t, op->npages);
 	uint32_t short_by = op->npages * KT_PAGE_SIZE - size;
-	if (short_by % KOP_SUB_UNIT != 0)
+	if (short_by % KOP_SUB_UNIT != 0 || short_by / KOP_SUB_UNIT > 255)
 		return kt_error(p, "size 0x%x is not a multiple of 0x%x short "
 		    "of a page", size, KOP_SUB_UNIT);
 	op->sub = (uint8_t)(short_by / KOP_SUB_UNIT);
@@ -477,7 +508,7 @@ kt_align(struct kt_parser *p, struct km_op *op)
 		return kt_expected(p, "align=A with A a number");
 	for (int l = KOP_ALIGN_LOG_MIN; l <= KOP_ALIGN_LOG_MAX; l++)
 		if (align == (1u << l))
-			op->align_log = (uint8_t)l;
+			op->align_log = (uint8_t)(l + 1);
 	if (op->align_log == 0)
 		return kt_error(p, "align %s is not a power of two from 0x%x to "
 		    "0x%x", kt_quote(t, q), 1u << KOP_ALIGN_LOG_MIN,
@@ -535,6 +566,70 @@ kt_misuse(struct kt_parser *p, struct km_op *op)
 	return KTEXT_OK;
 }
 
+/* F_NPAGES: a size in whole pages, 1..KOP_TRACKED_PAGES of them. */
+static int
+kt_npages(struct kt_parser *p, struct km_op *op)
+{
+	const struct kt_tok *t = kt_peek(p);
+	char q[KT_QUOTE_MAX + 8];
+	uint32_t size;
+
+	if (!kt_number(t, &size))
+		return kt_expected(p, "a size like 0x3000");
+	if (size == 0 || size % KT_PAGE_SIZE != 0 ||
+	    size > KOP_TRACKED_PAGES * KT_PAGE_SIZE)
+		return kt_error(p, "size %s is not a multiple of 0x%x up to "
+		    "0x%x", kt_quote(t, q), KT_PAGE_SIZE,
+		    KOP_TRACKED_PAGES * KT_PAGE_SIZE);
+	op->npages = size / KT_PAGE_SIZE;
+	p->i++;
+	return KTEXT_OK;
+}
+
+/* F_HINT: optional "hint=P", P pages above the map's minimum, 0..255. */
+static int
+kt_hint(struct kt_parser *p, struct km_op *op)
+{
+	struct kt_tok rest;
+
+	if (!kt_prefix(kt_peek(p), "hint=", &rest))
+		return KTEXT_OK;
+	return kt_keyval(p, "hint", 0, 255, &op->n);
+}
+
+/* "rwx" with '-' for a missing right. */
+static bool
+kt_rights(const char *s, uint8_t *prot)
+{
+	static const char letters[3] = { 'r', 'w', 'x' };
+
+	*prot = 0;
+	for (int i = 0; i < 3; i++) {
+		if (s[i] == letters[i])
+			*prot |= (uint8_t)(1u << i);
+		else if (s[i] != '-')
+			return false;
+	}
+	return true;
+}
+
+/* F_PROT: "PROT/MAX", each three of r w x or '-', MAX holding PROT. */
+static int
+kt_prot(struct kt_parser *p, struct km_op *op)
+{
+	const struct kt_tok *t = kt_peek(p);
+	char q[KT_QUOTE_MAX + 8];
+
+	if (t == NULL || t->n != 7 || t->s[3] != '/' ||
+	    !kt_rights(t->s, &op->prot) || !kt_rights(t->s + 4, &op->maxprot))
+		return kt_expected(p, "a protection like rw-/rwx");
+	if (op->prot & ~op->maxprot)
+		return kt_error(p, "protection %s exceeds its maximum",
+		    kt_quote(t, q));
+	p->i++;
+	return KTEXT_OK;
+}
+
 /* One field of op->code's row. */
 static int
 kt_field(struct kt_parser *p, unsigned int f, struct km_op *op)
@@ -542,7 +637,7 @@ kt_field(struct kt_parser *p, unsigned int f, struct km_op *op)
 	switch (f) {
 	case F_MAP:
 		return kt_map(p, &op->map_id);
-	case F_ALLOC: case F_POOLPAGE: case F_VICTIM:
+	case F_ALLOC: case F_POOLPAGE: case F_VICTIM: case F_REGION:
 		return kt_handle(p, km_op_handle_kind(op), &op->handle_id);
 	case F_SIZE:
 		return kt_size(p, op);
@@ -552,10 +647,17 @@ kt_field(struct kt_parser *p, unsigned int f, struct km_op *op)
 		return kt_allocflags(p, &op->flags);
 	case F_SUBSIZE:
 		return kt_subsize(p, op);
-	case F_SUBOPTS: case F_POOLOPTS:
+	case F_SUBOPTS: case F_POOLOPTS: case F_MAPOPTS: case F_UNMAPOPTS:
 		return kt_options(p, f, &op->flags);
+	case F_NPAGES:
+		return kt_npages(p, op);
+	case F_HINT:
+		return kt_hint(p, op);
+	case F_PROT:
+		return kt_prot(p, op);
 	case F_PAGE:
-		return kt_keyval(p, "page", 0, KOP_MAX_NPAGES - 1, &op->page);
+		return kt_keyval(p, "page", 0, KOP_TRACKED_PAGES - 1,
+		    &op->page);
 	case F_COUNT:
 		return kt_keyval(p, "count", 1, KOP_MAX_COUNT, &op->count);
 	case F_RW:
@@ -716,17 +818,33 @@ kt_pr_field(struct kt_out *o, unsigned int f, const struct km_op *op)
 	case F_MAP:
 		kt_pr_map(o, op->map_id);
 		break;
-	case F_ALLOC: case F_POOLPAGE: case F_VICTIM:
+	case F_ALLOC: case F_POOLPAGE: case F_VICTIM: case F_REGION:
 		kt_pr(o, " %c%u", km_op_handle_kind(op) ? km_op_handle_kind(op) :
 		    '?', op->handle_id);
+		break;
+	case F_NPAGES:
+		kt_pr(o, " 0x%llx", (unsigned long long)op->npages *
+		    KT_PAGE_SIZE);
+		break;
+	case F_HINT:
+		if (op->n != 0)
+			kt_pr(o, " hint=%u", op->n);
+		break;
+	case F_PROT:
+		kt_pr(o, " %c%c%c/%c%c%c", (op->prot & 1) ? 'r' : '-',
+		    (op->prot & 2) ? 'w' : '-', (op->prot & 4) ? 'x' : '-',
+		    (op->maxprot & 1) ? 'r' : '-', (op->maxprot & 2) ? 'w' : '-',
+		    (op->maxprot & 4) ? 'x' : '-');
+		if ((op->prot | op->maxprot) & ~7)
+			kt_pr(o, "?");	/* unparseable on purpose */
 		break;
 	case F_SIZE:
 		kt_pr(o, " 0x%llx", (unsigned long long)op->npages *
 		    KT_PAGE_SIZE - (unsigned long long)op->sub * KOP_SUB_UNIT);
 		break;
 	case F_ALIGN:
-		if (op->align_log != 0 && op->align_log < 64)
-			kt_pr(o, " align=0x%llx", 1ull << op->align_log);
+		if (op->align_log != 0 && op->align_log <= 64)
+			kt_pr(o, " align=0x%llx", 1ull << (op->align_log - 1));
 		else if (op->align_log != 0)
 			kt_pr(o, " align=?");
 		break;
@@ -737,7 +855,7 @@ kt_pr_field(struct kt_out *o, unsigned int f, const struct km_op *op)
 		kt_pr(o, " 0x%llx", (unsigned long long)op->npages *
 		    KT_PAGE_SIZE);
 		break;
-	case F_SUBOPTS: case F_POOLOPTS:
+	case F_SUBOPTS: case F_POOLOPTS: case F_MAPOPTS: case F_UNMAPOPTS:
 		kt_pr_options(o, f, op->flags);
 		break;
 	case F_PAGE:

@@ -99,7 +99,8 @@ fault_can_finish(struct harness *h, const struct hs_alloc *a,
 static unsigned int
 adjust_for_held_lock(struct harness *h, struct km_op *op)
 {
-	bool on_held = (op->code == KOP_ALLOC || op->code == KOP_POOLPAGE_GET) &&
+	bool on_held = (op->code == KOP_ALLOC || op->code == KOP_POOLPAGE_GET ||
+	    op->code == KOP_MAP) &&
 	    &h->maps[op->map_sel].map->lock == h->held;
 
 	if (on_held && op->code == KOP_ALLOC) {
@@ -111,6 +112,15 @@ adjust_for_held_lock(struct harness *h, struct km_op *op)
 		h->release_after = h->held;
 		return adj;
 	}
+	if (on_held && op->code == KOP_MAP) {
+		unsigned int adj = (op->flags & KOPF_MAP_TRYLOCK) ? 0 :
+		    KADJ_TRYLOCK;
+		if (op->flags & KOPF_MAP_WAITVA)
+			adj |= KADJ_NO_WAITVA;
+		op->flags = (op->flags | KOPF_MAP_TRYLOCK) & ~KOPF_MAP_WAITVA;
+		h->release_after = h->held;
+		return adj;
+	}
 	if (on_held) {
 		unsigned int adj = (op->flags & KOPF_NOWAIT) ? 0 : KADJ_TRYLOCK;
 		op->flags |= KOPF_NOWAIT;
@@ -118,7 +128,7 @@ adjust_for_held_lock(struct harness *h, struct km_op *op)
 		return adj;
 	}
 	switch (op->code) {
-	case KOP_ALLOC: case KOP_POOLPAGE_GET: case KOP_PAGEOUT:
+	case KOP_ALLOC: case KOP_POOLPAGE_GET: case KOP_MAP: case KOP_PAGEOUT:
 	case KOP_FAIL_PAGEALLOC: case KOP_IDLEZERO: case KOP_BUSY:
 		h->release_after = h->held;	/* no lock of that map */
 		return 0;
@@ -182,6 +192,49 @@ adjust_rules(struct harness *h, struct km_op *op)
 		}
 		return 0;
 	}
+	case KOP_MAP: {
+		if (h->nregions >= HARNESS_MAX_REGIONS)
+			return KADJ_SKIP_FULL;
+		/*
+		 * Nothing frees VA while the harness's one CPU waits, so
+		 * WAITVA stays only where uvm_map surely finds room now: the
+		 * map's minimum as hint and a fit by the placement model.
+		 * (FIXED into an occupied range, or a search above a hint,
+		 * would wait forever.)
+		 */
+		vaddr_t fit;
+		if ((op->flags & KOPF_MAP_WAITVA) &&
+		    ((op->flags & KOPF_MAP_FIXED) || op->n != 0 ||
+		    !model_map_fit(m->map, ptoa(op->npages), hs_op_align(op),
+		    &fit))) {
+			op->flags &= ~KOPF_MAP_WAITVA;
+			adj |= KADJ_NO_WAITVA;
+		}
+		return adj;
+	}
+	case KOP_UNMAP: {
+		const struct hs_region *r = &h->regions[op->handle_sel];
+		uint64_t bit = (uint64_t)1 << op->page;
+		if (r->flags & KOPF_MAP_QUANTUM) {
+			/* never split: all of it (its pages are all live) */
+			if (op->page == 0 && op->count == r->npages)
+				return 0;
+			op->page = 0;
+			op->count = r->npages;
+			return KADJ_WHOLE;
+		}
+		if (!(r->live & bit))
+			return KADJ_SKIP_UNMAPPED;
+		/* the VA of an unmapped page may be someone else's now */
+		uint32_t n = 0;
+		while (n < op->count &&
+		    (r->live & ((uint64_t)1 << (op->page + n))))
+			n++;
+		if (n == op->count)
+			return 0;
+		op->count = n;
+		return KADJ_LIVE_RUN;
+	}
 	case KOP_SUBALLOC:
 		if (h->nmaps >= HARNESS_MAX_MAPS ||
 		    h->uvm->nsubmaps >= h->uvm->cfg.max_submaps ||
@@ -203,9 +256,9 @@ policy_adjust(struct harness *h, struct km_op *op)
 	if (h->held != NULL)
 		adj |= adjust_for_held_lock(h, op);
 	adj |= adjust_rules(h, op);
-	if (h->cfg.as_written && (op->flags != orig.flags)) {
+	if (h->cfg.as_written && !km_op_same_text(op, &orig)) {
 		/* The calls are spelled out: run them as they are. */
-		op->flags = orig.flags;
+		*op = orig;
 		adj = (adj & (KADJ_NOT_RUN | KADJ_LET_GO)) | KADJ_AS_WRITTEN;
 		if (h->cfg.note != NULL) {
 			char line[192];

@@ -194,14 +194,14 @@ pass_simplify(struct shrinker *s, struct km_op *ops, size_t n)
 static void
 renumber(struct km_op *ops, size_t n)
 {
-	uint16_t next[3] = { 1, 1, 1 };
-	static const char kinds[3] = { 'a', 'p', 'm' };
+	uint16_t next[4] = { 1, 1, 1, 1 };
+	static const char kinds[4] = { 'a', 'p', 'm', 'r' };
 
 	for (size_t i = 0; i < n; i++) {
 		char k = km_op_creates(&ops[i]);
 		if (k == 0 || ops[i].result_id == 0)
 			continue;
-		int ki = k == 'a' ? 0 : k == 'p' ? 1 : 2;
+		int ki = k == 'a' ? 0 : k == 'p' ? 1 : k == 'm' ? 2 : 3;
 		uint16_t old = ops[i].result_id, neu = next[ki]++;
 		ops[i].result_id = neu;
 		for (size_t j = i + 1; j < n; j++) {

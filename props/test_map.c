@@ -255,25 +255,33 @@ test_merge(void)
 	va = B + 18 * P;			/* offsets line up: merges */
 	CHECK(uvm_map(K, &va, P, ko, UVM_UNKNOWN_OFFSET, 0,
 	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
-	va = B + 19 * P;			/* explicit, not contiguous */
-	CHECK(uvm_map(K, &va, P, ko, 0x40000, 0,
+	/*
+	 * The kernel object is indexed by address: an explicit offset
+	 * other than va - vm_map_min(kernel_map) is refused (pageout would
+	 * unmap the wrong VA), the one the address implies is accepted.
+	 */
+	va = B + 19 * P;
+	EXPECT_PANIC(uvm_map(K, &va, P, ko, 0x40000, 0,
+	    mf(VM_PROT_READ, UVM_FLAG_FIXED)), "uvm_map", "offset rule");
+	CHECK(sane(K) && K->last->end == B + 19 * P);
+	va = B + 19 * P;			/* explicit and right: merges */
+	CHECK(uvm_map(K, &va, P, ko, 19 * P, 0,
 	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
 	va = B + 21 * P;			/* not adjacent: new entry */
-	CHECK(uvm_map(K, &va, P, ko, 0x40000 + 2 * P, 0,
+	CHECK(uvm_map(K, &va, P, ko, UVM_UNKNOWN_OFFSET, 0,
 	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
-	va = B + 20 * P;			/* bridges 19 and 21 */
-	CHECK(uvm_map(K, &va, P, ko, 0x40000 + P, 0,
+	va = B + 20 * P;			/* bridges 17-20 and 21 */
+	CHECK(uvm_map(K, &va, P, ko, UVM_UNKNOWN_OFFSET, 0,
 	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
 	va = B + 25 * P;
-	CHECK(uvm_map(K, &va, P, ko, 0x80000, 0,
+	CHECK(uvm_map(K, &va, P, ko, UVM_UNKNOWN_OFFSET, 0,
 	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
 	va = B + 24 * P;			/* forward merge only */
-	CHECK(uvm_map(K, &va, P, ko, 0x80000 - P, 0,
+	CHECK(uvm_map(K, &va, P, ko, UVM_UNKNOWN_OFFSET, 0,
 	    mf(VM_PROT_READ, UVM_FLAG_FIXED)) == 0);
-	CHECK(layout_is(K, "0-8 9-12 12-13 13-14 14-15 15-16 16-17 17-19 "
-	    "19-22 24-26"));
-	CHECK(K->last->offset == 0x80000 - P && K->last->prev->offset ==
-	    0x40000);
+	CHECK(layout_is(K, "0-8 9-12 12-13 13-14 14-15 15-16 16-17 17-22 "
+	    "24-26"));
+	CHECK(K->last->offset == 24 * P && K->last->prev->offset == 17 * P);
 	CHECK(sane(K) && stub_pool_inuse() == K->nentries);
 }
 

@@ -123,7 +123,7 @@ test_bytes_fixed(void)
 {
 	/* the worked example in op_bytes.c */
 	static const uint8_t ex[] = { 0x00, 0x01, 0x00, 0x10, 0x01, 0x00,
-	    0x01, 0x02, 0x00 };
+	    0x01, 0x18, 0x00 };
 	struct km_op ops[4];
 	char line[128];
 	size_t n = decode_all(ex, sizeof(ex), &km_opset_km, ops, 4);
@@ -160,9 +160,10 @@ test_bytes_fixed(void)
 	    0xff, 0xff };
 	n = decode_all(vaonly, sizeof(vaonly), &km_opset_map, ops, 4);
 	report(n == 1 && (ops[0].flags & UVM_KMF_TYPEMASK) == UVM_KMF_VAONLY
-	    && ops[0].npages == 64 && ops[0].sub == 255 &&
-	    ops[0].align_log == 14, "map opset: every alloc is VAONLY; "
-	    "0xff gives 64 pages, sub 255, align 0x4000");
+	    && ops[0].npages == KOP_SIZE_MAX_PAGES && ops[0].sub == 255 &&
+	    ops[0].align_log == 255 % 26, "map opset: every alloc is VAONLY; "
+	    "0xff gives the largest size (%u pages), sub 255, align 2^20",
+	    KOP_SIZE_MAX_PAGES);
 
 	/* what no byte can say fails the encoding */
 	struct km_op op;
@@ -209,24 +210,31 @@ test_bytes_fixed(void)
 	op.npages = 0;
 	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
 	    "alloc 0 pages does not encode");
-	op.npages = KOP_MAX_NPAGES + 1;
+	op.npages = 65;
 	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
-	    "alloc 65 pages does not encode");
+	    "alloc 65 pages does not encode (off the size scale)");
+	op.npages = KOP_SIZE_MAX_PAGES + 1;
+	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
+	    "alloc past the largest size does not encode");
+	for (uint32_t np = 1; np <= 40; np++) {
+		op.npages = np;
+		bool on = np < 32 || np % 2 == 0;
+		report((km_encode(&op, 1, &km_opset_km, out, sizeof(out)) != 0) ==
+		    on, "alloc of %u pages %s", np, on ? "encodes" :
+		    "does not encode (steps of 2 from 32)");
+	}
 	op.npages = 1;
-	op.align_log = 11;
+	op.align_log = KOP_ALIGN_LOG_MAX + 2;
 	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
-	    "align_log 11 does not encode");
-	op.align_log = 17;
-	report(km_encode(&op, 1, &km_opset_km, out, sizeof(out)) == 0,
-	    "align_log 17 does not encode");
-	for (uint8_t l = 12; l <= 16; l++) {
+	    "align 2^25 does not encode");
+	for (uint8_t l = 0; l <= KOP_ALIGN_LOG_MAX + 1; l++) {
 		op.align_log = l;
 		struct km_op got;
 		size_t len = km_encode(&op, 1, &km_opset_km, out, sizeof(out));
 		ok = len == 7 && decode_all(out, len, &km_opset_km, &got, 1)
 		    == 1 && got.align_log == l;
-		report(ok, "align_log %u (0x%x) encodes and decodes back", l,
-		    1u << l);
+		report(ok, "align_log %u (%s0x%x) encodes and decodes back", l,
+		    l == 0 ? "none, " : "", l == 0 ? 0 : 1u << (l - 1));
 	}
 
 	memset(&op, 0, sizeof(op));
@@ -415,19 +423,13 @@ test_text_from_bytes(void)
 		size_t k = decode_all(buf, len, &km_opset_misuse, ops, 257);
 		for (size_t i = 0; i < k; i++) {
 			struct km_op op = ops[i], got;
-			/* names only where the op has them */
-			if (op.code == KOP_ALLOC || op.code == KOP_SUBALLOC ||
-			    op.code == KOP_POOLPAGE_GET ||
-			    op.code == KOP_DRAIN || op.code == KOP_HOLD_LOCK)
+			/* names only where the schema gives the op them */
+			if (km_op_has_map(&op))
 				op.map_id = op.map_sel % 4;
-			if (op.code == KOP_FREE || op.code == KOP_PGREMOVE ||
-			    op.code == KOP_TOUCH || op.code == KOP_BUSY ||
-			    op.code == KOP_POOLPAGE_PUT ||
-			    op.code == KOP_MISUSE)
+			if (km_op_handle_kind(&op) != 0)
 				op.handle_id = (uint16_t)(1 + op.handle_sel);
 			op.page %= KOP_MAX_NPAGES;
-			if (op.code == KOP_ALLOC || op.code == KOP_SUBALLOC ||
-			    op.code == KOP_POOLPAGE_GET)
+			if (km_op_creates(&op) != 0)
 				op.result_id = (uint16_t)(rng() % 3);
 			km_text_print(&op, line, sizeof(line));
 			int r = km_text_parse_line(line, strlen(line), &got,

@@ -52,19 +52,22 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 	if (op->map_id || op->handle_id || op->result_id || op->line)
 		return "names filled by the decoder";
 	switch (op->code) {
-	case KOP_ALLOC:
-		if (op->npages < 1 || op->npages > KOP_MAX_NPAGES)
+	case KOP_ALLOC: {
+		bool scale = false;
+		for (unsigned int b = 0; b < 256; b++)
+			scale |= KOP_NPAGES(b) == op->npages;
+		if (!scale || op->npages > KOP_SIZE_MAX_PAGES)
 			return "alloc npages";
 		if ((uint64_t)op->sub * KOP_SUB_UNIT >= 4096)
 			return "alloc sub";
-		if (op->align_log != 0 &&
-		    (op->align_log < 12 || op->align_log > 16))
+		if (op->align_log > KOP_ALIGN_LOG_MAX + 1)
 			return "alloc align";
 		if ((t & (t - 1)) != 0 || t == 0 || !(t & set->type_mask))
 			return "alloc type";
 		if (op->flags & ~(UVM_KMF_TYPEMASK | mods))
 			return "alloc flags";
 		break;
+	}
 	case KOP_SUBALLOC:
 		if (op->npages < 16 || op->npages > 256 || op->npages % 16)
 			return "suballoc npages";
@@ -90,6 +93,22 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 	case KOP_MISUSE:
 		if (op->misuse >= KMIS_COUNT)
 			return "misuse kind";
+		break;
+	case KOP_MAP:
+		if (op->npages < 1 || op->npages > KOP_TRACKED_PAGES)
+			return "uvm_map npages";
+		if (op->align_log > KOP_ALIGN_LOG_MAX + 1)
+			return "uvm_map align";
+		if ((op->prot & ~op->maxprot) || op->maxprot > 7)
+			return "uvm_map prot";
+		if (op->flags & ~0x3fu)
+			return "uvm_map flags";
+		break;
+	case KOP_UNMAP:
+		if (op->count < 1 || op->count > KOP_MAX_COUNT)
+			return "uvm_unmap count";
+		if (op->flags & ~1u)
+			return "uvm_unmap flags";
 		break;
 	}
 	return NULL;

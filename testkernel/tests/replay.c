@@ -12,15 +12,16 @@
  *			the target, else km
  *	name=NAME	what the output calls it (default: PATH's last part)
  *	variant=V	cached or direct: that pool-page variant only
- * A module is text when NAME ends in .txt, or when it is printable and
- * its first op line parses (kmfuzz's rule); otherwise it is bytes for
- * the target's opset.  Every checker is on, with a full check after
- * every op (kmfuzz run's configuration); target pool runs the cached
- * variant, then the direct-map one, and stops at the first finding; a
- * text repro whose target line says "direct-map" runs on that variant
- * only; target text checks that each op prints and parses back, and
- * counts an assertion or a would-block as the program's own fault (bad
- * input), as fuzz/target_common.c does.
+ * What a module is and how it runs is harness/input.c's, the same as
+ * for kmfuzz: text when NAME ends in .txt, or when it is printable and
+ * its first op line parses, else bytes for the target's opset; target
+ * pool runs the cached variant, then the direct-map one, and stops at
+ * the first finding; a text repro whose target line says "direct-map"
+ * runs on that variant only; target text checks that each op prints
+ * and parses back, and counts an assertion or a would-block as the
+ * program's own fault (bad input).  This file is the kernel's host for
+ * it: every checker on, with a full check after every op (kmfuzz run's
+ * configuration), on the harness of harness_kernel_get.
  *
  * Output, per module: one TAP line; on a finding the report and the text
  * repro exactly as kmfuzz prints them on stderr (each line behind "# ");
@@ -42,31 +43,15 @@
 #include "../x86/memmap.h"
 #include "../x86/timer.h"
 #include "harness.h"
+#include "input.h"
 #include "tests.h"
 
-#define RP_TEXT_LINE	256		/* a printed op, a module argument */
-
-/*
- * The fuzz targets: fuzz/target_common.c's fuzz_targets[] is the
- * definition (that file is userspace C); keep the two in step.
- */
-static const struct rp_target {
-	const char		*name;
-	const struct km_opset	*set;
-	bool			text;	/* the target reads text */
-	bool			both;	/* cached and direct-map variants */
-} targets[] = {
-	{ "km",		&km_opset_km,		false,	false },
-	{ "map",	&km_opset_map,		false,	false },
-	{ "pool",	&km_opset_pool,		false,	true },
-	{ "misuse",	&km_opset_misuse,	false,	false },
-	{ "text",	&km_opset_km,		true,	false },
-};
+#define RP_ARG_MAX	256		/* a module argument */
 
 /* One module, as its string asks to run it. */
 struct rp_input {
 	char			name[96];
-	const struct rp_target	*t;
+	const struct km_target	*t;
 	bool			target_given;
 	int			variant;	/* -1: as the target says;
 						   0 cached, 1 direct map */
@@ -75,29 +60,8 @@ struct rp_input {
 	bool			text;
 };
 
-/* What a run left: the verdict, and what the report needs. */
-struct rp_result {
-	int			r;		/* HARNESS_* */
-	const struct km_op	*trace;		/* the ops that ran */
-	uint32_t		ntrace;
-	bool			direct;		/* last variant run */
-	unsigned		nvariants;	/* variants run */
-	unsigned long		ops;		/* over all variants */
-};
-
 static struct km_op text_ops[HARNESS_MAX_OPS];
 static struct harness_finding finding;
-static char report_buf[1024];
-
-static const struct rp_target *
-target_find(const char *name, size_t n)
-{
-	for (unsigned i = 0; i < ARRAY_SIZE(targets); i++)
-		if (strlen(targets[i].name) == n &&
-		    strncmp(targets[i].name, name, n) == 0)
-			return &targets[i];
-	return NULL;
-}
 
 /*
  * The value of `key=' among the words of a module string after the
@@ -130,296 +94,49 @@ mod_arg(const char *s, const char *key, char *out, size_t len)
 	return false;
 }
 
-/* The next line of buf[*pos, len) without its end ('\n', "\r\n"). */
-static bool
-next_line(const uint8_t *buf, size_t len, size_t *pos, const char **s,
-    size_t *l)
+/* km_input_run's host: the kernel's harness, kmfuzz run's schedule. */
+static struct harness *
+rp_harness(void *ctx, const struct km_target *t, bool direct_map)
 {
-	size_t i = *pos;
+	struct harness_config cfg = {
+		.set = t->set,
+		.checkers = true,
+		.full_check_every = 1,
+		.poolpage_direct_map = direct_map,
+	};
 
-	if (i >= len)
-		return false;
-	*s = (const char *)buf + i;
-	while (i < len && buf[i] != '\n')
-		i++;
-	*l = i - *pos;
-	*pos = i < len ? i + 1 : i;
-	if (*l > 0 && (*s)[*l - 1] == '\r')
-		(*l)--;
-	return true;
-}
-
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* kmfuzz's rule: .txt, or printable and the first op line parses. */
-static bool
-is_text(const struct rp_input *in)
-{
-	struct km_op op;
-	char err[160];
-	const char *s;
-	size_t pos = 0, l;
-
-	if (ends_with(in->name, ".txt"))
-		return true;
-	if (in->len == 0)
-		return false;
-	for (size_t i = 0; i < in->len; i++) {
-		uint8_t c = in->buf[i];
-
-		if ((c < 0x20 || c > 0x7e) && c != '\n' && c != '\t' &&
-		    c != '\r')
-			return false;
-	}
-	while (next_line(in->buf, in->len, &pos, &s, &l)) {
-		int r;
-
-		memset(&op, 0, sizeof(op));
-		r = km_text_parse_line(s, l, &op, err, sizeof(err));
-		if (r != KTEXT_EMPTY)
-			return r == KTEXT_OK;
-	}
-	return false;
+	(void)ctx;
+	return harness_kernel_get(&cfg);
 }
 
 /*
- * The target a text file names in its first "# target: T" (or
- * "# target T, ...") line; *direct: the line says "direct-map".
- * => NULL if there is no such line or T is no target.
+ * Run the module as its string and, for text, its header say.
+ * => HARNESS_*; `finding' and *res as km_input_run leaves them.
  */
-static const struct rp_target *
-text_target(const struct rp_input *in, bool *direct)
-{
-	const char *s;
-	size_t pos = 0, l;
-
-	*direct = false;
-	while (next_line(in->buf, in->len, &pos, &s, &l)) {
-		size_t i = 8, n;
-
-		if (l < 9 || strncmp(s, "# target", 8) != 0)
-			continue;
-		while (i < l && (s[i] == ':' || s[i] == ' '))
-			i++;
-		for (n = 0; i + n < l && s[i + n] >= 'a' && s[i + n] <= 'z';)
-			n++;
-		for (size_t j = i + n; j + 10 <= l; j++)
-			if (strncmp(s + j, "direct-map", 10) == 0)
-				*direct = true;
-		return target_find(s + i, n);
-	}
-	return NULL;
-}
-
-/* A bad input: line and message into the finding. */
 static int
-bad_input(uint32_t line, const char *msg)
+run_input(struct rp_input *in, struct km_input_result *res)
 {
-	memset(&finding, 0, sizeof(finding));
-	finding.checker = "input";
-	finding.line = line;
-	ksnprintf(finding.msg, sizeof(finding.msg), "%s", msg);
-	return HARNESS_BADINPUT;
-}
+	struct km_input_header hd;
+	struct km_input run;
 
-/*
- * Every line through km_text_parse_line; ops get their line numbers.
- * => the number of ops, or -1 (a bad input: the first malformed line,
- *    or the line past HARNESS_MAX_OPS).
- */
-static long
-parse_text(const struct rp_input *in)
-{
-	char err[256];
-	const char *s;
-	size_t pos = 0, l, n = 0;
-	uint32_t line = 0;
-
-	while (next_line(in->buf, in->len, &pos, &s, &l)) {
-		struct km_op op;
-		int r;
-
-		line++;
-		memset(&op, 0, sizeof(op));
-		err[0] = '\0';
-		r = km_text_parse_line(s, l, &op, err, sizeof(err));
-		if (r == KTEXT_EMPTY)
-			continue;
-		if (r != KTEXT_OK) {
-			bad_input(line, err[0] != '\0' ? err :
-			    "malformed line");
-			return -1;
-		}
-		if (n == HARNESS_MAX_OPS) {
-			ksnprintf(err, sizeof(err), "more than %u ops",
-			    (unsigned)HARNESS_MAX_OPS);
-			bad_input(line, err);
-			return -1;
-		}
-		op.line = line;
-		text_ops[n++] = op;
-	}
-	return (long)n;
-}
-
-/* Print an op and parse it back: the same op?  (target text) */
-static bool
-roundtrip_op(const struct km_op *op, char *why, size_t len)
-{
-	char line[RP_TEXT_LINE], err[160];
-	struct km_op back;
-	int n;
-
-	n = km_text_print(op, line, sizeof(line));
-	if (n < 0 || (size_t)n >= sizeof(line)) {
-		ksnprintf(why, len, "km_text_print failed (%d) for %s", n,
-		    km_opcode_name(op->code));
-		return false;
-	}
-	memset(&back, 0, sizeof(back));
-	if (km_text_parse_line(line, strlen(line), &back, err,
-	    sizeof(err)) != KTEXT_OK) {
-		ksnprintf(why, len, "printed \"%s\" does not parse: %s", line,
-		    err);
-		return false;
-	}
-	if (!km_op_same_text(op, &back)) {
-		ksnprintf(why, len, "printed \"%s\" parses to another op",
-		    line);
-		return false;
-	}
-	return true;
-}
-
-/* The first op of ops[0, n) that does not round-trip, as a finding. */
-static bool
-roundtrip_all(const struct km_op *ops, uint32_t n, struct rp_result *res)
-{
-	char why[256];
-
-	for (uint32_t i = 0; i < n; i++) {
-		if (roundtrip_op(&ops[i], why, sizeof(why)))
-			continue;
-		memset(&finding, 0, sizeof(finding));
-		finding.checker = "text";
-		finding.opname = km_opcode_name(ops[i].code);
-		finding.op_index = i;
-		finding.line = ops[i].line;
-		km_text_print(&ops[i], finding.optext,
-		    sizeof(finding.optext));
-		ksnprintf(finding.msg, sizeof(finding.msg), "%s", why);
-		res->r = HARNESS_FINDING;
-		res->trace = ops;
-		res->ntrace = n;
-		return false;
-	}
-	return true;
-}
-
-/*
- * Run the input on each variant the target asks for (bytes, or the text
- * ops parsed into text_ops[0, nops)), stopping at the first that is not
- * clean.
- */
-static void
-run_variants(const struct rp_input *in, long nops, struct rp_result *res)
-{
-	int first = 0, last = 0;
-
-	if (in->variant >= 0)
-		first = last = in->variant;
-	else if (in->t->both)
-		last = 1;
-	for (int v = first; v <= last; v++) {
-		struct harness_config cfg = {
-			.set = in->t->set,
-			.checkers = true,
-			.full_check_every = 1,
-			.poolpage_direct_map = v == 1,
-		};
-		struct harness *h = harness_kernel_get(&cfg);
-
-		if (in->text)
-			res->r = harness_run_ops(h, text_ops, (size_t)nops,
-			    &finding);
-		else
-			res->r = harness_run_bytes(h, in->buf, in->len,
-			    &finding);
-		res->trace = h->trace;
-		res->ntrace = h->ntrace;
-		res->direct = v == 1;
-		res->nvariants++;
-		res->ops += h->ntrace;
-		if (res->r != HARNESS_CLEAN)
-			break;
-	}
-}
-
-static void
-run_input(struct rp_input *in, struct rp_result *res)
-{
-	long n = 0;
-
-	memset(res, 0, sizeof(*res));
 	if (in->text && !in->target_given) {
-		bool direct;
-		const struct rp_target *named = text_target(in, &direct);
-
-		if (named != NULL) {
-			in->t = named;
-			/* a repro of the direct-map variant runs on that one */
-			if (direct && named->both && in->variant < 0)
-				in->variant = 1;
-		}
+		km_input_header(in->buf, in->len, &hd);
+		km_input_follow_header(&hd, &in->t, &in->variant);
 	}
-	if (in->text && (n = parse_text(in)) < 0) {
-		res->r = HARNESS_BADINPUT;
-		return;
-	}
-	if (!in->t->text) {
-		run_variants(in, n, res);
-		return;
-	}
-	/* target text: each op read and each op run must round-trip */
-	if (!roundtrip_all(text_ops, (uint32_t)n, res))
-		return;
-	run_variants(in, n, res);
-	if (!roundtrip_all(res->trace, res->ntrace, res))
-		return;
-	if (res->r == HARNESS_FINDING && finding.checker != NULL &&
-	    (strcmp(finding.checker, "assert") == 0 ||
-	    strcmp(finding.checker, "wouldblock") == 0))
-		res->r = HARNESS_BADINPUT;	/* the program's own fault */
+	run = (struct km_input){
+		.t = in->t, .variant = in->variant,
+		.buf = in->buf, .len = in->len, .text = in->text,
+		.ops = text_ops, .maxops = HARNESS_MAX_OPS,
+	};
+	return km_input_run(&run, rp_harness, NULL, &finding, res);
 }
 
-/* The report and the text repro, as fuzz_report writes them. */
+/* km_input_write_repro's sink: each piece behind "# ". */
 static void
-print_finding(const struct rp_input *in, const struct rp_result *res)
+print_line(void *arg, const char *text)
 {
-	char line[RP_TEXT_LINE], msg[sizeof(finding.msg)];
-
-	harness_format_finding(&finding, report_buf, sizeof(report_buf));
-	report_info("%s", report_buf);
-	report_info("---- repro (text; save as corpus/regressions/NAME.txt)");
-	ksnprintf(msg, sizeof(msg), "%s", finding.msg);
-	for (char *p = msg; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	report_info("# caught: %s at op %u: %s", finding.checker != NULL ?
-	    finding.checker : "?", finding.op_index, msg);
-	report_info("# target: %s%s", in->t->name, !in->t->both ? "" :
-	    res->direct ? ", direct-map variant" : ", cached variant");
-	for (uint32_t i = 0; i < res->ntrace; i++) {
-		km_text_print(&res->trace[i], line, sizeof(line));
-		report_info("%s", line);
-	}
-	report_info("---- end of repro");
+	(void)arg;
+	report_info("%s", text);
 }
 
 /* Read module i's string into in. */
@@ -427,14 +144,14 @@ static bool
 read_module(unsigned i, struct rp_input *in)
 {
 	const struct boot_module *m = &memmap_mods[i];
-	char arg[RP_TEXT_LINE];
+	char arg[RP_ARG_MAX];
 	const char *p, *base;
 
 	memset(in, 0, sizeof(*in));
 	in->buf = kpmap_dmap(m->start);
 	in->len = m->end - m->start;
 	in->variant = -1;
-	in->t = &targets[0];
+	in->t = km_target_find("km", 2);
 	if (!mod_arg(m->string, "name", in->name, sizeof(in->name))) {
 		size_t n = 0;
 
@@ -450,12 +167,12 @@ read_module(unsigned i, struct rp_input *in)
 	if (in->name[0] == '\0')
 		ksnprintf(in->name, sizeof(in->name), "module%u", i);
 	if (mod_arg(m->string, "target", arg, sizeof(arg))) {
-		in->t = target_find(arg, strlen(arg));
-		in->target_given = true;
-		if (in->t == NULL) {
-			in->t = &targets[0];
+		const struct km_target *t = km_target_find(arg, strlen(arg));
+
+		if (t == NULL)
 			return false;
-		}
+		in->t = t;
+		in->target_given = true;
 	}
 	if (mod_arg(m->string, "variant", arg, sizeof(arg))) {
 		if (strcmp(arg, "cached") == 0)
@@ -472,8 +189,9 @@ static unsigned long
 replay_module(unsigned i)
 {
 	struct rp_input in;
-	struct rp_result res;
+	struct km_input_result res;
 	char sig[HARNESS_SIG_MAX], what[64];
+	int r;
 
 	if (!read_module(i, &in)) {
 		report(false, "replay %s: bad module string \"%s\" (target= "
@@ -483,12 +201,12 @@ replay_module(unsigned i)
 		    in.name);
 		return 0;
 	}
-	in.text = in.t->text || is_text(&in);
-	run_input(&in, &res);
+	in.text = in.t->text || km_input_is_text(in.name, in.buf, in.len);
+	r = run_input(&in, &res);
 	ksnprintf(what, sizeof(what), "target %s, %s, %u variant%s, %lu ops",
 	    in.t->name, in.text ? "text" : "bytes", res.nvariants,
-	    res.nvariants == 1 ? "" : "s", res.ops);
-	switch (res.r) {
+	    res.nvariants == 1 ? "" : "s", res.nops);
+	switch (r) {
 	case HARNESS_CLEAN:
 		report(true, "replay %s: clean (%s)", in.name, what);
 		report_info("replay: %s: clean", in.name);
@@ -498,9 +216,10 @@ replay_module(unsigned i)
 		    "%s: finding \"%s\" at op %u, va 0x%lx (%s%s)", in.name,
 		    finding.checker != NULL ? finding.checker : "?",
 		    finding.op_index, (unsigned long)finding.va, what,
-		    !in.t->both ? "" : res.direct ? ", direct-map" :
-		    ", cached");
-		print_finding(&in, &res);
+		    !in.t->both_variants ? "" : res.direct_map ?
+		    ", direct-map" : ", cached");
+		km_input_write_repro(in.t, res.direct_map, res.trace,
+		    res.ntrace, &finding, print_line, NULL);
 		harness_signature(&finding, sig, sizeof(sig));
 		report_info("replay: %s: FINDING signature=%s", in.name, sig);
 		break;
@@ -514,7 +233,7 @@ replay_module(unsigned i)
 		    "", finding.optext);
 		break;
 	}
-	return res.ops;
+	return res.nops;
 }
 
 void

@@ -1,0 +1,211 @@
+/*
+ * exec_map.c: the map itself as a fuzz surface -- the uvm_map op (a
+ * region, with a hint or FIXED, NOMERGE or QUANTUM, protections, the
+ * kernel object) and the uvm_unmap op (uvm_unmap1 of any page range of
+ * a live region, VA only or not) -- each as prepare / call / end / emit
+ * (harness_priv.h).  Regions reach what uvm_km_alloc never does: merging
+ * back, forward and both ways, clipping at either end, releasing an
+ * entry from the middle, FIXED into an occupied range.
+ *
+ * Example: "uvm_map kernel_map 0x2000 obj rw-/rwx -> r1" calls
+ *	va = vm_map_min(kernel_map);
+ *	uvm_map(kernel_map, &va, 0x2000, kernel_object, UVM_UNKNOWN_OFFSET,
+ *	    0, UVM_MAPFLAG(rw-, rwx, ..., 0))
+ * and the shadow gets r1 = [va, va + 0x2000); a second such map right
+ * after it grows the same entry (a merge), and "uvm_unmap r1 page=0
+ * count=1" then clips it.
+ */
+#include "harness_priv.h"
+
+static uvm_flag_t
+map_flags(const struct km_op *op)
+{
+	uvm_flag_t f = 0;
+
+	if (op->flags & KOPF_MAP_FIXED)
+		f |= UVM_FLAG_FIXED;
+	if (op->flags & KOPF_MAP_NOMERGE)
+		f |= UVM_FLAG_NOMERGE;
+	if (op->flags & KOPF_MAP_QUANTUM)
+		f |= UVM_FLAG_QUANTUM;
+	if (op->flags & KOPF_MAP_WAITVA)
+		f |= UVM_FLAG_WAITVA;
+	if (op->flags & KOPF_MAP_TRYLOCK)
+		f |= UVM_FLAG_TRYLOCK;
+	return UVM_MAPFLAG(op->prot, op->maxprot, UVM_INH_NONE,
+	    UVM_ADV_RANDOM, f);
+}
+
+/* The hint (or FIXED start): pages above the map's minimum. */
+static vaddr_t
+map_hint(struct harness *h, const struct km_op *op)
+{
+	return vm_map_min(h->maps[op->map_sel].map) + ptoa(op->n);
+}
+
+static void
+map_prepare(struct harness *h, struct km_op *op)
+{
+	if (h->cfg.checkers)
+		model_map_predict(h, op);
+}
+
+static uintptr_t
+map_call(struct harness *h, const struct km_op *op)
+{
+	vaddr_t va = map_hint(h, op);
+
+	if (uvm_map(h->maps[op->map_sel].map, &va, ptoa(op->npages),
+	    (op->flags & KOPF_MAP_OBJ) ? h->uvm->kernel_object : NULL,
+	    UVM_UNKNOWN_OFFSET, hs_op_align(op), map_flags(op)) != 0)
+		return 0;
+	return va;
+}
+
+static void
+map_end(struct harness *h, struct km_op *op, uintptr_t va)
+{
+	uint16_t label = op->result_id;
+
+	op->result_id = 0;
+	model_map_judge(h, op, va);
+	if (va == 0) {
+		if (h->cfg.checkers && h->waits == 0)
+			check_nothing_left(h, "failed map");
+		return;
+	}
+	struct hs_region *r = &h->regions[h->nregions++];
+	uvm_memset(r, 0, sizeof(*r));
+	r->id = hs_new_id(h, &h->next_region_id, label);
+	r->map = op->map_sel;
+	r->prot = op->prot;
+	r->maxprot = op->maxprot;
+	r->flags = op->flags;
+	r->va = va;
+	r->npages = op->npages;
+	r->live = op->npages >= 64 ? ~(uint64_t)0 :
+	    ((uint64_t)1 << op->npages) - 1;
+	op->result_id = r->id;
+}
+
+/* The C spelling of VM_PROT_* bits. */
+static void
+emit_prot(struct km_emit *e, uint8_t prot)
+{
+	static const char *const names[3] = { "VM_PROT_READ",
+	    "VM_PROT_WRITE", "VM_PROT_EXECUTE" };
+	const char *sep = "";
+
+	for (int i = 0; i < 3; i++)
+		if (prot & (1u << i)) {
+			emit_printf(e, "%s%s", sep, names[i]);
+			sep = "|";
+		}
+	if (*sep == '\0')
+		emit_printf(e, "VM_PROT_NONE");
+}
+
+static void
+map_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	static const struct { uint32_t bit; const char *name; } fl[] = {
+		{ KOPF_MAP_FIXED, "UVM_FLAG_FIXED" },
+		{ KOPF_MAP_NOMERGE, "UVM_FLAG_NOMERGE" },
+		{ KOPF_MAP_QUANTUM, "UVM_FLAG_QUANTUM" },
+		{ KOPF_MAP_WAITVA, "UVM_FLAG_WAITVA" },
+		{ KOPF_MAP_TRYLOCK, "UVM_FLAG_TRYLOCK" },
+	};
+	const char *sep = "";
+
+	(void)h;
+	emit_printf(e, "\t\tva = vm_map_min(");
+	emit_map(e, op->map_id);
+	emit_printf(e, ") + 0x%lx;\n\t\terror = uvm_map(", (unsigned long)
+	    ptoa(op->n));
+	emit_map(e, op->map_id);
+	emit_printf(e, ", &va, 0x%lx, %s, UVM_UNKNOWN_OFFSET, 0x%lx,\n"
+	    "\t\t    UVM_MAPFLAG(", (unsigned long)ptoa(op->npages),
+	    (op->flags & KOPF_MAP_OBJ) ? "uvm->kernel_object" : "NULL",
+	    (unsigned long)hs_op_align(op));
+	emit_prot(e, op->prot);
+	emit_printf(e, ", ");
+	emit_prot(e, op->maxprot);
+	emit_printf(e, ", UVM_INH_NONE,\n\t\t    UVM_ADV_RANDOM, ");
+	for (unsigned int i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
+		if (op->flags & fl[i].bit) {
+			emit_printf(e, "%s%s", sep, fl[i].name);
+			sep = "|";
+		}
+	emit_printf(e, "%s));\n", *sep == '\0' ? "0" : "");
+	if (op->result_id != 0)
+		emit_printf(e, "\t\tr%u = error == 0 ? va : 0;\n"
+		    "\t\tDONE(r%u);\n", op->result_id, op->result_id);
+	else
+		emit_printf(e, "\t\t/* this failed when recorded */\n"
+		    "\t\tDONE(error == 0 ? va : 0);\n");
+}
+
+const struct km_op_impl op_uvm_map_impl = {
+	.prepare = map_prepare, .call = map_call, .end = map_end,
+	.emit = map_emit,
+};
+
+/* ---- unmap -------------------------------------------------------------- */
+
+static void
+unmap_range(const struct harness *h, const struct km_op *op, vaddr_t *s,
+    vaddr_t *e)
+{
+	const struct hs_region *r = &h->regions[op->handle_sel];
+
+	*s = r->va + ptoa(op->page);
+	*e = *s + ptoa(op->count);
+}
+
+static uintptr_t
+unmap_call(struct harness *h, const struct km_op *op)
+{
+	const struct hs_region *r = &h->regions[op->handle_sel];
+	vaddr_t s, e;
+
+	unmap_range(h, op, &s, &e);
+	uvm_unmap1(h->maps[r->map].map, s, e,
+	    (op->flags & KOPF_UNMAP_VAONLY) ? UVM_FLAG_VAONLY : 0);
+	return 0;
+}
+
+static void
+unmap_end(struct harness *h, struct km_op *op, uintptr_t unused)
+{
+	struct hs_region *r = &h->regions[op->handle_sel];
+	char what[40];
+	vaddr_t s, e;
+
+	(void)unused;
+	unmap_range(h, op, &s, &e);
+	for (uint32_t p = op->page; p < op->page + op->count; p++)
+		r->live &= ~((uint64_t)1 << p);
+	uvm_snprintf(what, sizeof(what), "r%u pages %u..%u", r->id, op->page,
+	    op->page + op->count - 1);
+	if (r->live == 0)
+		HS_REMOVE(h->regions, h->nregions, op->handle_sel);
+	if (h->cfg.checkers)
+		check_unmapped(h, s, e - s, what);
+}
+
+static void
+unmap_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	const struct hs_region *r = &h->regions[op->handle_sel];
+
+	emit_printf(e, "\t\tuvm_unmap1(");
+	emit_map(e, h->maps[r->map].id);
+	emit_printf(e, ", r%u + 0x%lx, r%u + 0x%lx, %s);\n\t\tDONE(0);\n",
+	    r->id, (unsigned long)ptoa(op->page), r->id,
+	    (unsigned long)ptoa(op->page + op->count),
+	    (op->flags & KOPF_UNMAP_VAONLY) ? "UVM_FLAG_VAONLY" : "0");
+}
+
+const struct km_op_impl op_uvm_unmap_impl = {
+	.call = unmap_call, .end = unmap_end, .emit = unmap_emit,
+};
