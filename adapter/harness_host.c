@@ -33,8 +33,40 @@
 
 struct hmodel {
 	struct harness		*h;
-	struct pmodel_host	*ph;
+	struct pmodel_host	*ph;		/* the current shape's */
+	/* one host per instance shape, built on first use */
+	struct pmodel_host	*shapes[KM_NSHAPES];
+	struct pmodel_params	params;		/* shape 0's */
 };
+
+/* The pmodel parameters of shape n, from the default ones. */
+static void
+hm_shape_params(const struct pmodel_params *base, unsigned int n,
+    struct pmodel_params *p)
+{
+	const struct km_shape *s = km_shape(n);
+
+	*p = *base;
+	p->ncolors = s->ncolors;
+	p->nseg = s->nseg;
+	p->reserve_kernel = s->reserve_kernel;
+	p->reserve_pagedaemon = s->reserve_pagedaemon;
+	p->nswap = s->nswap;
+	p->max_map_entries = s->max_map_entries;
+	switch (s->kva) {
+	case KM_KVA_TOP:
+		/* the last 64 MiB below 2^64, but its very last page */
+		p->kva_max = (vaddr_t)0 - PAGE_SIZE;
+		p->kva_min = p->kva_max - HARNESS_MODEL_KVA_SIZE + PAGE_SIZE;
+		p->kva_start = 0;
+		break;
+	case KM_KVA_SMALL:
+		p->kva_max = p->kva_min + ((vsize_t)4 << 20);
+		break;
+	default:
+		break;
+	}
+}
 
 static struct pmap *
 hm_pmap(void *ctx)
@@ -73,10 +105,27 @@ hm_wait(void *arg, struct uvm *uvm, enum uvm_wait_reason why,
  * => NULL if uvm_create failed (pmodel_host_reset said why on stderr).
  */
 static struct uvm *
-hm_reset(void *ctx, bool poolpage_direct_map)
+hm_reset(void *ctx, bool poolpage_direct_map, unsigned int shape, char *msg,
+    size_t len)
 {
 	struct hmodel *m = ctx;
 
+	if (shape >= KM_NSHAPES) {
+		snprintf(msg, len, "no shape %u (0..%d)", shape, KM_NSHAPES - 1);
+		return NULL;
+	}
+	if (m->shapes[shape] == NULL) {
+		struct pmodel_params p;
+		hm_shape_params(&m->params, shape, &p);
+		m->shapes[shape] = pmodel_host_create(&p);
+		if (m->shapes[shape] == NULL) {
+			snprintf(msg, len, "the pmap model cannot build shape "
+			    "%u", shape);
+			return NULL;
+		}
+		pmodel_host_set_wait(m->shapes[shape], hm_wait, m->h);
+	}
+	m->ph = m->shapes[shape];
 	m->ph->cfg.poolpage_direct_map = poolpage_direct_map;
 	m->ph->params.poolpage_direct_map = poolpage_direct_map;
 	if (pmodel_host_reset(m->ph) != 0)
@@ -218,7 +267,8 @@ harness_model_create_params(const struct harness_config *cfg,
 		goto fail;
 	}
 	m->h = h;
-	m->ph = pmodel_host_create(&p);
+	m->params = p;
+	m->ph = m->shapes[0] = pmodel_host_create(&p);
 	if (m->ph == NULL)
 		goto fail;
 	pmodel_host_set_wait(m->ph, hm_wait, h);
@@ -256,7 +306,8 @@ harness_model_destroy(struct harness *h)
 	if (h == NULL)
 		return;
 	m = h->host.ctx;
-	pmodel_host_destroy(m->ph);
+	for (unsigned int i = 0; i < KM_NSHAPES; i++)
+		pmodel_host_destroy(m->shapes[i]);
 	free(m);
 	free(h);
 }

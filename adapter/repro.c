@@ -70,7 +70,11 @@ repro_main(const struct repro *r)
 		return 2;
 	}
 	struct repro_run x = { r, h };
-	harness_program_begin(h, repro_ops, n, &f);
+	if (!harness_program_begin(h, repro_ops, n, &f)) {
+		printf("repro: %s\n", f.msg);
+		harness_model_destroy(h);
+		return 2;
+	}
 	int hc = h->host.call(h->host.ctx, repro_trampoline, &x, msg,
 	    sizeof(msg));
 	if (hc != HCALL_OK)

@@ -83,16 +83,37 @@ enum { HACC_OK = 0, HACC_FAULT = 1, HACC_STALE = 2 };
 
 struct harness;
 
+/*
+ * The instance's shape (shape.c): one of KM_NSHAPES parameter sets, the
+ * first byte of a byte program or a first line "shape N".  Shape 0 is
+ * the default every host builds.
+ */
+enum km_kva { KM_KVA_DEFAULT, KM_KVA_TOP, KM_KVA_SMALL };
+struct km_shape {
+	uint8_t		ncolors, nseg;
+	uint8_t		reserve_kernel, reserve_pagedaemon;
+	uint16_t	nswap, max_map_entries;
+	uint8_t		kva;		/* enum km_kva */
+};
+extern const struct km_shape km_shapes[KM_NSHAPES];
+/* => shape n (0 for n out of range). */
+const struct km_shape *km_shape(unsigned int n);
+/* "4 colors, 2 segments, ..." (snprintf-like). */
+int	km_shape_text(unsigned int n, char *buf, size_t len);
+
 typedef int (*harness_mapping_cb)(void *arg, vaddr_t va, paddr_t pa,
     unsigned int hmap);
 
 struct harness_host {
 	void	*ctx;
 	/*
-	 * A fresh instance (the previous one is gone).  The host routes the
-	 * instance's uvm_platform_wait to harness_wait(h, ...).
+	 * A fresh instance of shape `shape' (the previous one is gone).
+	 * The host routes the instance's uvm_platform_wait to
+	 * harness_wait(h, ...).  => NULL (why in msg) if this host cannot
+	 * build that shape: the input is then a bad input here.
 	 */
-	struct uvm *(*reset)(void *ctx, bool poolpage_direct_map);
+	struct uvm *(*reset)(void *ctx, bool poolpage_direct_map,
+		    unsigned int shape, char *msg, size_t len);
 	/* Translate as the CPU would: HACC_OK / HACC_FAULT / HACC_STALE. */
 	int	(*access)(void *ctx, vaddr_t va, bool write, bool exec);
 	/* Copy through the translation; 0 or HACC_FAULT/HACC_STALE. */
@@ -291,7 +312,7 @@ int	harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
 /*
  * The steps of one op (see the top of this file).  For the C repro, a
  * text program run op by op:
- *	harness_program_begin(h, ops, n, &f);
+ *	harness_program_begin(h, ops, n, &f);	(false: bad shape)
  *	if (harness_op_begin(h, i)) { ...calls...; harness_op_end(h, r); }
  *	(a panic or would-block in the calls: harness_op_abort)
  *	r = harness_program_end(h);
@@ -300,7 +321,7 @@ int	harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
  *	so), or the run has stopped (harness_stopped).
  * harness_op_end => false: the run has stopped (a finding).
  */
-void	harness_program_begin(struct harness *h, const struct km_op *ops,
+bool	harness_program_begin(struct harness *h, const struct km_op *ops,
 	    size_t n, struct harness_finding *f);
 bool	harness_op_begin(struct harness *h, uint32_t i);
 bool	harness_op_end(struct harness *h, uintptr_t result);

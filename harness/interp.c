@@ -435,10 +435,25 @@ step(struct harness *h, struct km_op *op)
 
 /* ---- a run -------------------------------------------------------------- */
 
-static void
-begin(struct harness *h, struct harness_finding *f)
+/*
+ * A fresh instance of `shape' and an empty shadow.  => false (f an
+ * "input" report) if the host cannot build that shape.
+ */
+static bool
+begin(struct harness *h, struct harness_finding *f, unsigned int shape)
 {
-	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map);
+	uvm_memset(f, 0, sizeof(*f));
+	h->finding = f;
+	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map, shape,
+	    f->msg, sizeof(f->msg));
+	if (h->uvm == NULL) {
+		f->checker = "input";
+		f->opname = "end";
+		h->ntrace = 0;
+		h->found = false;
+		h->stopped = true;
+		return false;
+	}
 	h->nallocs = h->npool = h->nregions = 0;
 	h->next_region_id = 1;
 	h->maps[0] = (struct hs_map){ 0, h->uvm->kernel_map, false };
@@ -454,8 +469,51 @@ begin(struct harness *h, struct harness_finding *f)
 	h->op_index = 0;
 	h->op = NULL;
 	h->found = h->stopped = false;
-	h->finding = f;
-	uvm_memset(f, 0, sizeof(*f));
+	return true;
+}
+
+/*
+ * Take (clear) a live region page of map m: the lowest one (va 0, its
+ * address to *vap), or the one at va.  => false if there is none.
+ * The release unmaps maximal runs of such pages: regions that uvm_map
+ * merged into one entry go in one call, which splits nothing -- with
+ * every map entry in use, unmapping them one by one would have to.
+ */
+static bool
+region_take_page(struct harness *h, unsigned int m, vaddr_t va,
+    vaddr_t *vap)
+{
+	struct hs_region *best = NULL;
+	uint32_t bestp = 0;
+
+	for (unsigned int i = 0; i < h->nregions; i++) {
+		struct hs_region *r = &h->regions[i];
+		if (r->map != m || r->live == 0)
+			continue;
+		if (va != 0) {
+			if (va < r->va || va >= r->va + ptoa(r->npages))
+				continue;
+			uint32_t p = (uint32_t)atop(va - r->va);
+			if (!(r->live & ((uint64_t)1 << p)))
+				continue;
+			best = r;
+			bestp = p;
+			break;
+		}
+		uint32_t p = 0;
+		while (!(r->live & ((uint64_t)1 << p)))
+			p++;
+		if (best == NULL || r->va + ptoa(p) < best->va + ptoa(bestp)) {
+			best = r;
+			bestp = p;
+		}
+	}
+	if (best == NULL)
+		return false;
+	best->live &= ~((uint64_t)1 << bestp);
+	if (vap != NULL)
+		*vap = best->va + ptoa(bestp);
+	return true;
 }
 
 static void
@@ -480,20 +538,17 @@ release_trampoline(void *arg)
 		    a->flags & UVM_KMF_TYPEMASK);
 		h->nallocs--;
 	}
-	/* every run of pages a region still maps */
-	while (h->nregions > 0) {
-		struct hs_region *r = &h->regions[h->nregions - 1];
-		for (uint32_t p = 0; p < r->npages;) {
-			uint32_t q = p;
-			while (q < r->npages && (r->live & ((uint64_t)1 << q)))
-				q++;
-			if (q > p)
-				uvm_unmap(h->maps[r->map].map, r->va + ptoa(p),
-				    r->va + ptoa(q));
-			p = q + 1;
+	/* every page a region still maps, whole merged entries at a time */
+	for (unsigned int m = 0; m < h->nmaps; m++) {
+		vaddr_t s, e;
+		while (region_take_page(h, m, 0, &s)) {
+			e = s + PAGE_SIZE;
+			while (region_take_page(h, m, e, NULL))
+				e += PAGE_SIZE;
+			uvm_unmap(h->maps[m].map, s, e);
 		}
-		h->nregions--;
 	}
+	h->nregions = 0;
 	for (unsigned int i = 0; i < h->nmaps; i++)
 		uvm_km_va_drain(h->maps[i].map, 0);
 }
@@ -544,8 +599,9 @@ run_bytes_once(struct harness *h, const uint8_t *buf, size_t len,
 	struct km_bytes b;
 	struct km_op op;
 
-	begin(h, f);
 	km_bytes_init(&b, buf, len, h->cfg.set);
+	if (!begin(h, f, b.shape))
+		return HARNESS_BADINPUT;
 	while (h->ntrace < h->cfg.max_ops && km_bytes_decode(&b, &op)) {
 		if (!resolve_bytes(h, &op))
 			continue;
@@ -557,14 +613,18 @@ run_bytes_once(struct harness *h, const uint8_t *buf, size_t len,
 	return harness_program_end(h);
 }
 
-void
+bool
 harness_program_begin(struct harness *h, const struct km_op *ops, size_t n,
     struct harness_finding *f)
 {
-	begin(h, f);
+	unsigned int shape = n > 0 && ops[0].code == KOP_SHAPE ? ops[0].n : 0;
+
+	if (!begin(h, f, shape))
+		return false;
 	h->text_mode = true;
 	h->prog = ops;
 	h->nprog = n < h->cfg.max_ops ? n : h->cfg.max_ops;
+	return true;
 }
 
 /*
@@ -580,7 +640,10 @@ text_op(struct harness *h, uint32_t i, struct km_op **tp)
 	*t = h->prog[i];
 	t->adjusted = t->waits = 0;
 	*tp = t;
-	if (resolve_text(h, t, f->msg, sizeof(f->msg)))
+	if (t->code == KOP_SHAPE && i != 0)
+		uvm_snprintf(f->msg, sizeof(f->msg), "shape comes first: it "
+		    "chose the instance before any op ran");
+	else if (resolve_text(h, t, f->msg, sizeof(f->msg)))
 		return true;
 	f->checker = "input";
 	f->opname = km_opcode_name(t->code);
@@ -621,7 +684,8 @@ run_ops_once(struct harness *h, const struct km_op *ops, size_t n,
 {
 	struct km_op *t;
 
-	harness_program_begin(h, ops, n, f);
+	if (!harness_program_begin(h, ops, n, f))
+		return HARNESS_BADINPUT;
 	for (uint32_t i = 0; i < h->nprog; i++) {
 		if (!text_op(h, i, &t))
 			return HARNESS_BADINPUT;

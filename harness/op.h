@@ -2,7 +2,9 @@
  * op.h: the op language.  One sequence of ops, three spellings, all
  * derived from one schema (ops.def):
  *
- *   bytes  what fuzzers mutate.  Opcodes are read from the front of the
+ *   bytes  what fuzzers mutate.  The first byte chooses the instance's
+ *          shape (harness.h; a "shape N" op heads the trace when it is
+ *          not 0).  Opcodes are read from the front of the rest of the
  *          input, their arguments from the back (last byte first); when
  *          the two meet the program ends, and an argument read after
  *          that is 0.  Zero always means the simplest choice (smallest
@@ -76,6 +78,8 @@ enum km_field {
 	F_PROT,		/* map: protection / maximum protection, "rw-/rwx" */
 	F_REGION,	/* handle of a live region: rN */
 	F_UNMAPOPTS,	/* unmap: vaonly */
+	F_SHAPE,	/* shape: 0..KM_NSHAPES-1 (op.n); bytes: the leading
+			   byte of the program, never an argument byte */
 	F_NTYPES	/* at most 32: op_schema.c keeps a bit per type */
 };
 #define KOP_MAX_FIELDS	6
@@ -101,6 +105,7 @@ enum km_field {
 #define KOP_SUBMAP_STEPS	16
 #define KOP_MAX_COUNT		16	/* pgremove count */
 #define KOP_MAX_N		64	/* pageout/idlezero/fail_pagealloc */
+#define KM_NSHAPES		16	/* instance shapes (harness/shape.c) */
 
 /* Option bits (km_op.flags of ops that are not alloc). */
 #define KOPF_FIXED		0x1	/* suballoc */
@@ -135,9 +140,10 @@ enum km_adjust {
 	KADJ_WHOLE		= 0x400, /* unmap widened to a QUANTUM region */
 	KADJ_LIVE_RUN		= 0x800, /* unmap narrowed to mapped pages */
 	KADJ_SKIP_UNMAPPED	= 0x1000, /* not run: the page is unmapped */
+	KADJ_SKIP_NOENTRY	= 0x2000, /* not run: no map entry to split */
 };
 #define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
-	KADJ_SKIP_UNMAPPED)
+	KADJ_SKIP_UNMAPPED | KADJ_SKIP_NOENTRY)
 
 /*
  * One op.  `*_sel' are the byte-level selectors (live index); the ids
@@ -236,6 +242,8 @@ struct km_bytes {
 	const uint8_t	*buf;
 	size_t		front, back;
 	const struct km_opset *set;
+	unsigned int	shape;		/* from the leading byte */
+	bool		shape_pending;	/* shape op not yet decoded */
 };
 void	km_bytes_init(struct km_bytes *b, const uint8_t *buf, size_t len,
 	    const struct km_opset *set);

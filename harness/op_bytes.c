@@ -2,7 +2,9 @@
  * op_bytes.c: the byte spelling of the op language -- decoding what a
  * fuzzer hands us, encoding a trace back, and the opsets of the targets.
  *
- * Layout.  Opcodes come from the front of the input, one byte each:
+ * Layout.  The first byte is the instance's shape (% KM_NSHAPES; a
+ * "shape N" op at the head of a trace is this byte when encoded).
+ * Opcodes come from the front of the rest, one byte each:
  * opcode = set->ops[byte % set->nops].  Each opcode then reads a fixed
  * list of argument bytes from the back, last byte first.  When front
  * meets back at the start of an op the program ends; an argument read
@@ -34,16 +36,16 @@
  *   F_REGION   the selector, b
  *
  * Worked example, opset "km".  "alloc kernel_map 0x2ff0 PAGEABLE|ZERO
- * -> a1" then "free a1" is 9 bytes:
+ * -> a1" then "free a1", on the default instance, is 10 bytes:
  *
- *	00 01 | 00 | 10 01 00 01 18 00
- *	opcodes  free   alloc's args, read right to left
+ *	00  | 00 01 | 00 | 10 01 00 01 18 00
+ *	shape  opcodes  free   alloc's args, read right to left
  *
- * The front gives alloc (0) and free (1).  Alloc reads from the back:
- * map_sel 00, size 18 (3 pages on the size scale: (16 + 8) << 1 >> 4),
- * sub 01 (0x3000 - 0x10), align 00,
- * type 01 (PAGEABLE), mods 10 (ZERO).  Free reads handle_sel 00.  Now
- * front = back = 2 and the program ends.
+ * Shape 0 is the default instance.  The front then gives alloc (0) and
+ * free (1).  Alloc reads from the back: map_sel 00, size 18 (3 pages on
+ * the size scale: (16 + 8) << 1 >> 4), sub 01 (0x3000 - 0x10), align
+ * 00, type 01 (PAGEABLE), mods 10 (ZERO).  Free reads handle_sel 00.
+ * Now front = back = 3 and the program ends.
  *
  * Encoding writes exactly that: the opcode indices at the front and all
  * argument bytes, in read order, from the back.  For each field it emits
@@ -74,7 +76,8 @@ kop_npages_byte(uint32_t n, uint8_t *v)
 static unsigned int
 kop_field_bytes(unsigned int f)
 {
-	return f == F_SIZE || f == F_FLAGS ? 2 : f == F_END ? 0 : 1;
+	return f == F_SIZE || f == F_FLAGS ? 2 :
+	    f == F_END || f == F_SHAPE ? 0 : 1;
 }
 
 /* ---- opsets ----------------------------------------------------------- */
@@ -118,7 +121,7 @@ const struct km_opset km_opset_pool = {
 /* fuzz_misuse: everything, including the invalid calls. */
 const struct km_opset km_opset_misuse = {
 	.name = "misuse",
-	.nops = KOP_COUNT,
+	.nops = 16,
 	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_PGREMOVE, KOP_TOUCH,
 	    KOP_PAGEOUT, KOP_BUSY, KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT,
 	    KOP_DRAIN, KOP_FAIL_PAGEALLOC, KOP_HOLD_LOCK, KOP_IDLEZERO,
@@ -218,9 +221,11 @@ km_bytes_init(struct km_bytes *b, const uint8_t *buf, size_t len,
 	KASSERTMSG(buf != NULL || len == 0, "km_bytes_init: NULL buf, len %zu",
 	    len);
 	b->buf = buf;
-	b->front = 0;
+	b->front = len > 0 ? 1 : 0;	/* the shape byte */
 	b->back = len;
 	b->set = set;
+	b->shape = len > 0 ? buf[0] % KM_NSHAPES : 0;
+	b->shape_pending = b->shape != 0;
 }
 
 /* The next opcode from the front.  => false once front has met back. */
@@ -313,7 +318,8 @@ kop_decode_field(const struct km_opset *set, unsigned int f,
 
 /*
  * km_bytes_decode: the next op, every field the bytes carry filled in,
- * every other field (ids, line) zero.
+ * every other field (ids, line) zero.  A shape other than 0 comes first,
+ * as a shape op, so that decoded ops encode back to the same bytes.
  * => false, op untouched, when the input is used up.
  */
 bool
@@ -323,6 +329,13 @@ km_bytes_decode(struct km_bytes *b, struct km_op *op)
 
 	KASSERTMSG(b != NULL && b->set != NULL,
 	    "km_bytes_decode: cursor not initialised");
+	if (b->shape_pending) {
+		b->shape_pending = false;
+		uvm_memset(op, 0, sizeof(*op));
+		op->code = KOP_SHAPE;
+		op->n = b->shape;
+		return true;
+	}
 	if (!km_bytes_next_op(b, &code))
 		return false;
 	uvm_memset(op, 0, sizeof(*op));
@@ -347,12 +360,31 @@ kop_nargs(unsigned int code)
 	return n;
 }
 
-/* => bytes to encode ops[0, nops): one per opcode plus its arguments. */
+/* A leading shape op: its shape, and ops past it.  => the shape. */
+static unsigned int
+kop_split_shape(const struct km_op **ops, size_t *nops)
+{
+	if (*nops == 0 || (*ops)[0].code != KOP_SHAPE)
+		return 0;
+	unsigned int shape = (*ops)[0].n;
+	(*ops)++;
+	(*nops)--;
+	return shape;
+}
+
+/*
+ * => bytes to encode ops[0, nops): the shape byte (a leading shape op,
+ *    else 0), then one per opcode plus its arguments; 0 for no ops and
+ *    the default shape (the empty input).
+ */
 size_t
 km_encode_size(const struct km_op *ops, size_t nops)
 {
-	size_t n = 0;
+	unsigned int shape = kop_split_shape(&ops, &nops);
+	size_t n = 1;
 
+	if (nops == 0 && shape == 0)
+		return 0;
 	for (size_t i = 0; i < nops; i++)
 		n += 1 + kop_nargs(ops[i].code);
 	return n;
@@ -454,6 +486,8 @@ kop_encode_field(const struct km_opset *set, unsigned int f,
 	case F_REGION:
 		v[0] = op->handle_sel;
 		return true;
+	case F_SHAPE:
+		return true;	/* no argument byte: the leading byte */
 	default:
 		return false;
 	}
@@ -479,23 +513,29 @@ km_encode(const struct km_op *ops, size_t nops, const struct km_opset *set,
 	    (const void *)set);
 	if (len > outlen || out == NULL)
 		return 0;
+	if (len == 0)
+		return 0;
+	unsigned int shape = kop_split_shape(&ops, &nops);
+	if (shape >= KM_NSHAPES)
+		return 0;
+	out[0] = (uint8_t)shape;
 	for (size_t i = 0; i < nops; i++) {
 		const struct km_op *op = &ops[i];
 
 		if (op->code >= KOP_COUNT ||
-		    !kop_opcode_byte(set, op->code, &out[i]))
+		    !kop_opcode_byte(set, op->code, &out[1 + i]))
 			return 0;
 		for (const uint8_t *f = km_op_fields(op->code); *f != F_END;
 		    f++) {
 			if (!kop_encode_field(set, *f, op, v))
 				return 0;
 			for (unsigned int k = 0; k < kop_field_bytes(*f); k++) {
-				KASSERT(back > nops);
+				KASSERT(back > 1 + nops);
 				out[--back] = v[k];
 			}
 		}
 	}
-	KASSERTMSG(back == nops, "km_encode: %zu argument bytes unused",
-	    back - nops);
+	KASSERTMSG(back == 1 + nops, "km_encode: %zu argument bytes unused",
+	    back - 1 - nops);
 	return len;
 }

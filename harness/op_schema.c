@@ -153,6 +153,7 @@ static const char *const km_adjust_words[] = {
 	"widened to the whole region (a QUANTUM entry is never split)",
 	"narrowed to the pages still mapped",
 	"not run (that page of the region is no longer mapped)",
+	"not run (no map entry left for it: NetBSD would panic)",
 };
 
 int

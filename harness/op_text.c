@@ -655,6 +655,13 @@ kt_field(struct kt_parser *p, unsigned int f, struct km_op *op)
 		return kt_hint(p, op);
 	case F_PROT:
 		return kt_prot(p, op);
+	case F_SHAPE: {
+		int r = kt_bounded(p, kt_peek(p), "a shape number like 3",
+		    "instance shape", 0, KM_NSHAPES - 1, &op->n);
+		if (r == KTEXT_OK)
+			p->i++;
+		return r;
+	}
 	case F_PAGE:
 		return kt_keyval(p, "page", 0, KOP_TRACKED_PAGES - 1,
 		    &op->page);
@@ -829,6 +836,9 @@ kt_pr_field(struct kt_out *o, unsigned int f, const struct km_op *op)
 	case F_HINT:
 		if (op->n != 0)
 			kt_pr(o, " hint=%u", op->n);
+		break;
+	case F_SHAPE:
+		kt_pr(o, " %u", op->n);
 		break;
 	case F_PROT:
 		kt_pr(o, " %c%c%c/%c%c%c", (op->prot & 1) ? 'r' : '-',

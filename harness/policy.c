@@ -15,7 +15,9 @@
  *   - make an op on a map whose lock another CPU holds non-blocking, or
  *     have the other CPU let go first (hold_lock);
  *   - not run an op at all (a fault that could get no page, a full
- *     shadow, a submap with no room).
+ *     shadow, a submap with no room, an unmap or a submap that needs
+ *     more map entries than the instance has left: kernel code may not
+ *     fail those, NetBSD panics).
  * Each decision is a KADJ_* bit in op->adjusted, which the trace keeps
  * and the text prints ("# adjusted: ..."), so nobody mistakes an adjusted
  * op for the one the input spelled.  Adjusting is idempotent: a printed
@@ -139,6 +141,33 @@ adjust_for_held_lock(struct harness *h, struct km_op *op)
 	}
 }
 
+/* Map entries the instance can still hand out. */
+static unsigned int
+entries_left(const struct harness *h)
+{
+	return h->uvm->cfg.max_map_entries - h->uvm->entries_inuse;
+}
+
+/*
+ * Entries an unmap of [start, end) in `map' must split off: one for
+ * each end that falls inside an entry (merging may have made a region's
+ * entry larger than the region).
+ */
+static unsigned int
+unmap_clips(struct vm_map *map, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *e;
+	unsigned int n = 0;
+
+	mutex_enter(&map->lock);
+	if (uvm_map_lookup_entry(map, start, &e) && e->start < start)
+		n++;
+	if (uvm_map_lookup_entry(map, end - 1, &e) && e->end > end)
+		n++;
+	mutex_exit(&map->lock);
+	return n;
+}
+
 /* The rules for an op whose map and handles are resolved. */
 static unsigned int
 adjust_rules(struct harness *h, struct km_op *op)
@@ -230,16 +259,24 @@ adjust_rules(struct harness *h, struct km_op *op)
 		while (n < op->count &&
 		    (r->live & ((uint64_t)1 << (op->page + n))))
 			n++;
-		if (n == op->count)
-			return 0;
-		op->count = n;
-		return KADJ_LIVE_RUN;
+		unsigned int adj2 = 0;
+		if (n != op->count) {
+			op->count = n;
+			adj2 = KADJ_LIVE_RUN;
+		}
+		vaddr_t va = r->va + ptoa(op->page);
+		if (unmap_clips(h->maps[r->map].map, va, va + ptoa(op->count))
+		    > entries_left(h))
+			return KADJ_SKIP_NOENTRY;
+		return adj2;
 	}
 	case KOP_SUBALLOC:
 		if (h->nmaps >= HARNESS_MAX_MAPS ||
 		    h->uvm->nsubmaps >= h->uvm->cfg.max_submaps ||
 		    uvm_map_largest_gap(m->map) < ptoa(op->npages))
 			return KADJ_SKIP_NOROOM;
+		if (entries_left(h) == 0)
+			return KADJ_SKIP_NOENTRY;
 		return 0;
 	default:
 		return 0;

@@ -47,6 +47,8 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 	    UVM_KMF_WAITVA | UVM_KMF_CANFAIL | UVM_KMF_ZERO | UVM_KMF_EXEC;
 	uint32_t t = op->flags & UVM_KMF_TYPEMASK;
 
+	if (op->code == KOP_SHAPE)
+		return op->n == 0 || op->n >= KM_NSHAPES ? "shape" : NULL;
 	if (!in_set(set, op->code))
 		return "opcode not in set";
 	if (op->map_id || op->handle_id || op->result_id || op->line)

@@ -52,6 +52,7 @@ struct hk {
 	bool			pm_live;
 	struct kpmap_log	log;
 	struct uvm_config	cfg;
+	paddr_t			pages;		/* HK_NPAGES + UVM_MAX_PHYSSEG */
 	void			*mem;
 	size_t			memsize;
 	struct uvm		*uvm;
@@ -68,6 +69,9 @@ struct hk {
 };
 
 static struct hk hk;
+
+static void	hk_shape_config(const struct hk *, unsigned int,
+		    struct uvm_config *);
 
 __attribute__((format(printf, 3, 4)))
 static int
@@ -196,13 +200,21 @@ hk_release_lock(void *ctx, kmutex_t *m)
  * => never NULL: a config the core refuses is a kernel bug (kpanic).
  */
 static struct uvm *
-hk_reset(void *ctx, bool poolpage_direct_map)
+hk_reset(void *ctx, bool poolpage_direct_map, unsigned int shape, char *msg,
+    size_t len)
 {
 	struct hk *k = ctx;
 	char why[160];
 	vaddr_t va;
 	uint64_t t0 = rdtsc();
 
+	if (!harness_kernel_builds(shape)) {
+		char text[160];
+		km_shape_text(shape, text, sizeof(text));
+		ksnprintf(msg, len, "shape %u (%s) is built by the pmap model "
+		    "only: the test kernel has one KVA window", shape, text);
+		return NULL;
+	}
 	while (k->nheld > 0)
 		hk_release_lock(k, k->held[0]);
 	if (k->uvm != NULL && !k->dead)
@@ -223,6 +235,7 @@ hk_reset(void *ctx, bool poolpage_direct_map)
 	k->dead = false;
 	k->complaint[0] = '\0';
 
+	hk_shape_config(k, shape, &k->cfg);
 	k->cfg.poolpage_direct_map = poolpage_direct_map;
 	k->uvm = uvm_create(&k->cfg, k->mem, k->memsize, why, sizeof(why));
 	if (k->uvm == NULL)
@@ -536,37 +549,65 @@ steal(size_t bytes)
 	return kpmap_dmap(memmap_steal(round_page(bytes)));
 }
 
+bool
+harness_kernel_builds(unsigned int shape)
+{
+	return km_shape(shape)->kva == KM_KVA_DEFAULT;
+}
+
+/*
+ * The instance of `shape' as the pmap model lays it out: HK_NPAGES
+ * managed pages in nseg equal segments (the last takes the rest), one
+ * hole page after each, from one block stolen at boot; swap is the
+ * shape's slot count, capped by the platform's swap device.
+ */
+static void
+hk_shape_config(const struct hk *k, unsigned int shape, struct uvm_config *c)
+{
+	const struct km_shape *s = km_shape(shape);
+	unsigned int per = HK_NPAGES / s->nseg;
+	paddr_t pa = k->pages;
+
+	c->nseg = s->nseg;
+	for (unsigned int i = 0; i < s->nseg; i++) {
+		unsigned int n = i + 1 < s->nseg ? per : HK_NPAGES - per * i;
+		c->seg[i] = (struct uvm_physseg){ pa, pa + ptoa(n) };
+		pa += ptoa(n + 1);
+	}
+	c->ncolors = s->ncolors;
+	c->reserve_pagedaemon = s->reserve_pagedaemon;
+	c->reserve_kernel = s->reserve_kernel;
+	c->nswap = s->nswap < platform_swap_slots() ? s->nswap :
+	    platform_swap_slots();
+	c->max_map_entries = s->max_map_entries;
+}
+
 static void
 hk_setup(void)
 {
 	struct uvm_config *c = &hk.cfg;
-	paddr_t hi, lo;
 
 	hk.h = steal(sizeof(struct harness));
-	/* two segments with a hole page between them, lower one first */
-	hi = memmap_steal(ptoa(HK_NPAGES / 2));
-	(void)memmap_steal(PG);
-	lo = memmap_steal(ptoa(HK_NPAGES - HK_NPAGES / 2));
+	hk.pages = memmap_steal(ptoa(HK_NPAGES + UVM_MAX_PHYSSEG));
 
 	memset(c, 0, sizeof(*c));
 	c->kva_min = HK_KVA_LO;
 	c->kva_start = HK_KVA_LO + HK_KVA_BOOT;
 	c->kva_max = HK_KVA_HI;
-	c->seg[0] = (struct uvm_physseg){ lo, lo +
-	    ptoa(HK_NPAGES - HK_NPAGES / 2) };
-	c->seg[1] = (struct uvm_physseg){ hi, hi + ptoa(HK_NPAGES / 2) };
-	c->nseg = HK_NSEG;
-	c->ncolors = HK_NCOLORS;
-	c->reserve_pagedaemon = HK_RESERVE_PDAEMON;
-	c->reserve_kernel = HK_RESERVE_KERNEL;
-	c->nswap = platform_swap_slots();
-	c->max_map_entries = HK_MAPENTRIES;
 	c->max_submaps = HK_SUBMAPS;
 	c->max_pool_pages = HK_POOLPAGES;
 	c->pmap = &hk.pm;
 	c->host = &hk;
-	if ((hk.memsize = uvm_instance_size(c)) == 0)
-		kpanic("harness_kernel: the instance config is invalid");
+	/* one block that holds the instance of every shape */
+	for (unsigned int i = 0; i < KM_NSHAPES; i++) {
+		hk_shape_config(&hk, i, c);
+		size_t n = uvm_instance_size(c);
+		if (n == 0)
+			kpanic("harness_kernel: shape %u: the instance config "
+			    "is invalid", i);
+		if (n > hk.memsize)
+			hk.memsize = n;
+	}
 	hk.mem = steal(hk.memsize);
 
 	platform_set_panic_hook(hk_panic_hook);

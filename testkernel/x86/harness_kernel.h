@@ -15,9 +15,13 @@
  *	HK_KVA_LO + 16 pages			kva_start (the "boot" entry)
  *	HK_KVA_LO + 64 MiB			kva_max
  *
- * The sizes match pmap_model/harness_host.h (1024 pages in 2 segments, 4
- * colors, 2048 map entries, 8 submaps, 256 pool headers), except swap,
- * which is the platform swap device (swap_pages=, default 1024 slots).
+ * The instance has the shape the program asks for (harness/shape.c:
+ * segments, colours, reserves, swap slots, map entries), laid out as
+ * the pmap model lays it out (adapter/harness_host.c), with 1024
+ * managed pages, 8 submaps and 256 pool headers; swap slots are capped
+ * by the platform swap device (swap_pages=, default 1024).  Shapes that
+ * move kernel VA (top of the address space, a small map) are the
+ * model's alone: this host has one window.
  */
 #ifndef KT_HARNESS_KERNEL_H
 #define KT_HARNESS_KERNEL_H
@@ -26,16 +30,11 @@
 #include "kpmap.h"
 
 #define HK_NPAGES		1024
-#define HK_NSEG			2
-#define HK_NCOLORS		4
 #define HK_KVA_LO		(KPMAP_KVA_BASE + (256ull << 20))
 #define HK_KVA_SIZE		(64ull << 20)
 #define HK_KVA_BOOT		(16 * PAGE_SIZE)
-#define HK_MAPENTRIES		2048
 #define HK_SUBMAPS		8
 #define HK_POOLPAGES		256
-#define HK_RESERVE_KERNEL	8
-#define HK_RESERVE_PDAEMON	2
 
 /* What the host did, for the summary line. */
 struct hk_stats {
@@ -58,6 +57,8 @@ struct hk_stats {
  *    HCALL_WOULDBLOCK; outside a call they end the kernel as before.
  */
 struct harness	*harness_kernel_get(const struct harness_config *cfg);
+/* => can this host build an instance of `shape' (else reset refuses)? */
+bool		harness_kernel_builds(unsigned int shape);
 const struct hk_stats *harness_kernel_stats(void);
 
 #endif /* KT_HARNESS_KERNEL_H */
