@@ -15,6 +15,13 @@
  * Counters kept here: uo_npages (resident), uo_nswslots (slots held).
  * uvmexp.swpginuse counts allocated slots, uvmexp.swpgonly the pages whose
  * only copy is on swap (pageout adds, fault-in and pgremove subtract).
+ *
+ * Locks.  The object's vmobjlock guards both hashes, its counters and
+ * the instance's free list of swap-hash entries (there is one object);
+ * the swap device (bitmap, hint, swpginuse, swpgonly) has its own
+ * swap_data_lock, taken after the object's.  uvm_pagelookup and
+ * uao_find_swslot also serve the harness between ops: they take the
+ * object lock themselves when the caller does not hold it.
  */
 #include "uvm_priv.h"
 
@@ -48,8 +55,9 @@ uao_init_kernel(struct uvm *uvm, struct uvm_object *uobj, voff_t size,
 	mutex_init(&uobj->vmobjlock);
 }
 
+/* The resident page at `off', no lock checked: the checkers' and ours. */
 struct vm_page *
-uvm_pagelookup(struct uvm_object *uobj, voff_t off)
+uao_lookup(const struct uvm_object *uobj, voff_t off)
 {
 	struct vm_page *pg = uobj->pghash[pg_bucket(uobj, off)];
 
@@ -58,11 +66,36 @@ uvm_pagelookup(struct uvm_object *uobj, voff_t off)
 	return pg;
 }
 
-/* => pg->offset set, no page resident at that offset yet. */
+/*
+ * uvm_pagelookup: => uobj locked by the caller, or not held by it at
+ * all: then the lookup takes the lock (the answer may be stale at once).
+ */
+struct vm_page *
+uvm_pagelookup(struct uvm_object *uobj, voff_t off)
+{
+	struct vm_page *pg;
+
+	if (mutex_owned(&uobj->vmobjlock))
+		return uao_lookup(uobj, off);
+	mutex_enter(&uobj->vmobjlock);
+	pg = uao_lookup(uobj, off);
+	mutex_exit(&uobj->vmobjlock);
+	return pg;
+}
+
+/*
+ * uvm_pageinsert: => uobj locked by the caller (uvm_pagealloc asserts
+ * it), or not held at all: then it is taken here (tests that build a
+ * state by hand); pg->offset set, no page resident at that offset yet.
+ */
 void
 uvm_pageinsert(struct uvm_object *uobj, struct vm_page *pg)
 {
-	KASSERTMSG(uvm_pagelookup(uobj, pg->offset) == NULL,
+	bool locked = mutex_owned(&uobj->vmobjlock);
+
+	if (!locked)
+		mutex_enter(&uobj->vmobjlock);
+	KASSERTMSG(uao_lookup(uobj, pg->offset) == NULL,
 	    "uvm_pageinsert: offset 0x%lx already has a page",
 	    (unsigned long)pg->offset);
 	KASSERTMSG(pg->offset < uobj->size,
@@ -72,14 +105,19 @@ uvm_pageinsert(struct uvm_object *uobj, struct vm_page *pg)
 	pg->hnext = uobj->pghash[b];
 	uobj->pghash[b] = pg;
 	uobj->uo_npages++;
+	if (!locked)
+		mutex_exit(&uobj->vmobjlock);
 }
 
-/* => pg is resident in uobj. */
+/* uvm_pageremove: => locking as uvm_pageinsert; pg is resident in uobj. */
 void
 uvm_pageremove(struct uvm_object *uobj, struct vm_page *pg)
 {
 	struct vm_page **pp = &uobj->pghash[pg_bucket(uobj, pg->offset)];
+	bool locked = mutex_owned(&uobj->vmobjlock);
 
+	if (!locked)
+		mutex_enter(&uobj->vmobjlock);
 	while (*pp != NULL && *pp != pg)
 		pp = &(*pp)->hnext;
 	KASSERTMSG(*pp == pg, "uvm_pageremove: page 0x%lx not in object",
@@ -87,10 +125,12 @@ uvm_pageremove(struct uvm_object *uobj, struct vm_page *pg)
 	*pp = pg->hnext;
 	pg->hnext = NULL;
 	uobj->uo_npages--;
+	if (!locked)
+		mutex_exit(&uobj->vmobjlock);
 }
 
-int
-uao_find_swslot(struct uvm_object *uobj, uint64_t pageidx)
+static int
+swslot_lookup(const struct uvm_object *uobj, uint64_t pageidx)
 {
 	for (struct uao_swent *e = uobj->swhash[sw_bucket(uobj, pageidx)];
 	    e != NULL; e = e->next)
@@ -99,12 +139,30 @@ uao_find_swslot(struct uvm_object *uobj, uint64_t pageidx)
 	return 0;
 }
 
+/* => uobj locked by the caller, or not held by it (then taken here). */
+int
+uao_find_swslot(struct uvm_object *uobj, uint64_t pageidx)
+{
+	int slot;
+
+	if (mutex_owned(&uobj->vmobjlock))
+		return swslot_lookup(uobj, pageidx);
+	mutex_enter(&uobj->vmobjlock);
+	slot = swslot_lookup(uobj, pageidx);
+	mutex_exit(&uobj->vmobjlock);
+	return slot;
+}
+
+/* => uobj locked. */
 int
 uao_set_swslot(struct uvm_object *uobj, uint64_t pageidx, int slot)
 {
 	struct uvm *uvm = uobj->uvm;
 	struct uao_swent **pp = &uobj->swhash[sw_bucket(uobj, pageidx)];
 
+	KASSERTMSG(mutex_owned(&uobj->vmobjlock),
+	    "uao_set_swslot: object %p not locked (page index 0x%lx)",
+	    (void *)uobj, (unsigned long)pageidx);
 	while (*pp != NULL && (*pp)->pageidx != pageidx)
 		pp = &(*pp)->next;
 	if (*pp != NULL) {
@@ -134,6 +192,7 @@ uao_set_swslot(struct uvm_object *uobj, uint64_t pageidx, int slot)
 	return 0;
 }
 
+/* => uobj locked (uao_set_swslot asserts it). */
 void
 uao_dropswap(struct uvm_object *uobj, uint64_t pageidx)
 {
@@ -161,21 +220,31 @@ uvm_swap_init(struct uvm *uvm, uint64_t *bitmap, struct uao_swent *swents,
 	mutex_init(&uvm->swap_data_lock);
 }
 
-bool
-uvm_swap_slot_inuse(struct uvm *uvm, int slot)
+static inline bool
+swap_bit(const struct uvm *uvm, int slot)
 {
 	unsigned int b = (unsigned int)slot - 1;
 	return (uvm->swap_bitmap[b / 64] >> (b % 64)) & 1;
 }
 
+/* => at a quiescent point (the checkers); takes no lock. */
+bool
+uvm_swap_slot_inuse(struct uvm *uvm, int slot)
+{
+	return swap_bit(uvm, slot);
+}
+
+/* => takes swap_data_lock (after the object lock, if the caller has it). */
 int
 uvm_swap_alloc(struct uvm *uvm)
 {
 	unsigned int n = uvm->exp.swpages;
 
-	if (uvm->exp.swpginuse >= n)
-		return 0;
 	mutex_enter(&uvm->swap_data_lock);
+	if (uvm->exp.swpginuse >= n) {
+		mutex_exit(&uvm->swap_data_lock);
+		return 0;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int b = (uvm->swap_hint + i) % n;
 		if ((uvm->swap_bitmap[b / 64] & ((uint64_t)1 << (b % 64))) == 0) {
@@ -192,16 +261,28 @@ uvm_swap_alloc(struct uvm *uvm)
 	    uvm->exp.swpginuse, n);
 }
 
-/* => slot is allocated. */
+/* Free swap slots now.  => takes swap_data_lock. */
+unsigned int
+uvm_swap_nfree(struct uvm *uvm)
+{
+	unsigned int n;
+
+	mutex_enter(&uvm->swap_data_lock);
+	n = uvm->exp.swpages - uvm->exp.swpginuse;
+	mutex_exit(&uvm->swap_data_lock);
+	return n;
+}
+
+/* => slot is allocated; takes swap_data_lock. */
 void
 uvm_swap_free(struct uvm *uvm, int slot)
 {
 	KASSERTMSG(slot >= 1 && (unsigned int)slot <= uvm->exp.swpages,
 	    "uvm_swap_free: slot %d out of range", slot);
-	KASSERTMSG(uvm_swap_slot_inuse(uvm, slot),
-	    "uvm_swap_free: slot %d is not allocated", slot);
 	unsigned int b = (unsigned int)slot - 1;
 	mutex_enter(&uvm->swap_data_lock);
+	KASSERTMSG(swap_bit(uvm, slot),
+	    "uvm_swap_free: slot %d is not allocated", slot);
 	uvm->swap_bitmap[b / 64] &= ~((uint64_t)1 << (b % 64));
 	uvm->exp.swpginuse--;
 	mutex_exit(&uvm->swap_data_lock);
@@ -212,6 +293,7 @@ uvm_swap_free(struct uvm *uvm, int slot)
  * recorded once; slots in use equal slots recorded; swpgonly equals the
  * number of recorded pages that are not resident; every resident page
  * hashes to its own bucket.
+ * => at a quiescent point; takes no lock, changes nothing.
  */
 UVM_SANITY int
 uao_sanity(struct uvm_object *uobj, char *why, size_t whylen)
@@ -243,7 +325,7 @@ uao_sanity(struct uvm_object *uobj, char *why, size_t whylen)
 				SANITY_FAIL("swap: page index 0x%lx has slot "
 				    "%d out of range",
 				    (unsigned long)e->pageidx, e->slot);
-			if (!uvm_swap_slot_inuse(uvm, e->slot))
+			if (!swap_bit(uvm, e->slot))
 				SANITY_FAIL("swap: slot %d of page index 0x%lx"
 				    " is not allocated", e->slot,
 				    (unsigned long)e->pageidx);
@@ -253,7 +335,7 @@ uao_sanity(struct uvm_object *uobj, char *why, size_t whylen)
 					SANITY_FAIL("swap: slot %d or index "
 					    "0x%lx recorded twice", e->slot,
 					    (unsigned long)e->pageidx);
-			if (uvm_pagelookup(uobj, ptoa(e->pageidx)) == NULL)
+			if (uao_lookup(uobj, ptoa(e->pageidx)) == NULL)
 				nonly++;
 			if (++nslots > uvm->exp.swpages)
 				SANITY_FAIL("swap: more slots recorded than "

@@ -14,10 +14,20 @@
  * Simplification: a page brought back from swap gives up its slot at
  * once (NetBSD may keep it as a clean copy), so "on swap" and "resident"
  * never overlap, and swpgonly is simply the number of slots in use.
+ *
+ * Locks: a fault holds the map that has the entry, then the object
+ * (map -> object -> page queue -> swap, the order of uvm.h); pageout
+ * holds the object only and finds VAs by offset, never by map.
  */
 #include "uvm_priv.h"
 
-/* Find the entry for va, descending into submaps; map left unlocked. */
+/*
+ * fault_lookup: the entry for va, descending into submaps.
+ * => *mapp: where to start, unlocked by the caller.
+ * => returns the entry with the map that holds it (*mapp) locked, or
+ *    NULL with no lock held.  A parent's lock is dropped before its
+ *    submap's is taken (submap entries are never removed).
+ */
 static struct vm_map_entry *
 fault_lookup(struct vm_map **mapp, vaddr_t va)
 {
@@ -31,7 +41,6 @@ fault_lookup(struct vm_map **mapp, vaddr_t va)
 			return NULL;
 		}
 		if ((entry->flags & UVM_MAP_SUBMAP) == 0) {
-			mutex_exit(&map->lock);
 			*mapp = map;
 			return entry;
 		}
@@ -42,9 +51,48 @@ fault_lookup(struct vm_map **mapp, vaddr_t va)
 }
 
 /*
+ * fault_pagein: a page for offset `off' of the kernel object, zeroed or
+ * read back from its swap slot.
+ * => uobj locked, nothing resident at off.
+ * => returns the page, resident and not busy, or NULL if none was free.
+ */
+static struct vm_page *
+fault_pagein(struct uvm *uvm, struct uvm_object *uobj, voff_t off,
+    vaddr_t va)
+{
+	const uint64_t idx = atop(off);
+	struct vm_page *pg;
+
+	KASSERTMSG(mutex_owned(&uobj->vmobjlock),
+	    "uvm_fault: object not locked for va 0x%lx", (unsigned long)va);
+	int slot = uao_find_swslot(uobj, idx);
+	pg = uvm_pagealloc(uvm, uobj, off, NULL, slot != 0 ? 0 : UVM_PGA_ZERO);
+	if (pg == NULL)
+		return NULL;
+	if (slot != 0) {
+		int error = uvm_platform_swap_read(uvm, slot, pg->phys_addr);
+		KASSERTMSG(error == 0, "uvm_fault: swap read of slot %d"
+		    " for va 0x%lx failed: %d", slot, (unsigned long)va, error);
+		uao_dropswap(uobj, idx);
+		mutex_enter(&uvm->swap_data_lock);
+		KASSERT(uvm->exp.swpgonly > 0);
+		uvm->exp.swpgonly--;
+		mutex_exit(&uvm->swap_data_lock);
+		uvm->exp.pageins++;
+	}
+	pg->flags &= ~(PG_BUSY | PG_FAKE);
+	pg->owner_tag = NULL;
+	return pg;
+}
+
+/*
  * uvm_fault: make the page at va resident and mapped.
- * => map is a kernel map; va inside it.
- * => waits for a busy page or for free pages unless nowait.
+ * => map is a kernel map, unlocked by the caller; va inside it.
+ * => the map stays locked while the page is found and entered, so no
+ *    unmap can free the entry under us.  Waiting for a busy page or for
+ *    free pages (unless nowait) drops every lock; afterwards the map's
+ *    timestamp says whether the entry may still be trusted, or must be
+ *    looked up again (NetBSD's uvmfault_relock).
  * => returns 0, EFAULT (no entry, not pageable, access not allowed),
  *    ENOMEM (nowait and no page), EBUSY (nowait and page busy).
  */
@@ -53,63 +101,70 @@ uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access, bool nowait)
 {
 	struct uvm *uvm = map->uvm;
 	struct uvm_object *uobj = uvm->kernel_object;
-	struct vm_map_entry *entry;
+	struct vm_map *const top = map;
+	struct vm_map_entry *entry = NULL;
+	unsigned int stamp = 0;
 	struct vm_page *pg;
+	voff_t off;
 
 	va = trunc_page(va);
-	entry = fault_lookup(&map, va);
-	if (entry == NULL || entry->object.uvm_obj != uobj)
-		return EFAULT;
-	if ((access & ~entry->protection) != 0)
-		return EFAULT;
-	const voff_t off = entry->offset + (va - entry->start);
-	const uint64_t idx = atop(off);
-
 	for (;;) {
+		if (entry != NULL) {
+			/* Back from a sleep: has the map changed meanwhile? */
+			mutex_enter(&map->lock);
+			if (map->timestamp != stamp) {
+				mutex_exit(&map->lock);
+				entry = NULL;
+			}
+		}
+		if (entry == NULL) {
+			map = top;
+			entry = fault_lookup(&map, va);
+			if (entry == NULL)
+				return EFAULT;
+			if (entry->object.uvm_obj != uobj ||
+			    (access & ~entry->protection) != 0) {
+				mutex_exit(&map->lock);
+				return EFAULT;
+			}
+		}
+		off = entry->offset + (va - entry->start);
+
 		mutex_enter(&uobj->vmobjlock);
-		pg = uvm_pagelookup(uobj, off);
+		pg = uao_lookup(uobj, off);
 		if (pg != NULL && (pg->flags & PG_BUSY)) {
-			mutex_exit(&uobj->vmobjlock);
-			if (nowait)
+			if (nowait) {
+				mutex_exit(&uobj->vmobjlock);
+				mutex_exit(&map->lock);
 				return EBUSY;
+			}
+			/* Ask the page's owner to wake us, under its lock. */
 			pg->flags |= PG_WANTED;
-			uvm_platform_wait(uvm, UVM_WAIT_BUSYPAGE, pg, "flt_pgbsy");
+			stamp = map->timestamp;
+			mutex_exit(&uobj->vmobjlock);
+			mutex_exit(&map->lock);
+			uvm_sleep(uvm, UVM_WAIT_BUSYPAGE, pg, "flt_pgbsy");
 			continue;
 		}
+		if (pg == NULL)
+			pg = fault_pagein(uvm, uobj, off, va);
 		if (pg != NULL)
 			break;
-		int slot = uao_find_swslot(uobj, idx);
-		pg = uvm_pagealloc(uvm, uobj, off, NULL,
-		    slot != 0 ? 0 : UVM_PGA_ZERO);
-		if (pg == NULL) {
-			mutex_exit(&uobj->vmobjlock);
-			if (nowait)
-				return ENOMEM;
-			uvm_wait(uvm, "flt_noram");
-			continue;
+		mutex_exit(&uobj->vmobjlock);
+		if (nowait) {
+			mutex_exit(&map->lock);
+			return ENOMEM;
 		}
-		if (slot != 0) {
-			int error = uvm_platform_swap_read(uvm, slot,
-			    pg->phys_addr);
-			KASSERTMSG(error == 0, "uvm_fault: swap read of slot %d"
-			    " for va 0x%lx failed: %d", slot,
-			    (unsigned long)va, error);
-			uao_dropswap(uobj, idx);
-			mutex_enter(&uvm->swap_data_lock);
-			KASSERT(uvm->exp.swpgonly > 0);
-			uvm->exp.swpgonly--;
-			mutex_exit(&uvm->swap_data_lock);
-			uvm->exp.pageins++;
-		}
-		pg->flags &= ~(PG_BUSY | PG_FAKE);
-		pg->owner_tag = NULL;
-		break;
+		stamp = map->timestamp;
+		mutex_exit(&map->lock);
+		uvm_wait(uvm, "flt_noram");
 	}
 	/* Pageable kernel memory is never executable (see core/README.md). */
 	vm_prot_t prot = entry->protection & (VM_PROT_READ | VM_PROT_WRITE);
 	(void)pmap_enter(uvm->pmap, va, pg->phys_addr, prot, 0);
-	mutex_exit(&uobj->vmobjlock);
 	uvm->exp.faults++;
+	mutex_exit(&uobj->vmobjlock);
+	mutex_exit(&map->lock);
 	return 0;
 }
 
@@ -117,6 +172,8 @@ uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access, bool nowait)
 
 /*
  * uvm_pageout: the pagedaemon's work, on demand.
+ * => takes the object lock (it guards the page queue's object pages
+ *    too) and holds it throughout: nobody sees the pages it busies.
  * => scans the pageable queue oldest first, skipping busy pages.
  * => stops when npages are out, the queue is done or swap is full.
  * => returns the number of pages freed.
@@ -132,10 +189,12 @@ uvm_pageout(struct uvm *uvm, unsigned int npages)
 	mutex_enter(&uobj->vmobjlock);
 	struct vm_page *pg = uvm->pageq_head;
 	while (done < npages && pg != NULL) {
+		/* Slots only come and go under the object lock: no fewer later. */
+		unsigned int room = uvm_swap_nfree(uvm);
 		unsigned int n = 0;
 		/* Pick victims and take their mappings away. */
 		while (n < PAGEOUT_BATCH && done + n < npages && pg != NULL &&
-		    uvm->exp.swpginuse + n < uvm->exp.swpages) {
+		    n < room) {
 			if ((pg->flags & PG_BUSY) == 0) {
 				pg->flags |= PG_BUSY;
 				pg->owner_tag = "pageout";
@@ -168,8 +227,6 @@ uvm_pageout(struct uvm *uvm, unsigned int npages)
 			uvm->exp.pageouts++;
 		}
 		done += n;
-		if (uvm->exp.swpginuse >= uvm->exp.swpages)
-			break;
 	}
 	mutex_exit(&uobj->vmobjlock);
 	return done;

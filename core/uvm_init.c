@@ -13,6 +13,13 @@
  * only; entries, submaps and headers are handed out by bump pointer and
  * recycled through free lists, so a big entry array costs nothing until
  * used.  This is what keeps create+destroy in microseconds.
+ *
+ * Locks.  The entry and submap arrays are guarded by uvm.mapent_lock,
+ * the pool headers by uvm.poolhdr_lock: leaf locks, because their
+ * callers hold different map (pool) locks and would otherwise race.
+ * uvm_create initializes every lock of the instance before first use
+ * and uvm_destroy destroys them; nothing else runs in the instance
+ * while either does.
  */
 #include "uvm_priv.h"
 
@@ -152,6 +159,8 @@ uvm_create(const struct uvm_config *cfg, void *mem, size_t memsize,
 	uvm->exp.reserve_kernel = cfg->reserve_kernel;
 	uvm->exp.reserve_pagedaemon = cfg->reserve_pagedaemon;
 	mutex_init(&uvm->pageqlock);
+	mutex_init(&uvm->mapent_lock);
+	mutex_init(&uvm->poolhdr_lock);
 	uvm_page_init(uvm);
 	uvm_swap_init(uvm, (uint64_t *)(void *)(base + l.swbitmap),
 	    (struct uao_swent *)(void *)(base + l.swents), cfg->nswap);
@@ -164,39 +173,80 @@ uvm_create(const struct uvm_config *cfg, void *mem, size_t memsize,
 	return uvm;
 }
 
+/* A kernel map's locks: its own and its KVA cache's. */
+static void
+destroy_map_locks(struct vm_map_kernel *vmk)
+{
+	if (vmk->vmk_vacache.pr_initialized)
+		mutex_destroy(&vmk->vmk_vacache.pr_lock);
+	mutex_destroy(&vmk->vmk_map.lock);
+}
+
 /*
  * uvm_destroy: end an instance.  Nothing is freed one by one: the
- * memory block goes back to the host whole.  => no calls into it after.
+ * memory block goes back to the host whole.  => no calls into it after;
+ * no other thread in it; no lock held.
  */
 void
 uvm_destroy(struct uvm *uvm)
 {
 	KASSERT(uvm->initialized);
 	uvm->kernel_map->flags |= VM_MAP_DYING;
-	mutex_destroy(&uvm->kernel_map->lock);
+	destroy_map_locks(&uvm->kernel_map_store);
 	for (unsigned int i = 0; i < uvm->nsubmaps; i++)
-		mutex_destroy(&uvm->submaps[i].vmk_map.lock);
+		destroy_map_locks(&uvm->submaps[i]);
 	mutex_destroy(&uvm->kernel_object->vmobjlock);
 	mutex_destroy(&uvm->pageqlock);
 	mutex_destroy(&uvm->swap_data_lock);
+	mutex_destroy(&uvm->mapent_lock);
+	mutex_destroy(&uvm->poolhdr_lock);
 	uvm->initialized = false;
 }
 
 /* ---- the fixed arrays ------------------------------------------------- */
 
+/*
+ * The entry allocator's lock.  KMFUZZ_PLANT_RACE_ENTRIES leaves it out:
+ * two CPUs under two different map locks then race on the free list.
+ */
+static inline void
+mapent_lock(struct uvm *uvm)
+{
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_RACE_ENTRIES
+	mutex_enter(&uvm->mapent_lock);
+#else
+	(void)uvm;
+#endif
+}
+
+static inline void
+mapent_unlock(struct uvm *uvm)
+{
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_RACE_ENTRIES
+	mutex_exit(&uvm->mapent_lock);
+#else
+	(void)uvm;
+#endif
+}
+
+/* => takes mapent_lock (the caller holds some map's lock, or none). */
 struct vm_map_entry *
 uvm_mapent_alloc(struct uvm *uvm)
 {
-	struct vm_map_entry *e = uvm->entry_free;
+	struct vm_map_entry *e;
 
+	mapent_lock(uvm);
+	e = uvm->entry_free;
 	if (e != NULL) {
 		uvm->entry_free = e->next;
 	} else if (uvm->entry_bump < uvm->cfg.max_map_entries) {
 		e = &uvm->entry_store[uvm->entry_bump++];
 	} else {
+		mapent_unlock(uvm);
 		return NULL;
 	}
 	uvm->entries_inuse++;
+	mapent_unlock(uvm);
 	e->flags = UVM_MAP_ALLOCATED;
 	return e;
 }
@@ -209,40 +259,55 @@ uvm_mapent_free(struct uvm *uvm, struct vm_map_entry *e)
 	    "uvm_mapent_free: entry %p freed twice", (void *)e);
 	e->flags = 0;
 	e->left = e->right = e->parent = e->prev = NULL;
+	mapent_lock(uvm);
 	e->next = uvm->entry_free;
 	uvm->entry_free = e;
 	uvm->entries_inuse--;
+	mapent_unlock(uvm);
 }
 
+/* => takes mapent_lock; the submap is the caller's until it is set up. */
 struct vm_map_kernel *
 uvm_submap_alloc(struct uvm *uvm)
 {
-	if (uvm->nsubmaps >= uvm->cfg.max_submaps)
-		return NULL;
-	return &uvm->submaps[uvm->nsubmaps++];
+	struct vm_map_kernel *vmk = NULL;
+
+	mutex_enter(&uvm->mapent_lock);
+	if (uvm->nsubmaps < uvm->cfg.max_submaps)
+		vmk = &uvm->submaps[uvm->nsubmaps++];
+	mutex_exit(&uvm->mapent_lock);
+	return vmk;
 }
 
+/* => takes poolhdr_lock (the caller holds a pool's lock, or none). */
 struct pool_item_header *
 uvm_poolhdr_alloc(struct uvm *uvm)
 {
-	struct pool_item_header *ph = uvm->ph_free;
+	struct pool_item_header *ph;
 
+	mutex_enter(&uvm->poolhdr_lock);
+	ph = uvm->ph_free;
 	if (ph != NULL) {
 		uvm->ph_free = ph->ph_next;
 	} else if (uvm->ph_bump < uvm->cfg.max_pool_pages) {
 		ph = &uvm->ph_store[uvm->ph_bump++];
 	} else {
+		mutex_exit(&uvm->poolhdr_lock);
 		return NULL;
 	}
 	uvm->ph_inuse++;
+	mutex_exit(&uvm->poolhdr_lock);
 	uvm_memset(ph, 0, sizeof(*ph));
 	return ph;
 }
 
+/* => ph is on no pool's list; takes poolhdr_lock. */
 void
 uvm_poolhdr_free(struct uvm *uvm, struct pool_item_header *ph)
 {
+	mutex_enter(&uvm->poolhdr_lock);
 	ph->ph_next = uvm->ph_free;
 	uvm->ph_free = ph;
 	uvm->ph_inuse--;
+	mutex_exit(&uvm->poolhdr_lock);
 }

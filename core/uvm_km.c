@@ -21,6 +21,11 @@
  * Pool pages come either from the pmap's direct map (NetBSD's
  * PMAP_MAP_POOLPAGE) or from the map's KVA cache, a pool of one-page
  * VAs carved from KM_VACACHE_SIZE runs; the instance chooses at create.
+ *
+ * Locks.  This file takes none of its own but the kernel object's (page
+ * removal) and, briefly, a map's to check a free; the map, pool, page
+ * and allocator layers lock themselves (order in uvm.h).  What it waits
+ * for, it waits for with no lock held.
  */
 #include "uvm_priv.h"
 
@@ -78,6 +83,8 @@ km_vacache_free(struct pool *pp, void *v)
  * uvm_km_vacache_init: give `map' a cache of one-page VAs for pool pages.
  * => size 0 means KM_VACACHE_SIZE; at most 64 pages, under half the map.
  * => a no-op on an instance that maps pool pages through the direct map.
+ * => map being set up: no other thread uses it yet (map->flags is
+ *    constant from then on).
  */
 void
 uvm_km_vacache_init(struct vm_map *map, const char *name, size_t size)
@@ -190,7 +197,10 @@ uvm_km_suballoc(struct vm_map *map, vaddr_t *vmin, vaddr_t *vmax,
  * uvm_km_pgremove: free the kernel-object pages and swap slots behind
  * [startva, endva).
  * => the range is inside the kernel VA; mappings are the caller's job.
- * => waits for busy pages; keeps uvmexp.swpgonly exact.
+ * => takes the object lock: the caller holds it not (mutex_enter
+ *    catches it), but may hold the map lock (uvm_unmap).
+ * => waits for busy pages (PG_WANTED, set under the object lock);
+ *    keeps uvmexp.swpgonly exact.
  */
 void
 uvm_km_pgremove(struct uvm *uvm, vaddr_t startva, vaddr_t endva)
@@ -206,12 +216,12 @@ uvm_km_pgremove(struct uvm *uvm, vaddr_t startva, vaddr_t endva)
 
 	mutex_enter(&uobj->vmobjlock);
 	for (voff_t off = startva - base; off < endva - base;) {
-		struct vm_page *pg = uvm_pagelookup(uobj, off);
+		struct vm_page *pg = uao_lookup(uobj, off);
 		if (pg != NULL && (pg->flags & PG_BUSY)) {
 			/* Someone's I/O: wait for it and look again. */
 			pg->flags |= PG_WANTED;
 			mutex_exit(&uobj->vmobjlock);
-			uvm_platform_wait(uvm, UVM_WAIT_BUSYPAGE, pg, "km_pgrm");
+			uvm_sleep(uvm, UVM_WAIT_BUSYPAGE, pg, "km_pgrm");
 			mutex_enter(&uobj->vmobjlock);
 			continue;
 		}
@@ -289,10 +299,9 @@ uvm_km_check_empty(struct vm_map *map, vaddr_t start, vaddr_t end)
 			panic("uvm_km_check_empty: va 0x%lx has pa 0x%lx",
 			    (unsigned long)va, (unsigned long)pa);
 		if ((map->flags & VM_MAP_INTRSAFE) == 0) {
-			mutex_enter(&uvm->kernel_object->vmobjlock);
+			/* takes the object lock unless the caller holds it */
 			struct vm_page *pg = uvm_pagelookup(uvm->kernel_object,
 			    va - vm_map_min(uvm->kernel_map));
-			mutex_exit(&uvm->kernel_object->vmobjlock);
 			if (pg != NULL)
 				panic("uvm_km_check_empty: va 0x%lx has a page "
 				    "in the kernel object", (unsigned long)va);
@@ -407,6 +416,8 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align,
 /*
  * Misuse checks for uvm_km_free: [addr, addr + size) must be exactly one
  * allocation of `map' of the type the flags name.
+ * => map unlocked; what the entry says is copied under its lock (the
+ *    entry itself may be another CPU's once the lock is dropped).
  */
 static void
 km_check_free(struct vm_map *map, vaddr_t addr, vsize_t size,
@@ -414,22 +425,25 @@ km_check_free(struct vm_map *map, vaddr_t addr, vsize_t size,
 {
 	struct uvm *uvm = map->uvm;
 	struct vm_map_entry *e;
+	struct vm_map_entry ent;
 
 	mutex_enter(&map->lock);
 	bool found = uvm_map_lookup_entry(map, addr, &e);
+	if (found)
+		ent = *e;
 	mutex_exit(&map->lock);
 	KASSERTMSG(found, "uvm_km_free: 0x%lx is not allocated in map "
 	    "[0x%lx, 0x%lx) (double free?)", (unsigned long)addr,
 	    (unsigned long)vm_map_min(map), (unsigned long)vm_map_max(map));
-	KASSERTMSG(e->start == addr && e->end == addr + size,
+	KASSERTMSG(ent.start == addr && ent.end == addr + size,
 	    "uvm_km_free: [0x%lx, 0x%lx) is not one allocation; the entry "
 	    "there is [0x%lx, 0x%lx) (wrong address or size?)",
 	    (unsigned long)addr, (unsigned long)(addr + size),
-	    (unsigned long)e->start, (unsigned long)e->end);
-	KASSERTMSG((e->flags & (UVM_MAP_SUBMAP | UVM_MAP_FIRST)) == 0,
+	    (unsigned long)ent.start, (unsigned long)ent.end);
+	KASSERTMSG((ent.flags & (UVM_MAP_SUBMAP | UVM_MAP_FIRST)) == 0,
 	    "uvm_km_free: 0x%lx is a submap or the kernel image",
 	    (unsigned long)addr);
-	bool pageable = e->object.uvm_obj == uvm->kernel_object;
+	bool pageable = ent.object.uvm_obj == uvm->kernel_object;
 	KASSERTMSG(pageable == ((flags & UVM_KMF_PAGEABLE) != 0),
 	    "uvm_km_free: 0x%lx is %spageable but freed with flags 0x%x "
 	    "(wrong type?)", (unsigned long)addr, pageable ? "" : "not ",
@@ -558,8 +572,11 @@ uvm_km_free_poolpage(struct vm_map *map, vaddr_t addr)
 /*
  * uvm_km_free_poolpage_cache: free the page, keep the VA in the cache.
  * => addr came from uvm_km_alloc_poolpage_cache on the same map.
- * => the VA goes back unmapped, and (unlike NetBSD without DEBUG) the
- *    TLB is flushed before it does, so no stale translation survives.
+ * => the VA goes back unmapped.  By default the TLB is flushed before it
+ *    does (NetBSD with DEBUG), so no stale translation survives; with
+ *    cfg.poolpage_free_noupdate it is not (NetBSD without DEBUG): the
+ *    next pmap_update of anyone's flushes it, and until then another
+ *    CPU may still use the old translation of the freed page.
  */
 void
 uvm_km_free_poolpage_cache(struct vm_map *map, vaddr_t addr)
@@ -581,7 +598,8 @@ uvm_km_free_poolpage_cache(struct vm_map *map, vaddr_t addr)
 	uvm_km_pgremove_intrsafe(map, addr, addr + PAGE_SIZE);
 	pmap_kremove(uvm->pmap, addr, PAGE_SIZE);
 #if KMFUZZ_PLANT != KMFUZZ_PLANT_NOUPDATE
-	pmap_update(uvm->pmap);
+	if (!uvm->cfg.poolpage_free_noupdate)
+		pmap_update(uvm->pmap);
 #endif
 	KASSERT(!pmap_extract(uvm->pmap, addr, NULL));
 	pool_put(&vm_map_to_kernel(map)->vmk_vacache, (void *)addr);

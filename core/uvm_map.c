@@ -20,8 +20,12 @@
  *
  * Ownership.  Entries come from uvm_mapent_alloc() and go back through
  * uvm_mapent_free(); this file never keeps one after unlinking it.  All
- * mutations happen under map->lock.  The checker, uvm_map_sanity(), is
- * in uvm_map_sanity.c: it re-derives everything this file maintains.
+ * mutations happen under map->lock, and the static helpers below assert
+ * it.  A WAITVA mapping that finds no room sets map->wantva under the
+ * lock and sleeps on the map; uvm_unmap1 clears it and wakes the map's
+ * sleepers once VA is free, as NetBSD's uvm_unmap_remove does.  The
+ * checker, uvm_map_sanity(), is in uvm_map_sanity.c: it re-derives
+ * everything this file maintains.
  *
  * Worked example.  A map over [0xf0000000, 0xf0100000) holds
  *	A [0xf0000000, 0xf0003000)   gap_after 0x2000
@@ -208,7 +212,7 @@ umap_gapfix(struct vm_map_entry *e)
 /*
  * umap_link: put `e' (start/end set) into list and tree after `prev'
  * (NULL: at the front).
- * => [e->start, e->end) lies in the free run after prev.
+ * => map locked; [e->start, e->end) lies in the free run after prev.
  * => nentries is counted here; map->size is the caller's.
  */
 static void
@@ -217,6 +221,7 @@ umap_link(struct vm_map *map, struct vm_map_entry *e,
 {
 	struct vm_map_entry *next = prev != NULL ? prev->next : map->first;
 
+	KDASSERT(mutex_owned(&map->lock));
 	KDASSERT(prev == NULL || prev->end <= e->start);
 	KDASSERT(next == NULL || e->end <= next->start);
 
@@ -264,7 +269,7 @@ umap_link(struct vm_map *map, struct vm_map_entry *e,
 
 /*
  * umap_unlink: take `e' out of list and tree; the caller frees it.
- * => nentries is counted here; map->size is the caller's.
+ * => map locked; nentries is counted here; map->size is the caller's.
  */
 static void
 umap_unlink(struct vm_map *map, struct vm_map_entry *e)
@@ -272,6 +277,7 @@ umap_unlink(struct vm_map *map, struct vm_map_entry *e)
 	struct vm_map_entry *prev = e->prev, *next = e->next;
 	struct vm_map_entry *from, *must = NULL;
 
+	KDASSERT(mutex_owned(&map->lock));
 	if (prev != NULL)
 		prev->next = next;
 	else
@@ -336,6 +342,7 @@ umap_lookup(struct vm_map *map, vaddr_t va, struct vm_map_entry **entryp)
 {
 	struct vm_map_entry *e = map->hint, *best = NULL;
 
+	KDASSERT(mutex_owned(&map->lock));
 	if (e != NULL && e->start <= va &&
 	    (e->next == NULL || va < e->next->start)) {
 		best = e;
@@ -445,6 +452,7 @@ static bool
 umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
     vsize_t amask, vaddr_t *startp, struct vm_map_entry **prevp)
 {
+	KDASSERT(mutex_owned(&map->lock));
 	*prevp = NULL;
 	if (umap_fit(map->min_offset, map->min_offset + umap_first_gap(map),
 	    hint, size, amask, startp))
@@ -465,7 +473,8 @@ umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
 
 /*
  * uvm_map_setup_kernel: make an empty kernel map over [min, max).
- * => min < max, both page aligned; vmk is not in use.
+ * => min < max, both page aligned; vmk is not in use (nobody else can
+ *    see it until the caller publishes it).
  */
 void
 uvm_map_setup_kernel(struct vm_map_kernel *vmk, struct uvm *uvm,
@@ -508,6 +517,7 @@ umap_space(struct vm_map *map, vaddr_t hint, vsize_t size, vsize_t amask,
 {
 	struct vm_map_entry *next;
 
+	KDASSERT(mutex_owned(&map->lock));
 	if ((flags & UVM_FLAG_FIXED) == 0)
 		return umap_findspace(map, hint, size, amask, startp, prevp) ?
 		    0 : ENOMEM;
@@ -529,8 +539,8 @@ umap_space(struct vm_map *map, vaddr_t hint, vsize_t size, vsize_t amask,
  *    outside the maximum protection.
  * => obj NULL or the kernel object; with it, uoffset UVM_UNKNOWN_OFFSET
  *    or (FIXED) the offset the address implies (the offset rule).
- * => map unlocked by the caller; may wait for VA (WAITVA w/o NOWAIT)
- *    through the platform hook, with the lock dropped.
+ * => map unlocked by the caller (mutex_enter/tryenter catch it if not);
+ *    may sleep on the map for VA (WAITVA w/o NOWAIT), lock dropped.
  * => 0 and *startp set; ENOMEM (no VA, no entry), EAGAIN (TRYLOCK and
  *    the lock is busy), EINVAL; nothing changed on failure.
  */
@@ -599,11 +609,15 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		if (umap_space(map, hint, size, amask, flags, &start,
 		    &prev) == 0)
 			break;
-		mutex_exit(&map->lock);
 		if ((flags & (UVM_FLAG_WAITVA | UVM_FLAG_NOWAIT)) !=
-		    UVM_FLAG_WAITVA)
+		    UVM_FLAG_WAITVA) {
+			mutex_exit(&map->lock);
 			return ENOMEM;
-		uvm_platform_wait(map->uvm, UVM_WAIT_VA, map, "vmapva");
+		}
+		/* The next unmap of this map wakes us; then search again. */
+		map->wantva = true;
+		mutex_exit(&map->lock);
+		uvm_sleep(map->uvm, UVM_WAIT_VA, map, "vmapva");
 	}
 
 	if (uoffset == UVM_UNKNOWN_OFFSET)
@@ -686,6 +700,7 @@ umap_clip(struct vm_map *map, struct vm_map_entry *e, vaddr_t va)
 {
 	struct vm_map_entry *n;
 
+	KDASSERT(mutex_owned(&map->lock));
 	KASSERT(e->start < va && va < e->end && umap_page_aligned_p(va));
 	KASSERT((e->flags & UVM_MAP_QUANTUM) == 0);
 
@@ -715,10 +730,12 @@ umap_clip(struct vm_map *map, struct vm_map_entry *e, vaddr_t va)
  * umap_release: give back what backs [e->start, e->end) before the
  * entry goes.  Kernel-object entries are pageable (managed mappings);
  * entries without an object are wired (unmanaged mappings).
+ * => map locked (the VA is not free until the pages are gone).
  */
 static void
 umap_release(struct vm_map *map, const struct vm_map_entry *e)
 {
+	KDASSERT(mutex_owned(&map->lock));
 	if (e->object.uvm_obj == map->uvm->kernel_object &&
 	    e->object.uvm_obj != NULL) {
 		pmap_remove(map->pmap, e->start, e->end);
@@ -734,8 +751,9 @@ umap_release(struct vm_map *map, const struct vm_map_entry *e)
  * => start < end, page aligned, inside the map; map unlocked.
  * => no QUANTUM entry crosses start or end (a uvm_km_free with a wrong
  *    address or size) and no submap entry lies in the range.
- * => without UVM_FLAG_VAONLY pages are freed and unmapped too.
- * => pmap_update() has run on return.
+ * => without UVM_FLAG_VAONLY pages are freed and unmapped too (a busy
+ *    page is waited for with the map locked, see uvm_sleep).
+ * => pmap_update() has run on return; sleepers for VA are woken.
  */
 void
 uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end, uvm_flag_t flags)
@@ -785,6 +803,10 @@ uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end, uvm_flag_t flags)
 	}
 	map->timestamp++;
 	pmap_update(map->pmap);
+	if (map->wantva) {
+		map->wantva = false;
+		uvm_platform_wakeup(map->uvm, map);
+	}
 	mutex_exit(&map->lock);
 }
 
@@ -795,7 +817,8 @@ uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end, uvm_flag_t flags)
  * uvm_map_submap: let `submap' manage [start, end) of `map'.
  * => [start, end) is exactly one entry without object, not a submap,
  *    and submap covers exactly that range and has no parent yet.
- * => map unlocked.  0, or EINVAL with nothing changed.
+ * => map unlocked (mutex_enter catches it if not).  0, or EINVAL with
+ *    nothing changed.
  */
 int
 uvm_map_submap(struct vm_map *map, vaddr_t start, vaddr_t end,
@@ -873,7 +896,10 @@ uvm_mapent_overhead(vsize_t size, int flags)
 	return 0;
 }
 
-/* The largest free run: the one in front of the first entry or max_gap. */
+/*
+ * The largest free run: the one in front of the first entry or max_gap.
+ * => quiescent (see uvm_map.h); takes no lock.
+ */
 vsize_t
 uvm_map_largest_gap(const struct vm_map *map)
 {

@@ -18,6 +18,14 @@
  * Reserves (as NetBSD): when free <= reserve_kernel only USERESERVE or
  * kernel-object requests succeed; at or below reserve_pagedaemon nobody
  * does (there is no pagedaemon thread to use it).
+ *
+ * Locks.  uvm.pageqlock guards the free lists, the page queue, every
+ * page's pqflags and the page counters of uvmexp; it comes after the
+ * kernel object's lock, which guards an object page's identity (hash,
+ * offset, flags).  So an object page is allocated and freed with both
+ * held: the caller's object lock, then the page queue lock here.  A
+ * failed allocation's caller sleeps in uvm_wait on &uvmexp.free, and
+ * uvm_pagefree wakes it (pages_wanted), as NetBSD's pagedaemon does.
  */
 #include "uvm_priv.h"
 
@@ -36,6 +44,7 @@ pgfl_insert(struct uvm *uvm, struct vm_page *pg)
 	int q = (pg->flags & PG_ZERO) ? PGFL_ZEROS : PGFL_UNKNOWN;
 	struct pgflist *fl = &uvm->freelist[pg->color];
 
+	KDASSERT(mutex_owned(&uvm->pageqlock));
 	pg->pqflags = PQ_FREE;
 	pg->qnext = fl->head[q];
 	pg->qprev = NULL;
@@ -46,12 +55,16 @@ pgfl_insert(struct uvm *uvm, struct vm_page *pg)
 		uvm->exp.zeropages++;
 }
 
-/* Take the first page of color `c', preferring queue `q'. */
+/*
+ * Take the first page of color `c', preferring queue `q'.
+ * => caller holds pageqlock.
+ */
 static struct vm_page *
 pgfl_take(struct uvm *uvm, unsigned int c, int q)
 {
 	struct pgflist *fl = &uvm->freelist[c];
 
+	KDASSERT(mutex_owned(&uvm->pageqlock));
 	if (fl->head[q] == NULL)
 		q = !q;
 	struct vm_page *pg = fl->head[q];
@@ -83,7 +96,8 @@ uvm_phys_to_vm_page(struct uvm *uvm, paddr_t pa)
 
 /*
  * uvm_pagealloc_strat: take a free page.
- * => obj is NULL or the kernel object; off page aligned.
+ * => obj is NULL or the kernel object, locked by the caller; off page
+ *    aligned.
  * => with an object, the page is entered at `off' and queued as pageable.
  * => returns the page PG_BUSY|PG_FAKE (zeroed if UVM_PGA_ZERO), or NULL:
  *    reserve reached, requested color empty (COLORMATCH), or a failure
@@ -100,21 +114,23 @@ uvm_pagealloc_strat(struct uvm *uvm, struct uvm_object *obj, voff_t off,
 	KASSERTMSG(anon == NULL, "uvm_pagealloc: anons are not modelled");
 	KASSERTMSG(obj == NULL || obj == uvm->kernel_object,
 	    "uvm_pagealloc: unknown object %p", (void *)obj);
+	KASSERTMSG(obj == NULL || mutex_owned(&obj->vmobjlock),
+	    "uvm_pagealloc: object %p not locked (offset 0x%lx)",
+	    (void *)obj, (unsigned long)off);
 	KASSERTMSG((off & PAGE_MASK) == 0,
 	    "uvm_pagealloc: offset 0x%lx not page aligned", (unsigned long)off);
 	KASSERTMSG(strat == UVM_PGA_STRAT_NORMAL ||
 	    (strat == UVM_PGA_STRAT_ONLY && free_list == 0),
 	    "uvm_pagealloc: bad strategy %d/%d", strat, free_list);
 
+	mutex_enter(&uvm->pageqlock);
 	/* The harness' countdown: the n-th allocation from now fails. */
 	uvm->test.pagealloc_calls++;
 	if (uvm->test.fail_pagealloc_in != 0 &&
 	    --uvm->test.fail_pagealloc_in == 0) {
 		uvm->exp.pagealloc_fail_injected++;
-		return NULL;
+		goto out;
 	}
-
-	mutex_enter(&uvm->pageqlock);
 	use_reserve = (flags & UVM_PGA_USERESERVE) != 0 ||
 	    (obj != NULL && obj == uvm->kernel_object);
 #if KMFUZZ_PLANT == KMFUZZ_PLANT_RESERVE
@@ -188,19 +204,30 @@ out:
 /*
  * uvm_pagefree: give a page back.
  * => pg is allocated (not PQ_FREE) and not busy with someone waiting.
+ * => an object page's object is locked by the caller.
  * => its mappings are already gone (the caller unmapped it).
  */
 void
 uvm_pagefree(struct uvm *uvm, struct vm_page *pg)
 {
+	bool wake;
+
 	KASSERTMSG(pg != NULL, "uvm_pagefree: NULL page");
 	KASSERTMSG((pg->pqflags & PQ_FREE) == 0,
 	    "uvm_pagefree: page 0x%lx is already free",
 	    (unsigned long)pg->phys_addr);
+	KASSERTMSG(pg->uobject == NULL || mutex_owned(&pg->uobject->vmobjlock),
+	    "uvm_pagefree: page 0x%lx: its object %p is not locked",
+	    (unsigned long)pg->phys_addr, (void *)pg->uobject);
 	KASSERTMSG((pg->flags & PG_WANTED) == 0,
 	    "uvm_pagefree: page 0x%lx has a waiter",
 	    (unsigned long)pg->phys_addr);
 
+	/*
+	 * Tell the host while the page is still ours: once it is on a free
+	 * list another CPU may allocate it (and tell the host so) at once.
+	 */
+	pmap_page_freed(uvm->pmap, pg->phys_addr);
 	mutex_enter(&uvm->pageqlock);
 	if (pg->uobject != NULL) {
 		uvm_pageremove(pg->uobject, pg);
@@ -223,18 +250,30 @@ uvm_pagefree(struct uvm *uvm, struct vm_page *pg)
 	pg->flags = 0;		/* contents unknown from now on */
 	pg->owner_tag = NULL;
 	pgfl_insert(uvm, pg);
+	wake = uvm->pages_wanted;
+	uvm->pages_wanted = false;
+	if (wake)
+		uvm_platform_wakeup(uvm, &uvm->exp.free);
 	mutex_exit(&uvm->pageqlock);
-	pmap_page_freed(uvm->pmap, pg->phys_addr);
 }
 
 void
 uvm_page_unbusy(struct uvm *uvm, struct vm_page *pg)
 {
-	(void)uvm;
+	struct uvm_object *uobj = pg->uobject;
+	bool locked = uobj == NULL || mutex_owned(&uobj->vmobjlock);
+
+	if (!locked)
+		mutex_enter(&uobj->vmobjlock);
 	KASSERTMSG(pg->flags & PG_BUSY, "uvm_page_unbusy: page 0x%lx not busy",
 	    (unsigned long)pg->phys_addr);
+	bool wanted = (pg->flags & PG_WANTED) != 0;
 	pg->flags &= ~(PG_BUSY | PG_WANTED);
 	pg->owner_tag = NULL;
+	if (wanted)
+		uvm_platform_wakeup(uvm, pg);
+	if (!locked)
+		mutex_exit(&uobj->vmobjlock);
 }
 
 unsigned int
@@ -274,14 +313,37 @@ uvm_pageidlezero(struct uvm *uvm, unsigned int n)
 void
 uvm_wait(struct uvm *uvm, const char *wmesg)
 {
-	uvm_platform_wait(uvm, UVM_WAIT_PAGES, NULL, wmesg);
+	/* The next uvm_pagefree wakes us (NetBSD: uvm_pagedaemon_waiters). */
+	mutex_enter(&uvm->pageqlock);
+	uvm->pages_wanted = true;
+	mutex_exit(&uvm->pageqlock);
+	uvm_sleep(uvm, UVM_WAIT_PAGES, &uvm->exp.free, wmesg);
 }
 
 bool
 uvm_reclaimable(struct uvm *uvm)
 {
+	unsigned int queued;
+	bool room;
+
 	/* Only pageable kernel pages can be reclaimed, and only to swap. */
-	return uvm->pageq_count > 0 && uvm->exp.swpginuse < uvm->exp.swpages;
+	mutex_enter(&uvm->pageqlock);
+	queued = uvm->pageq_count;
+	mutex_exit(&uvm->pageqlock);
+	mutex_enter(&uvm->swap_data_lock);
+	room = uvm->exp.swpginuse < uvm->exp.swpages;
+	mutex_exit(&uvm->swap_data_lock);
+	return queued > 0 && room;
+}
+
+unsigned long
+uvm_test_fail_pagealloc(struct uvm *uvm, unsigned long n)
+{
+	mutex_enter(&uvm->pageqlock);
+	unsigned long old = uvm->test.fail_pagealloc_in;
+	uvm->test.fail_pagealloc_in = n;
+	mutex_exit(&uvm->pageqlock);
+	return old;
 }
 
 /* Load the instance's segments: every page free, in address order. */
@@ -302,10 +364,17 @@ uvm_page_init(struct uvm *uvm)
 	}
 	uvm->exp.npages = (unsigned int)n;
 	/* Insert high to low so that each list hands out low pages first. */
+	mutex_enter(&uvm->pageqlock);
 	while (n-- > 0)
 		pgfl_insert(uvm, &uvm->pages[n]);
+	mutex_exit(&uvm->pageqlock);
 }
 
+/*
+ * uvm_page_sanity: recount every page state and counter.
+ * => at a quiescent point; takes no lock (a held one may be the
+ *    harness's "other CPU"'s), changes nothing.
+ */
 UVM_SANITY int
 uvm_page_sanity(struct uvm *uvm, char *why, size_t whylen)
 {
@@ -355,7 +424,7 @@ uvm_page_sanity(struct uvm *uvm, char *why, size_t whylen)
 				SANITY_FAIL("pages: page 0x%lx has a bad object"
 				    " %p", (unsigned long)pg->phys_addr,
 				    (void *)pg->uobject);
-			if (uvm_pagelookup(pg->uobject, pg->offset) != pg)
+			if (uao_lookup(pg->uobject, pg->offset) != pg)
 				SANITY_FAIL("pages: page 0x%lx not found in the"
 				    " object at offset 0x%lx",
 				    (unsigned long)pg->phys_addr,

@@ -9,6 +9,10 @@
  * leaves the header on the partial list with freemap 0xfffffffe; the
  * 32nd get moves it to the full list; once every item is back it sits on
  * the empty list until pool_reclaim returns the run to the map.
+ *
+ * Locks: pr_lock guards everything above; it is dropped while the back
+ * end maps or unmaps a run (see uvm_pool.h), so pool_get re-checks the
+ * lists after growing.
  */
 #include "uvm_priv.h"
 
@@ -62,6 +66,7 @@ pool_init(struct pool *pp, struct uvm *uvm, size_t size, int flags,
 	    "pool_init(%s): %u items per page, at most %d", name,
 	    (unsigned int)(pa->pa_pagesz / size), POOL_MAXITEMS);
 	uvm_memset(pp, 0, sizeof(*pp));
+	mutex_init(&pp->pr_lock);
 	pp->pr_uvm = uvm;
 	pp->pr_wchan = name;
 	pp->pr_alloc = pa;
@@ -71,15 +76,26 @@ pool_init(struct pool *pp, struct uvm *uvm, size_t size, int flags,
 	pp->pr_initialized = true;
 }
 
-/* Add a pool page from the back end.  => false if it has none. */
+/*
+ * pool_grow: add a pool page from the back end.
+ * => pool locked; the lock is dropped around the back end (which maps
+ *    VA and may sleep) and held again on return.
+ * => false if the back end has none (or no header is left).
+ */
 static bool
 pool_grow(struct pool *pp, int flags)
 {
-	struct pool_item_header *ph = uvm_poolhdr_alloc(pp->pr_uvm);
+	struct pool_item_header *ph;
+	void *page;
 
+	KASSERTMSG(mutex_owned(&pp->pr_lock), "pool_grow(%s): pool not locked",
+	    pp->pr_wchan);
+	ph = uvm_poolhdr_alloc(pp->pr_uvm);
 	if (ph == NULL)
 		return false;
-	void *page = pp->pr_alloc->pa_alloc(pp, flags);
+	mutex_exit(&pp->pr_lock);
+	page = pp->pr_alloc->pa_alloc(pp, flags);
+	mutex_enter(&pp->pr_lock);
 	if (page == NULL) {
 		uvm_poolhdr_free(pp->pr_uvm, ph);
 		return false;
@@ -96,15 +112,22 @@ pool_grow(struct pool *pp, int flags)
 void *
 pool_get(struct pool *pp, int flags)
 {
-	struct pool_item_header *ph = pp->pr_partpages.head;
+	struct pool_item_header *ph;
 
 	KASSERT(pp->pr_initialized);
-	if (ph == NULL) {
-		if (pp->pr_emptypages.head == NULL && !pool_grow(pp, flags))
-			return NULL;
+	mutex_enter(&pp->pr_lock);
+	/* Another CPU may take a page we grew while the lock was dropped. */
+	while ((ph = pp->pr_partpages.head) == NULL) {
 		ph = pp->pr_emptypages.head;
-		ph_unlink(&pp->pr_emptypages, ph);
-		ph_link(&pp->pr_partpages, ph);
+		if (ph != NULL) {
+			ph_unlink(&pp->pr_emptypages, ph);
+			ph_link(&pp->pr_partpages, ph);
+			break;
+		}
+		if (!pool_grow(pp, flags)) {
+			mutex_exit(&pp->pr_lock);
+			return NULL;
+		}
 	}
 	unsigned int i = (unsigned int)__builtin_ctzll(ph->ph_freemap);
 	ph->ph_freemap &= ~((uint64_t)1 << i);
@@ -115,16 +138,23 @@ pool_get(struct pool *pp, int flags)
 	}
 	pp->pr_nout++;
 	pp->pr_nget++;
-	return (void *)(ph->ph_page + (vaddr_t)i * pp->pr_size);
+	vaddr_t va = ph->ph_page + (vaddr_t)i * pp->pr_size;
+	mutex_exit(&pp->pr_lock);
+	return (void *)va;
 }
 
-/* Find the header of the pool page holding va, and its list. */
+/*
+ * Find the header of the pool page holding va, and its list.
+ * => pool locked.
+ */
 static struct pool_item_header *
 pool_find(const struct pool *pp, vaddr_t va, const struct pool_pagelist **plp)
 {
 	const struct pool_pagelist *lists[3] = {
 		&pp->pr_partpages, &pp->pr_fullpages, &pp->pr_emptypages
 	};
+
+	KDASSERT(mutex_owned(&pp->pr_lock));
 	for (int l = 0; l < 3; l++)
 		for (struct pool_item_header *ph = lists[l]->head; ph != NULL;
 		    ph = ph->ph_next)
@@ -138,16 +168,19 @@ pool_find(const struct pool *pp, vaddr_t va, const struct pool_pagelist **plp)
 }
 
 /*
- * pool_put: => v was handed out by pool_get and is not free.
- * The header search is linear in pool pages; a cache holds few.
+ * pool_put: => v was handed out by pool_get and is not free; pool
+ * unlocked.  The header search is linear in pool pages; a cache holds
+ * few.
  */
 void
 pool_put(struct pool *pp, void *v)
 {
 	const vaddr_t va = (vaddr_t)v;
 	const struct pool_pagelist *pl;
-	struct pool_item_header *ph = pool_find(pp, va, &pl);
+	struct pool_item_header *ph;
 
+	mutex_enter(&pp->pr_lock);
+	ph = pool_find(pp, va, &pl);
 	KASSERTMSG(ph != NULL, "pool_put(%s): 0x%lx is not from this pool",
 	    pp->pr_wchan, (unsigned long)va);
 	KASSERTMSG((va - ph->ph_page) % pp->pr_size == 0,
@@ -157,6 +190,10 @@ pool_put(struct pool *pp, void *v)
 	KASSERTMSG((ph->ph_freemap & ((uint64_t)1 << i)) == 0,
 	    "pool_put(%s): double free of 0x%lx", pp->pr_wchan,
 	    (unsigned long)va);
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_RACE_POOL
+	/* checked under the lock, then updated without it */
+	mutex_exit(&pp->pr_lock);
+#endif
 	ph_unlink((struct pool_pagelist *)(uintptr_t)pl, ph);
 	ph->ph_freemap |= (uint64_t)1 << i;
 	ph->ph_nmissing--;
@@ -164,21 +201,35 @@ pool_put(struct pool *pp, void *v)
 	    ph);
 	pp->pr_nout--;
 	pp->pr_nput++;
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_RACE_POOL
+	mutex_exit(&pp->pr_lock);
+#endif
 }
 
+/*
+ * pool_reclaim: => pool unlocked.  The empty pages leave the lists
+ * under the lock and go back to the back end without it.
+ */
 int
 pool_reclaim(struct pool *pp)
 {
+	struct pool_item_header *ph, *dead = NULL;
 	int n = 0;
-	struct pool_item_header *ph;
 
+	mutex_enter(&pp->pr_lock);
 	while ((ph = pp->pr_emptypages.head) != NULL) {
 		ph_unlink(&pp->pr_emptypages, ph);
-		pp->pr_alloc->pa_free(pp, (void *)ph->ph_page);
-		uvm_poolhdr_free(pp->pr_uvm, ph);
+		ph->ph_next = dead;
+		dead = ph;
 		pp->pr_npages--;
 		pp->pr_npagefree++;
 		n++;
+	}
+	mutex_exit(&pp->pr_lock);
+	while ((ph = dead) != NULL) {
+		dead = ph->ph_next;
+		pp->pr_alloc->pa_free(pp, (void *)ph->ph_page);
+		uvm_poolhdr_free(pp->pr_uvm, ph);
 	}
 	return n;
 }
@@ -186,27 +237,39 @@ pool_reclaim(struct pool *pp)
 void
 pool_destroy(struct pool *pp)
 {
+	mutex_enter(&pp->pr_lock);
 	KASSERTMSG(pp->pr_nout == 0, "pool_destroy(%s): %u items still out",
 	    pp->pr_wchan, pp->pr_nout);
+	mutex_exit(&pp->pr_lock);
 	pool_reclaim(pp);
 	pp->pr_initialized = false;
+	mutex_destroy(&pp->pr_lock);
 }
 
 bool
 pool_contains(const struct pool *pp, vaddr_t va, bool *isfree)
 {
-	struct pool_item_header *ph = pool_find(pp, va, NULL);
+	/* The lock is taken through a cast: the pool does not change. */
+	kmutex_t *lock = (kmutex_t *)(uintptr_t)&pp->pr_lock;
+	bool locked = mutex_owned(lock);
+	struct pool_item_header *ph;
 
-	if (ph == NULL)
-		return false;
-	if (isfree != NULL) {
+	if (!locked)
+		mutex_enter(lock);
+	ph = pool_find(pp, va, NULL);
+	if (ph != NULL && isfree != NULL) {
 		unsigned int i = (unsigned int)((va - ph->ph_page) / pp->pr_size);
 		*isfree = (ph->ph_freemap >> i) & 1;
 	}
-	return true;
+	if (!locked)
+		mutex_exit(lock);
+	return ph != NULL;
 }
 
-/* The pool checker: every header on the right list, counts exact. */
+/*
+ * The pool checker: every header on the right list, counts exact.
+ * => at a quiescent point; takes no lock, changes nothing.
+ */
 UVM_SANITY int
 pool_sanity(const struct pool *pp, char *why, size_t whylen)
 {

@@ -15,6 +15,32 @@ void	uvm_swap_init(struct uvm *uvm, uint64_t *bitmap,
 	    struct uao_swent *swents, unsigned int nswap);
 
 /*
+ * uvm_sleep: sleep on `chan' (uvm_platform.h).
+ * => holds none of the object, page queue and swap locks.  A map lock
+ *    may be held: it stands in for NetBSD's sleepable map lock (an unmap
+ *    waits for a busy page with it); the caller never holds the lock of
+ *    the map it waits on.
+ */
+static inline void
+uvm_sleep(struct uvm *uvm, enum uvm_wait_reason why, const void *chan,
+    const char *wmesg)
+{
+	KASSERTMSG(!mutex_owned(&uvm->kernel_object->vmobjlock) &&
+	    !mutex_owned(&uvm->pageqlock) && !mutex_owned(&uvm->swap_data_lock),
+	    "%s: about to sleep holding a core lock", wmesg);
+	uvm_platform_wait(uvm, why, chan, wmesg);
+}
+
+/*
+ * uao_lookup: uvm_pagelookup without any lock check, for the checkers
+ * (quiescent) and for callers that asserted the object lock themselves.
+ */
+struct vm_page *uao_lookup(const struct uvm_object *uobj, voff_t off);
+
+/* Free swap slots (uvm_aobj.c).  => takes swap_data_lock. */
+unsigned int	uvm_swap_nfree(struct uvm *uvm);
+
+/*
  * Deliberate bugs, compiled in with -DKMFUZZ_PLANT=N (meson option
  * `plant'), to show that the checker named for each finds it.  Never in
  * a normal build.
@@ -30,6 +56,9 @@ void	uvm_swap_init(struct uvm *uvm, uint64_t *bitmap,
 #define KMFUZZ_PLANT_IDLEZERO	8	/* idle zeroing skips every other page */
 #define KMFUZZ_PLANT_MERGE	9	/* a back merge forgets the gap it took */
 #define KMFUZZ_PLANT_CLIP	10	/* a clip keeps the object offset */
+/* Data races, each reported by ThreadSanitizer in props/stress_tsan.c. */
+#define KMFUZZ_PLANT_RACE_POOL	11	/* pool_put drops its lock too early */
+#define KMFUZZ_PLANT_RACE_ENTRIES 12	/* map-entry allocator unlocked */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

@@ -102,6 +102,30 @@ struct range_check {
 };
 
 /* One mapping inside a fresh WIRED allocation. */
+/*
+ * The entry of `map' that contains va (true), else false.  Under the
+ * map's lock -- unless the other CPU holds it (hold_lock): nothing
+ * changes the map while it does, so the list is walked as it stands.
+ */
+bool
+hs_map_entry_at(struct harness *h, struct vm_map *map, vaddr_t va,
+    struct vm_map_entry **ep)
+{
+	if (&map->lock == h->held) {
+		for (struct vm_map_entry *e = map->first; e != NULL;
+		    e = e->next)
+			if (e->start <= va && va < e->end) {
+				*ep = e;
+				return true;
+			}
+		return false;
+	}
+	mutex_enter(&map->lock);
+	bool found = uvm_map_lookup_entry(map, va, ep);
+	mutex_exit(&map->lock);
+	return found;
+}
+
 static int
 wired_page_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 {
@@ -145,9 +169,7 @@ check_new_alloc(struct harness *h, const struct hs_alloc *a)
 		    (unsigned long)a->align);
 		return;
 	}
-	mutex_enter(&map->lock);
-	bool found = uvm_map_lookup_entry(map, a->va, &e);
-	mutex_exit(&map->lock);
+	bool found = hs_map_entry_at(h, map, a->va, &e);
 	if (!found || e->start != a->va || e->end != a->va + a->size) {
 		hfail(h, "ownership", a->va, "a%u [0x%lx, 0x%lx) is not "
 		    "exactly one map entry (entry [0x%lx, 0x%lx))", a->id,
@@ -281,12 +303,13 @@ hs_touched_maps(struct harness *h, const struct km_op *op)
 	return mask;
 }
 
-/* Ops that change the kernel object or swap. */
+/* Ops that change the kernel object or swap (or the other CPU did). */
 static bool
 touches_object(const struct km_op *op)
 {
 	return op->code == KOP_TOUCH || op->code == KOP_PAGEOUT ||
-	    op->code == KOP_PGREMOVE || op->code == KOP_FREE;
+	    op->code == KOP_PGREMOVE || op->code == KOP_FREE ||
+	    op->freed_id != 0;
 }
 
 /*

@@ -178,6 +178,22 @@ harness_lowest_gap(struct vm_map *map, vsize_t size)
 	return prev;
 }
 
+/*
+ * The run of VA a submap's own KVA cache takes from it at a time: 32
+ * pages (KM_VACACHE_SIZE) where the submap has room, else the largest
+ * power of two under a quarter of it (uvm_km_vacache_init wants less
+ * than half the map).
+ */
+static vsize_t
+suballoc_vacache_run(uint32_t npages)
+{
+	vsize_t run = KM_VACACHE_SIZE;
+
+	while (run * 2 >= ptoa(npages))
+		run /= 2;
+	return run;
+}
+
 static uintptr_t
 suballoc_call(struct harness *h, const struct km_op *op)
 {
@@ -188,9 +204,13 @@ suballoc_call(struct harness *h, const struct km_op *op)
 	/* fixed: the lowest free range that fits, found by walking */
 	vmin = (op->flags & KOPF_FIXED) ? harness_lowest_gap(parent, size) :
 	    vm_map_min(parent);
-	return (uintptr_t)uvm_km_suballoc(parent, &vmin, &vmax, size,
+	struct vm_map *sub = uvm_km_suballoc(parent, &vmin, &vmax, size,
 	    (op->flags & KOPF_INTRSAFE) ? VM_MAP_INTRSAFE : VM_MAP_PAGEABLE,
 	    (op->flags & KOPF_FIXED) != 0, NULL);
+	if (sub != NULL && (op->flags & KOPF_VACACHE))
+		uvm_km_vacache_init(sub, "kvasub",
+		    suballoc_vacache_run(op->npages));
+	return (uintptr_t)sub;
 }
 
 static void
@@ -219,10 +239,15 @@ suballoc_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 	}
 	emit_printf(e, "\t\tm%u = uvm_km_suballoc(", op->result_id);
 	emit_map(e, op->map_id);
-	emit_printf(e, ", &vmin, &vmax, 0x%lx, %s, %s, NULL);\n"
-	    "\t\tDONE(m%u);\n", (unsigned long)ptoa(op->npages),
+	emit_printf(e, ", &vmin, &vmax, 0x%lx, %s, %s, NULL);\n",
+	    (unsigned long)ptoa(op->npages),
 	    (op->flags & KOPF_INTRSAFE) ? "VM_MAP_INTRSAFE" : "VM_MAP_PAGEABLE",
-	    (op->flags & KOPF_FIXED) ? "true" : "false", op->result_id);
+	    (op->flags & KOPF_FIXED) ? "true" : "false");
+	if (op->flags & KOPF_VACACHE)
+		emit_printf(e, "\t\tuvm_km_vacache_init(m%u, \"kvasub\", "
+		    "0x%lx);\n", op->result_id,
+		    (unsigned long)suballoc_vacache_run(op->npages));
+	emit_printf(e, "\t\tDONE(m%u);\n", op->result_id);
 }
 
 const struct km_op_impl op_suballoc_impl = {

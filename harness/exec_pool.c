@@ -1,7 +1,7 @@
 /*
  * exec_pool.c: pool pages and the KVA cache -- poolpage_get,
- * poolpage_put, drain -- and hold_lock (another CPU takes a map's lock),
- * each as prepare / call / end / emit (harness_priv.h).
+ * poolpage_put, drain -- each as prepare / call / end / emit
+ * (harness_priv.h).
  *
  * Example: "poolpage_get kernel_map -> p1" calls
  * uvm_km_alloc_poolpage_cache(kernel_map, true); the page must be
@@ -140,38 +140,4 @@ drain_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 
 const struct km_op_impl op_drain_impl = {
 	.call = drain_call, .emit = drain_emit,
-};
-
-/* ---- hold_lock ---------------------------------------------------------- */
-
-/*
- * Another CPU takes map's lock and keeps it until the end of the next
- * op (policy.c says what that op may do meanwhile).
- */
-void
-harness_hold_lock(struct harness *h, struct vm_map *map)
-{
-	if (h->host.hold_lock(h->host.ctx, &map->lock))
-		h->held = &map->lock;
-}
-
-static uintptr_t
-hold_lock_call(struct harness *h, const struct km_op *op)
-{
-	harness_hold_lock(h, h->maps[op->map_sel].map);
-	return 0;
-}
-
-static void
-hold_lock_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
-{
-	(void)h;
-	emit_printf(e, "\t\t/* another CPU holds the lock until the next op "
-	    "ends */\n\t\tharness_hold_lock(h, ");
-	emit_map(e, op->map_id);
-	emit_printf(e, ");\n\t\tDONE(0);\n");
-}
-
-const struct km_op_impl op_hold_lock_impl = {
-	.call = hold_lock_call, .emit = hold_lock_emit,
 };

@@ -273,8 +273,8 @@ struct harness {
 				next_region_id;
 	uint32_t		generation;	/* pattern counter for touch */
 	unsigned int		base_entries;	/* entries_inuse at start */
-	kmutex_t		*held;		/* hold_lock until next op */
-	kmutex_t		*release_after;	/* let go when this op ends */
+	kmutex_t		*held;		/* hold_lock: the other CPU's */
+	uint16_t		armed_free;	/* wait_frees: aN, 0 none */
 	bool			text_mode;	/* names are the program's labels */
 	const struct km_op	*prog;		/* text: the program run */
 	size_t			nprog, prog_next;
@@ -286,6 +286,7 @@ struct harness {
 	struct hs_before	before;		/* what begin saw (exec_*.c) */
 	unsigned int		touched_maps;	/* hs_touched_maps at begin */
 	unsigned int		waits;
+	unsigned int		waits_unmodelled; /* but the other CPU's frees */
 	unsigned int		injected_seen;	/* injected failures at last wait */
 	struct harness_finding	*finding;
 	bool			found;
@@ -332,6 +333,8 @@ bool	harness_stopped(const struct harness *h);
 
 /* Test actions a C repro spells out (another CPU, "I/O"). */
 void	harness_hold_lock(struct harness *h, struct vm_map *map);
+/* The other CPU frees the allocation at va when a call next sleeps. */
+void	harness_wait_frees(struct harness *h, vaddr_t va);
 void	harness_start_io(struct harness *h, vaddr_t va);
 /* The lowest free range of map that fits size (fixed suballoc). */
 vaddr_t	harness_lowest_gap(struct vm_map *map, vsize_t size);

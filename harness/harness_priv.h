@@ -106,6 +106,11 @@ hs_new_id(struct harness *h, uint16_t *next, uint16_t label)
 	(n)--;								\
 } while (0)
 
+/* ---- exec_cpu.c: the other CPU ------------------------------------------ */
+
+int	harness_armed_index(const struct harness *h);
+bool	harness_other_cpu_free(struct harness *h, bool for_va);
+
 /* ---- policy.c ----------------------------------------------------------- */
 
 /*
@@ -138,6 +143,8 @@ void	model_wired_colors(struct harness *h, const struct hs_alloc *a);
 /* ---- check.c ------------------------------------------------------------ */
 
 void	check_after_op(struct harness *h, const struct km_op *op);
+bool	hs_map_entry_at(struct harness *h, struct vm_map *map, vaddr_t va,
+	    struct vm_map_entry **ep);
 /* The maps whose entries op may change (bits of map indices). */
 unsigned int	hs_touched_maps(struct harness *h, const struct km_op *op);
 void	check_full(struct harness *h);	/* both of: */

@@ -316,7 +316,8 @@ op_begin(struct harness *h, struct km_op *op)
 	h->op_index = h->ntrace - 1;
 	h->op = op;
 	h->result = 0;
-	h->waits = 0;
+	h->waits = h->waits_unmodelled = 0;
+	op->freed_id = 0;
 	h->injected_seen = h->uvm->exp.pagealloc_fail_injected;
 	policy_adjust(h, op);
 	if (op->adjusted & KADJ_NOT_RUN) {
@@ -336,17 +337,6 @@ op_begin(struct harness *h, struct km_op *op)
 	return true;
 }
 
-/* The other CPU lets go of a lock held across this op, if it was. */
-static void
-op_let_go(struct harness *h)
-{
-	if (h->release_after != NULL && h->release_after == h->held) {
-		h->host.release_lock(h->host.ctx, h->held);
-		h->held = NULL;
-	}
-	h->release_after = NULL;
-}
-
 bool
 harness_op_end(struct harness *h, uintptr_t result)
 {
@@ -356,7 +346,6 @@ harness_op_end(struct harness *h, uintptr_t result)
 	h->op = NULL;
 	h->result = result;
 	op->waits = (uint8_t)(h->waits < 255 ? h->waits : 255);
-	op_let_go(h);
 	if (km_op_impl(op->code)->end != NULL)
 		km_op_impl(op->code)->end(h, op, result);
 	if (op->code == KOP_MISUSE) {
@@ -386,7 +375,8 @@ harness_op_abort(struct harness *h, int hcall, const char *msg)
 	struct km_op *op = h->op;
 
 	h->op = NULL;
-	op_let_go(h);
+	if (op != NULL)
+		op->waits = (uint8_t)(h->waits < 255 ? h->waits : 255);
 	h->stopped = true;	/* the instance is dead either way */
 	if (op != NULL && op->code == KOP_MISUSE) {
 		/* the misuse op's own verdict: a checker named after it */
@@ -461,7 +451,8 @@ begin(struct harness *h, struct harness_finding *f, unsigned int shape)
 	h->next_alloc_id = h->next_pool_id = h->next_map_id = 1;
 	h->generation = 0;
 	h->base_entries = h->uvm->entries_inuse;
-	h->held = h->release_after = NULL;	/* reset dropped any hold */
+	h->held = NULL;		/* reset dropped any hold */
+	h->armed_free = 0;
 	h->text_mode = false;
 	h->prog = NULL;
 	h->nprog = h->prog_next = 0;
@@ -639,6 +630,7 @@ text_op(struct harness *h, uint32_t i, struct km_op **tp)
 
 	*t = h->prog[i];
 	t->adjusted = t->waits = 0;
+	t->freed_id = 0;
 	*tp = t;
 	if (t->code == KOP_SHAPE && i != 0)
 		uvm_snprintf(f->msg, sizeof(f->msg), "shape comes first: it "

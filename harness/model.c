@@ -201,7 +201,8 @@ model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 	bool wired = (op->flags & UVM_KMF_TYPEMASK) == UVM_KMF_WIRED;
 
 	/* a call that waited ran on a state the prediction did not see */
-	if (!h->cfg.checkers || !b->judged || h->waits != 0 || h->found)
+	if (!h->cfg.checkers || !b->judged || h->waits_unmodelled != 0 ||
+	    h->found)
 		return;
 	judge_placement(h, m, va, hs_op_size(op), hs_op_align(op),
 	    !b->lock_held && (!wired || b->pages_ok), wired ?
@@ -258,7 +259,8 @@ model_map_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 {
 	const struct hs_before *b = &h->before;
 
-	if (!h->cfg.checkers || !b->judged || h->waits != 0 || h->found)
+	if (!h->cfg.checkers || !b->judged || h->waits_unmodelled != 0 ||
+	    h->found)
 		return;
 	judge_placement(h, &h->maps[op->map_sel], va, ptoa(op->npages),
 	    hs_op_align(op), !b->lock_held, (op->flags & KOPF_MAP_FIXED) ?
@@ -337,7 +339,8 @@ model_poolpage_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 {
 	const struct hs_before *b = &h->before;
 
-	if (!h->cfg.checkers || !b->judged || h->waits != 0 || h->found)
+	if (!h->cfg.checkers || !b->judged || h->waits_unmodelled != 0 ||
+	    h->found)
 		return;
 	if (va == 0 && b->room && b->pages_ok && !b->lock_held)
 		hfail(h, "liveness", 0, "m%u: pool page %sget failed, but a VA "

@@ -64,7 +64,7 @@ enum km_field {
 	F_ALIGN,	/* alloc: align_log, text "align=A", optional */
 	F_FLAGS,	/* alloc: type and modifiers (2 bytes) */
 	F_SUBSIZE,	/* suballoc: npages, a multiple of KOP_SUBMAP_UNIT */
-	F_SUBOPTS,	/* suballoc: fixed, intrsafe */
+	F_SUBOPTS,	/* suballoc: fixed, intrsafe, vacache */
 	F_PAGE,		/* page index in an allocation: "page=P" */
 	F_COUNT,	/* pgremove page count: "count=C" */
 	F_RW,		/* touch: read | write */
@@ -110,6 +110,7 @@ enum km_field {
 /* Option bits (km_op.flags of ops that are not alloc). */
 #define KOPF_FIXED		0x1	/* suballoc */
 #define KOPF_INTRSAFE		0x2	/* suballoc */
+#define KOPF_VACACHE		0x4	/* suballoc: its own KVA cache */
 #define KOPF_NOWAIT		0x1	/* poolpage_get: waitok = false */
 #define KOPF_UNCACHED		0x2	/* poolpage_get: not the _cache API */
 #define KOPF_WRITE		0x1	/* touch */
@@ -130,17 +131,16 @@ enum km_adjust {
 	KADJ_NO_WAITVA		= 0x002, /* WAITVA dropped: never room */
 	KADJ_CANFAIL		= 0x004, /* CANFAIL added: pages never come */
 	KADJ_NOWAIT		= 0x008, /* nowait added: a wait never ends */
-	KADJ_TRYLOCK		= 0x010, /* TRYLOCK added: the lock is held */
-	KADJ_LET_GO		= 0x020, /* the other CPU let go first */
-	KADJ_SKIP_FAULT		= 0x040, /* not run: no page for the fault */
-	KADJ_SKIP_FULL		= 0x080, /* not run: the shadow is full */
-	KADJ_SKIP_NOROOM	= 0x100, /* not run: no room for the submap */
-	KADJ_AS_WRITTEN		= 0x200, /* ran as written though the policy
+	KADJ_LET_GO		= 0x010, /* the other CPU let go first */
+	KADJ_SKIP_FAULT		= 0x020, /* not run: no page for the fault */
+	KADJ_SKIP_FULL		= 0x040, /* not run: the shadow is full */
+	KADJ_SKIP_NOROOM	= 0x080, /* not run: no room for the submap */
+	KADJ_AS_WRITTEN		= 0x100, /* ran as written though the policy
 					    would adjust it now (C repro) */
-	KADJ_WHOLE		= 0x400, /* unmap widened to a QUANTUM region */
-	KADJ_LIVE_RUN		= 0x800, /* unmap narrowed to mapped pages */
-	KADJ_SKIP_UNMAPPED	= 0x1000, /* not run: the page is unmapped */
-	KADJ_SKIP_NOENTRY	= 0x2000, /* not run: no map entry to split */
+	KADJ_WHOLE		= 0x200, /* unmap widened to a QUANTUM region */
+	KADJ_LIVE_RUN		= 0x400, /* unmap narrowed to mapped pages */
+	KADJ_SKIP_UNMAPPED	= 0x800, /* not run: the page is unmapped */
+	KADJ_SKIP_NOENTRY	= 0x1000, /* not run: no map entry to split */
 };
 #define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
 	KADJ_SKIP_UNMAPPED | KADJ_SKIP_NOENTRY)
@@ -166,6 +166,8 @@ struct km_op {
 	uint32_t	n;		/* pageout, fail_pagealloc, idlezero;
 					   map: hint in pages */
 	uint8_t		prot, maxprot;	/* map: VM_PROT_* */
+	uint16_t	freed_id;	/* aN the other CPU freed while this
+					   op waited (run only) */
 	uint32_t	line;		/* text line (0: from bytes) */
 };
 

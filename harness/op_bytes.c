@@ -87,11 +87,11 @@ kop_field_bytes(unsigned int f)
 /* fuzz_km: the whole valid API. */
 const struct km_opset km_opset_km = {
 	.name = "km",
-	.nops = 15,
+	.nops = 16,
 	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_PGREMOVE, KOP_TOUCH,
 	    KOP_PAGEOUT, KOP_BUSY, KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT,
 	    KOP_DRAIN, KOP_FAIL_PAGEALLOC, KOP_HOLD_LOCK, KOP_IDLEZERO,
-	    KOP_MAP, KOP_UNMAP },
+	    KOP_MAP, KOP_UNMAP, KOP_WAIT_FREES },
 	.type_mask = KOP_ALL_TYPES,
 };
 
@@ -102,30 +102,30 @@ const struct km_opset km_opset_km = {
  */
 const struct km_opset km_opset_map = {
 	.name = "map",
-	.nops = 6,
+	.nops = 7,
 	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_HOLD_LOCK, KOP_MAP,
-	    KOP_UNMAP },
+	    KOP_UNMAP, KOP_WAIT_FREES },
 	.type_mask = UVM_KMF_VAONLY,
 };
 
 /* fuzz_pool: pool pages and the KVA cache, with allocations as pressure. */
 const struct km_opset km_opset_pool = {
 	.name = "pool",
-	.nops = 8,
+	.nops = 9,
 	.ops = { KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT, KOP_DRAIN,
 	    KOP_FAIL_PAGEALLOC, KOP_ALLOC, KOP_FREE, KOP_HOLD_LOCK,
-	    KOP_IDLEZERO },
+	    KOP_IDLEZERO, KOP_WAIT_FREES },
 	.type_mask = KOP_ALL_TYPES,
 };
 
 /* fuzz_misuse: everything, including the invalid calls. */
 const struct km_opset km_opset_misuse = {
 	.name = "misuse",
-	.nops = 16,
+	.nops = 17,
 	.ops = { KOP_ALLOC, KOP_FREE, KOP_SUBALLOC, KOP_PGREMOVE, KOP_TOUCH,
 	    KOP_PAGEOUT, KOP_BUSY, KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT,
 	    KOP_DRAIN, KOP_FAIL_PAGEALLOC, KOP_HOLD_LOCK, KOP_IDLEZERO,
-	    KOP_MISUSE, KOP_MAP, KOP_UNMAP },
+	    KOP_MISUSE, KOP_MAP, KOP_UNMAP, KOP_WAIT_FREES },
 	.type_mask = KOP_ALL_TYPES,
 };
 

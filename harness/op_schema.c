@@ -144,7 +144,6 @@ static const char *const km_adjust_words[] = {
 	"WAITVA dropped (no free range could ever fit)",
 	"CANFAIL added (a page wait could never end)",
 	"nowait added (a wait could never end)",
-	"made non-blocking (another CPU holds the map lock)",
 	"the other CPU let go of its lock first",
 	"not run (the fault could never get a page)",
 	"not run (the harness tracks as many as it can)",

@@ -921,5 +921,8 @@ km_text_print(const struct km_op *op, char *buf, size_t len)
 	if (op->waits != 0)
 		kt_pr(&o, "%s waited %u time%s", op->adjusted ? ";" : "  #",
 		    op->waits, op->waits == 1 ? "" : "s");
+	if (op->freed_id != 0)
+		kt_pr(&o, "%s a%u freed by the other CPU meanwhile",
+		    op->adjusted || op->waits ? ";" : "  #", op->freed_id);
 	return (int)o.pos;
 }

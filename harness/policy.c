@@ -10,10 +10,11 @@
  *     hold no object-backed memory: NetBSD would assert);
  *   - drop WAITVA when no free range of the map could ever fit, add
  *     CANFAIL (alloc) or nowait (pool page) when a page wait could never
- *     end -- nothing else runs while the harness's single CPU waits, so
- *     such a call would sleep forever;
- *   - make an op on a map whose lock another CPU holds non-blocking, or
- *     have the other CPU let go first (hold_lock);
+ *     end -- only what the program armed the other CPU to free
+ *     (wait_frees) and the pagedaemon run while the harness's single CPU
+ *     waits, so such a call would sleep forever;
+ *   - have the other CPU let go of a lock it holds (hold_lock) before an
+ *     op that would wait for it;
  *   - not run an op at all (a fault that could get no page, a full
  *     shadow, a submap with no room, an unmap or a submap that needs
  *     more map entries than the instance has left: kernel code may not
@@ -25,10 +26,11 @@
  * are not run, which say so every time).
  *
  * Waiting.  The core sleeps through uvm_platform_wait; the host calls
- * harness_wait, which stands in for the rest of the system: a page
- * shortage runs the pagedaemon (finishing busy "I/O" if that is all that
- * stands in the way), a busy page finishes its I/O, a full map drains
- * its KVA cache.  A wait that nothing can satisfy, or more than
+ * harness_wait, which stands in for the rest of the system: first the
+ * other CPU frees the allocation the program armed (wait_frees,
+ * exec_cpu.c), else a page shortage runs the pagedaemon (finishing busy
+ * "I/O" if that is all that stands in the way), a busy page finishes its
+ * I/O, a full map drains its KVA cache.  A wait that nothing can satisfy, or more than
  * HARNESS_WAIT_BUDGET waits in one op, is a would-block finding.
  *
  * Example: with 3 pages free and a reserve of 8, "alloc kernel_map
@@ -39,12 +41,73 @@
 #include "harness_priv.h"
 
 /*
+ * The pages the other CPU frees when a call sleeps (wait_frees): those
+ * of the armed allocation, resident ones if pageable.  Each counted in
+ * have[its color]; a pageable one's kernel-object range in *olo, *ohi
+ * (else both 0), so that the pagedaemon's count skips them.
+ * => how many.
+ */
+static unsigned int
+armed_pages(struct harness *h, unsigned int *have, voff_t *olo, voff_t *ohi)
+{
+	int i = harness_armed_index(h);
+	unsigned int n = 0;
+
+	*olo = *ohi = 0;
+	if (i < 0 || hs_type(&h->allocs[i]) == UVM_KMF_VAONLY)
+		return 0;
+	const struct hs_alloc *a = &h->allocs[i];
+	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		*olo = hs_kobj_off(h, a->va);
+		*ohi = *olo + a->size;
+	}
+	for (vaddr_t va = a->va; va < a->va + a->size; va += PAGE_SIZE) {
+		struct vm_page *pg = NULL;
+		paddr_t pa;
+		if (hs_type(a) == UVM_KMF_PAGEABLE)
+			pg = uvm_pagelookup(h->uvm->kernel_object,
+			    hs_kobj_off(h, va));
+		else if (pmap_extract(h->uvm->pmap, va, &pa))
+			pg = uvm_phys_to_vm_page(h->uvm, pa);
+		if (pg != NULL) {
+			have[pg->color]++;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The size of the free range the other CPU's free would open in `map'
+ * (the armed allocation's entry and the gaps beside it), 0 if the armed
+ * allocation is elsewhere or none is armed.
+ */
+static vsize_t
+armed_gap(struct harness *h, struct vm_map *map)
+{
+	int i = harness_armed_index(h);
+	struct vm_map_entry *e;
+	vsize_t gap = 0;
+
+	if (i < 0 || h->maps[h->allocs[i].map].map != map)
+		return 0;
+	if (hs_map_entry_at(h, map, h->allocs[i].va, &e)) {
+		vaddr_t lo = e->prev != NULL ? e->prev->end : vm_map_min(map);
+		vaddr_t hi = e->next != NULL ? e->next->start : vm_map_max(map);
+		gap = hi - lo;
+	}
+	return gap;
+}
+
+/*
  * Could a waiting allocation of `npages' colored pages finish?  Each
  * wait runs the pagedaemon (harness_wait), which pushes out pageable
  * pages oldest first, as many as there are free swap slots; so the pages
  * it can ever free are the first `swap free' idle pages of the queue,
- * whatever their colors.  The allocation needs about npages/ncolors of
- * each color (+1 for rounding) above the kernel reserve.
+ * whatever their colors.  The first wait also has the other CPU free
+ * the armed allocation (wait_frees).  The allocation needs about
+ * npages/ncolors of each color (+1 for rounding) above the kernel
+ * reserve.
  */
 static bool
 pages_suffice(struct harness *h, unsigned int npages)
@@ -57,9 +120,13 @@ pages_suffice(struct harness *h, unsigned int npages)
 
 	for (unsigned int c = 0; c < ncolors; c++)
 		have[c] = uvm->freelist[c].count[0] + uvm->freelist[c].count[1];
+	voff_t olo, ohi;
+	total += armed_pages(h, have, &olo, &ohi);
 	for (struct vm_page *pg = uvm->pageq_head; pg != NULL && slots > 0;
 	    pg = pg->qnext)
-		if (!(pg->flags & PG_BUSY)) {
+		if (!(pg->flags & PG_BUSY) && !(pg->uobject ==
+		    uvm->kernel_object && pg->offset >= olo &&
+		    pg->offset < ohi)) {
 			have[pg->color]++;
 			total++;
 			slots--;
@@ -93,52 +160,83 @@ fault_can_finish(struct harness *h, const struct hs_alloc *a,
 }
 
 /*
- * Another CPU holds h->held.  Calls that would take that lock try it
- * instead (and fail); any other op that may lock a map would wait
- * forever, so the other CPU lets go before it; ops that take no map
- * lock run while it is held, and it is let go when they end.
+ * Does `op' take the lock of `map' (NULL: of any map)?  The calls on a
+ * map lock it, and an allocation's or region's map is locked to give it
+ * back; a pool page through the direct map takes no map lock.  Faults
+ * (touch, busy) may walk from kernel_map into a submap, and misuse or
+ * pgremove are left to the worst case: any map.  Ops on pages alone
+ * (pageout, idle zeroing, failure injection) and the other CPU's own
+ * ops take none.
+ */
+static bool
+locks_map(const struct harness *h, const struct km_op *op,
+    const struct vm_map *map)
+{
+	const struct vm_map *m;
+
+	switch (op->code) {
+	case KOP_POOLPAGE_GET: case KOP_POOLPAGE_PUT:
+		if (h->cfg.poolpage_direct_map)
+			return false;
+		m = op->code == KOP_POOLPAGE_GET ? h->maps[op->map_sel].map :
+		    h->maps[h->pool[op->handle_sel].map].map;
+		break;
+	case KOP_ALLOC: case KOP_SUBALLOC: case KOP_DRAIN: case KOP_MAP:
+		m = h->maps[op->map_sel].map;
+		break;
+	case KOP_FREE:
+		m = h->maps[h->allocs[op->handle_sel].map].map;
+		break;
+	case KOP_UNMAP:
+		m = h->maps[h->regions[op->handle_sel].map].map;
+		break;
+	case KOP_PAGEOUT: case KOP_FAIL_PAGEALLOC: case KOP_IDLEZERO:
+	case KOP_HOLD_LOCK: case KOP_WAIT_FREES: case KOP_SHAPE:
+		return false;
+	default:
+		return true;
+	}
+	return map == NULL || m == map;
+}
+
+/* A call that meets a held lock and fails rather than wait for it. */
+static bool
+never_waits_for_lock(const struct km_op *op)
+{
+	switch (op->code) {
+	case KOP_ALLOC:
+		return (op->flags & UVM_KMF_TRYLOCK) != 0;
+	case KOP_MAP:
+		return (op->flags & KOPF_MAP_TRYLOCK) != 0;
+	case KOP_POOLPAGE_GET:
+		return (op->flags & KOPF_NOWAIT) != 0;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Another CPU holds h->held (hold_lock) and keeps it while the program
+ * goes on: an op that does not take that lock runs beside it, and one
+ * that takes it without waiting (TRYLOCK, nowait) runs into it and
+ * fails.  An op that would wait for the lock would wait forever on the
+ * harness's one CPU, so the other CPU lets go first; the op then runs
+ * as written.
  */
 static unsigned int
 adjust_for_held_lock(struct harness *h, struct km_op *op)
 {
-	bool on_held = (op->code == KOP_ALLOC || op->code == KOP_POOLPAGE_GET ||
-	    op->code == KOP_MAP) &&
-	    &h->maps[op->map_sel].map->lock == h->held;
+	const struct vm_map *held_map = NULL;
 
-	if (on_held && op->code == KOP_ALLOC) {
-		unsigned int adj = (op->flags & UVM_KMF_TRYLOCK) ? 0 :
-		    KADJ_TRYLOCK;
-		if (op->flags & UVM_KMF_WAITVA)
-			adj |= KADJ_NO_WAITVA;
-		op->flags = (op->flags | UVM_KMF_TRYLOCK) & ~UVM_KMF_WAITVA;
-		h->release_after = h->held;
-		return adj;
-	}
-	if (on_held && op->code == KOP_MAP) {
-		unsigned int adj = (op->flags & KOPF_MAP_TRYLOCK) ? 0 :
-		    KADJ_TRYLOCK;
-		if (op->flags & KOPF_MAP_WAITVA)
-			adj |= KADJ_NO_WAITVA;
-		op->flags = (op->flags | KOPF_MAP_TRYLOCK) & ~KOPF_MAP_WAITVA;
-		h->release_after = h->held;
-		return adj;
-	}
-	if (on_held) {
-		unsigned int adj = (op->flags & KOPF_NOWAIT) ? 0 : KADJ_TRYLOCK;
-		op->flags |= KOPF_NOWAIT;
-		h->release_after = h->held;
-		return adj;
-	}
-	switch (op->code) {
-	case KOP_ALLOC: case KOP_POOLPAGE_GET: case KOP_MAP: case KOP_PAGEOUT:
-	case KOP_FAIL_PAGEALLOC: case KOP_IDLEZERO: case KOP_BUSY:
-		h->release_after = h->held;	/* no lock of that map */
+	for (unsigned int i = 0; i < h->nmaps; i++)
+		if (&h->maps[i].map->lock == h->held)
+			held_map = h->maps[i].map;
+	if (held_map != NULL && (!locks_map(h, op, held_map) ||
+	    never_waits_for_lock(op)))
 		return 0;
-	default:
-		h->host.release_lock(h->host.ctx, h->held);
-		h->held = NULL;
-		return KADJ_LET_GO;
-	}
+	h->host.release_lock(h->host.ctx, h->held);
+	h->held = NULL;
+	return KADJ_LET_GO;
 }
 
 /* Map entries the instance can still hand out. */
@@ -154,17 +252,16 @@ entries_left(const struct harness *h)
  * entry larger than the region).
  */
 static unsigned int
-unmap_clips(struct vm_map *map, vaddr_t start, vaddr_t end)
+unmap_clips(struct harness *h, struct vm_map *map, vaddr_t start,
+    vaddr_t end)
 {
 	struct vm_map_entry *e;
 	unsigned int n = 0;
 
-	mutex_enter(&map->lock);
-	if (uvm_map_lookup_entry(map, start, &e) && e->start < start)
+	if (hs_map_entry_at(h, map, start, &e) && e->start < start)
 		n++;
-	if (uvm_map_lookup_entry(map, end - 1, &e) && e->end > end)
+	if (hs_map_entry_at(h, map, end - 1, &e) && e->end > end)
 		n++;
-	mutex_exit(&map->lock);
 	return n;
 }
 
@@ -187,7 +284,8 @@ adjust_rules(struct harness *h, struct km_op *op)
 		}
 		vsize_t need = ptoa(op->npages) + hs_op_align(op);
 		if ((op->flags & UVM_KMF_WAITVA) &&
-		    uvm_map_largest_gap(m->map) < need) {
+		    uvm_map_largest_gap(m->map) < need &&
+		    armed_gap(h, m->map) < need) {
 			op->flags &= ~UVM_KMF_WAITVA;
 			adj |= KADJ_NO_WAITVA;
 		}
@@ -212,7 +310,8 @@ adjust_rules(struct harness *h, struct km_op *op)
 		/* a KVA-cache refill takes a run of pages; else one page */
 		vsize_t va_need = (op->flags & KOPF_UNCACHED) ||
 		    !(m->map->flags & VM_MAP_VACACHE) ? PAGE_SIZE :
-		    2 * KM_VACACHE_SIZE;
+		    2 * (vsize_t)vm_map_to_kernel(m->map)->
+		    vmk_vacache_allocator.pa_pagesz;
 		if (!(op->flags & KOPF_NOWAIT) &&
 		    (!pages_suffice(h, 1) ||
 		    uvm_map_largest_gap(m->map) < va_need)) {
@@ -234,8 +333,9 @@ adjust_rules(struct harness *h, struct km_op *op)
 		vaddr_t fit;
 		if ((op->flags & KOPF_MAP_WAITVA) &&
 		    ((op->flags & KOPF_MAP_FIXED) || op->n != 0 ||
-		    !model_map_fit(m->map, ptoa(op->npages), hs_op_align(op),
-		    &fit))) {
+		    (!model_map_fit(m->map, ptoa(op->npages), hs_op_align(op),
+		    &fit) && armed_gap(h, m->map) < ptoa(op->npages) +
+		    hs_op_align(op)))) {
 			op->flags &= ~KOPF_MAP_WAITVA;
 			adj |= KADJ_NO_WAITVA;
 		}
@@ -265,8 +365,8 @@ adjust_rules(struct harness *h, struct km_op *op)
 			adj2 = KADJ_LIVE_RUN;
 		}
 		vaddr_t va = r->va + ptoa(op->page);
-		if (unmap_clips(h->maps[r->map].map, va, va + ptoa(op->count))
-		    > entries_left(h))
+		if (unmap_clips(h, h->maps[r->map].map, va,
+		    va + ptoa(op->count)) > entries_left(h))
 			return KADJ_SKIP_NOENTRY;
 		return adj2;
 	}
@@ -289,7 +389,6 @@ policy_adjust(struct harness *h, struct km_op *op)
 	struct km_op orig = *op;
 	unsigned int adj = 0;
 
-	h->release_after = NULL;
 	if (h->held != NULL)
 		adj |= adjust_for_held_lock(h, op);
 	adj |= adjust_rules(h, op);
@@ -343,6 +442,11 @@ harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
 		    "last on \"%s\" (a wait loop)", h->waits - 1, wmesg);
 		return false;
 	}
+	/* Another CPU frees what the program armed; the model follows. */
+	if (why != UVM_WAIT_BUSYPAGE &&
+	    harness_other_cpu_free(h, why == UVM_WAIT_VA))
+		return true;
+	h->waits_unmodelled++;
 	switch (why) {
 	case UVM_WAIT_BUSYPAGE:
 		uvm_page_unbusy(h->uvm, (struct vm_page *)(uintptr_t)what);

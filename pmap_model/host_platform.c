@@ -1,12 +1,17 @@
 /*
- * host_platform.c: uvm_platform.h for userspace: pthread mutexes, a
- * panic the harness can catch, waits dispatched to the harness, the
+ * host_platform.c: uvm_platform.h for userspace: pthread mutexes that
+ * know their owner thread, a panic the harness can catch, waits
+ * dispatched to the harness (or really slept on, for threads), the
  * in-memory swap device and the console.
  *
- * State.  The only process-wide state is per thread: the stack of catch
- * points (the panic hook has no instance, see uvm_platform.h) and a
- * one-byte token whose address names the thread as a lock owner.  All
- * else hangs off struct pmodel_host (uvm->host), one per instance.
+ * State.  Per thread: the stack of catch points (the panic hook has no
+ * instance, see uvm_platform.h) and a one-byte token whose address names
+ * the thread as a lock owner.  Per process: the sleep queues, hashed by
+ * wait channel as NetBSD's sleep table is (channels are addresses, so
+ * two instances never share one; they may share a bucket, which costs
+ * a spurious wakeup).  All else hangs off struct pmodel_host
+ * (uvm->host), one per instance; its wait and swap counters are updated
+ * atomically, since several threads may run in one instance.
  *
  * Example: the harness holds kernel_map's lock "elsewhere" and calls
  * uvm_km_alloc without TRYLOCK.  The core's mutex_enter finds the lock
@@ -20,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "host.h"
 
@@ -281,31 +287,167 @@ host_of(struct uvm *uvm, const char *fn)
 	return uvm->host;
 }
 
-/*
- * uvm_platform_wait: hand the wait to the harness' callback.
- * => no callback, or more than wait_limit waits: a would-block throw.
- */
-void
-uvm_platform_wait(struct uvm *uvm, enum uvm_wait_reason why,
-    const void *what, const char *wmesg)
+static const char *
+reason_name(enum uvm_wait_reason why)
 {
 	static const char *const reason[] = {
 		[UVM_WAIT_PAGES] = "pages", [UVM_WAIT_BUSYPAGE] = "busy page",
 		[UVM_WAIT_VA] = "va",
 	};
+
+	return (unsigned)why < 3 ? reason[why] : "?";
+}
+
+/*
+ * uvm_platform_wait: hand the wait on `chan' to the installed waiter
+ * (the harness' callback, or pmodel_wait_sleep).
+ * => no waiter, or more than wait_limit waits: a would-block throw.
+ */
+void
+uvm_platform_wait(struct uvm *uvm, enum uvm_wait_reason why,
+    const void *chan, const char *wmesg)
+{
 	struct pmodel_host *h = host_of(uvm, "uvm_platform_wait");
-	const char *r = (unsigned)why < 3 ? reason[why] : "?";
+	const char *r = reason_name(why);
+	unsigned long n;
 
 	if (wmesg == NULL)
 		wmesg = "-";
 	if (h->wait_fn == NULL)
 		pmodel_wouldblockf("would block: %s wait \"%s\" on %p with no "
-		    "waiter installed", r, wmesg, what);
-	if (h->wait_limit != 0 && h->nwaits >= h->wait_limit)
+		    "waiter installed", r, wmesg, chan);
+	/* threads may wait at once: count without losing one */
+	n = __atomic_fetch_add(&h->nwaits, 1, __ATOMIC_RELAXED);
+	if (h->wait_limit != 0 && n >= h->wait_limit) {
+		__atomic_fetch_sub(&h->nwaits, 1, __ATOMIC_RELAXED);
 		pmodel_wouldblockf("would block: %s wait \"%s\" on %p after "
-		    "%lu waits (wait loop)", r, wmesg, what, h->nwaits);
-	h->nwaits++;
-	h->wait_fn(h->wait_arg, uvm, why, what, wmesg);
+		    "%lu waits (wait loop)", r, wmesg, chan, n);
+	}
+	h->wait_fn(h->wait_arg, uvm, why, chan, wmesg);
+}
+
+/* ------------------------------------------------------------------ */
+/* sleep queues: wakeup, and the waiter for hosts with real threads */
+
+#define SLEEPQ_BITS	6
+#define SLEEPQ_N	(1u << SLEEPQ_BITS)
+#define SLEEP_SLICE_NS	2000000L	/* one bounded sleep: 2 ms */
+
+struct sleepq {
+	pthread_mutex_t	sq_mtx;
+	pthread_cond_t	sq_cv;
+	unsigned long	sq_gen;		/* wakeups so far, under sq_mtx */
+};
+
+static struct sleepq sleepq[SLEEPQ_N];
+static pthread_once_t sleepq_once = PTHREAD_ONCE_INIT;
+static _Atomic unsigned long sleep_nsleeps, sleep_nwakeups, sleep_ntimeouts;
+
+/* the calling thread's run of sleeps that ended by timeout, not wakeup */
+static _Thread_local unsigned long sleep_streak_ns;
+static _Thread_local struct timespec sleep_last_end;
+
+static void
+sleepq_init(void)
+{
+	pthread_condattr_t ca;
+
+	/* deadlines are CLOCK_MONOTONIC: immune to the wall clock */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	for (unsigned int i = 0; i < SLEEPQ_N; i++) {
+		pthread_mutex_init(&sleepq[i].sq_mtx, NULL);
+		pthread_cond_init(&sleepq[i].sq_cv, &ca);
+	}
+	pthread_condattr_destroy(&ca);
+}
+
+static struct sleepq *
+sleepq_of(const void *chan)
+{
+	uint64_t a = (uint64_t)(uintptr_t)chan;
+
+	pthread_once(&sleepq_once, sleepq_init);
+	a ^= a >> 17;
+	a *= 0x9e3779b97f4a7c15ULL;
+	return &sleepq[a >> (64 - SLEEPQ_BITS)];
+}
+
+static long
+ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long)(b->tv_sec - a->tv_sec) * 1000000000L +
+	    (b->tv_nsec - a->tv_nsec);
+}
+
+/*
+ * uvm_platform_wakeup: every sleeper on chan's queue runs again (and
+ * re-checks: a shared queue gives spurious wakeups).  In the
+ * single-threaded harness nobody sleeps: it only counts.
+ */
+void
+uvm_platform_wakeup(struct uvm *uvm, const void *chan)
+{
+	struct sleepq *sq = sleepq_of(chan);
+
+	(void)uvm;
+	atomic_fetch_add_explicit(&sleep_nwakeups, 1, memory_order_relaxed);
+	pthread_mutex_lock(&sq->sq_mtx);
+	sq->sq_gen++;
+	pthread_cond_broadcast(&sq->sq_cv);
+	pthread_mutex_unlock(&sq->sq_mtx);
+}
+
+void
+pmodel_wait_sleep(void *arg, struct uvm *uvm, enum uvm_wait_reason why,
+    const void *chan, const char *wmesg)
+{
+	const struct pmodel_sleep_params *p = arg;
+	long budget_ns = (p != NULL && p->max_sleep_ms != 0 ?
+	    (long)p->max_sleep_ms : PMODEL_SLEEP_MAX_MS) * 1000000L;
+	struct sleepq *sq = sleepq_of(chan);
+	struct timespec now, deadline;
+	unsigned long gen;
+	int rc = 0;
+
+	(void)uvm;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* a thread that did other work since its last sleep starts afresh */
+	if (ns_between(&sleep_last_end, &now) > 8 * SLEEP_SLICE_NS)
+		sleep_streak_ns = 0;
+	deadline = now;
+	deadline.tv_nsec += SLEEP_SLICE_NS;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	atomic_fetch_add_explicit(&sleep_nsleeps, 1, memory_order_relaxed);
+	pthread_mutex_lock(&sq->sq_mtx);
+	gen = sq->sq_gen;
+	/* nonzero: ETIMEDOUT (errno.h's values clash with uvm_param.h's) */
+	while (sq->sq_gen == gen && rc == 0)
+		rc = pthread_cond_timedwait(&sq->sq_cv, &sq->sq_mtx, &deadline);
+	pthread_mutex_unlock(&sq->sq_mtx);
+	clock_gettime(CLOCK_MONOTONIC, &sleep_last_end);
+	if (rc == 0) {
+		sleep_streak_ns = 0;
+		return;
+	}
+	atomic_fetch_add_explicit(&sleep_ntimeouts, 1, memory_order_relaxed);
+	sleep_streak_ns += (unsigned long)ns_between(&now, &sleep_last_end);
+	if ((long)sleep_streak_ns > budget_ns)
+		pmodel_wouldblockf("would block: %s wait \"%s\" on %p: no "
+		    "wakeup for %lu ms", reason_name(why),
+		    wmesg != NULL ? wmesg : "-", chan, sleep_streak_ns / 1000000);
+}
+
+void
+pmodel_sleep_stats(unsigned long *nsleeps, unsigned long *nwakeups,
+    unsigned long *ntimeouts)
+{
+	*nsleeps = atomic_load(&sleep_nsleeps);
+	*nwakeups = atomic_load(&sleep_nwakeups);
+	*ntimeouts = atomic_load(&sleep_ntimeouts);
 }
 
 void
@@ -351,8 +493,10 @@ uvm_platform_swap_write(struct uvm *uvm, int slot, paddr_t pa)
 		return EINVAL;
 	memcpy(s, swap_frame(h, pa, "uvm_platform_swap_write", slot),
 	    PAGE_SIZE);
-	h->swap_written[(slot - 1) / 64] |= (uint64_t)1 << ((slot - 1) % 64);
-	h->nswapout++;
+	/* neighbouring slots share a word and may be other threads' */
+	__atomic_fetch_or(&h->swap_written[(slot - 1) / 64],
+	    (uint64_t)1 << ((slot - 1) % 64), __ATOMIC_RELEASE);
+	__atomic_fetch_add(&h->nswapout, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -364,13 +508,13 @@ uvm_platform_swap_read(struct uvm *uvm, int slot, paddr_t pa)
 
 	if (s == NULL)
 		return EINVAL;
-	if ((h->swap_written[(slot - 1) / 64] &
-	    ((uint64_t)1 << ((slot - 1) % 64))) == 0)
+	if ((__atomic_load_n(&h->swap_written[(slot - 1) / 64],
+	    __ATOMIC_ACQUIRE) & ((uint64_t)1 << ((slot - 1) % 64))) == 0)
 		pmodel_panicf("uvm_platform_swap_read: slot %d was never "
 		    "written", slot);
 	memcpy(swap_frame(h, pa, "uvm_platform_swap_read", slot), s,
 	    PAGE_SIZE);
-	h->nswapin++;
+	__atomic_fetch_add(&h->nswapin, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 

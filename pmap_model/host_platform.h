@@ -92,4 +92,26 @@ bool	pmodel_hold_lock(kmutex_t *mtx);
 void	pmodel_release_lock(kmutex_t *mtx);
 bool	pmodel_lock_held_elsewhere(const kmutex_t *mtx);
 
+/*
+ * Real sleeping, for hosts that run the core on several threads (the
+ * TSan stress test): install it with
+ *	pmodel_host_set_wait(h, pmodel_wait_sleep, &params_or_NULL);
+ *	pmodel_host_set_wait_limit(h, 0);
+ * A waiter sleeps on its channel's queue until uvm_platform_wakeup on a
+ * channel of that queue, or for at most 2 ms (a wakeup may fall between
+ * the core's unlock and the sleep; the core re-checks after every
+ * return).  A thread that sleeps for max_sleep_ms in a row without
+ * being woken is deadlocked: a would-block throw naming the channel.
+ * The prototype is pmodel_wait_fn's (host.h).
+ */
+#define PMODEL_SLEEP_MAX_MS	5000
+struct pmodel_sleep_params {
+	unsigned int	max_sleep_ms;	/* 0: PMODEL_SLEEP_MAX_MS */
+};
+void	pmodel_wait_sleep(void *arg, struct uvm *uvm,
+	    enum uvm_wait_reason why, const void *chan, const char *wmesg);
+/* Process-wide counts: sleeps, wakeups, sleeps ended by timeout. */
+void	pmodel_sleep_stats(unsigned long *nsleeps, unsigned long *nwakeups,
+	    unsigned long *ntimeouts);
+
 #endif /* KMFUZZ_HOST_PLATFORM_H */

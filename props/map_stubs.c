@@ -234,6 +234,14 @@ uvm_km_pgremove_intrsafe(struct vm_map *map, vaddr_t s, vaddr_t e)
 
 /* ---- waiting ---- */
 
+/* Nobody sleeps on another thread here: a wakeup has no one to wake. */
+void
+uvm_platform_wakeup(struct uvm *uvm, const void *chan)
+{
+	(void)uvm;
+	(void)chan;
+}
+
 void
 uvm_platform_wait(struct uvm *uvm, enum uvm_wait_reason why,
     const void *what, const char *wmesg)

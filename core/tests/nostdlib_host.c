@@ -16,6 +16,7 @@ bool mutex_owned(const kmutex_t *m) { return m->km_opaque[0] != 0; }
 void uvm_platform_panic(const char *msg) { (void)msg; for (;;) { } }
 void uvm_platform_wait(struct uvm *u, enum uvm_wait_reason w, const void *p,
     const char *m) { (void)u; (void)w; (void)p; (void)m; }
+void uvm_platform_wakeup(struct uvm *u, const void *p) { (void)u; (void)p; }
 int uvm_platform_swap_write(struct uvm *u, int s, paddr_t pa)
 { (void)u; (void)s; (void)pa; return 0; }
 int uvm_platform_swap_read(struct uvm *u, int s, paddr_t pa)

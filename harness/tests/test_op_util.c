@@ -73,7 +73,8 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 	case KOP_SUBALLOC:
 		if (op->npages < 16 || op->npages > 256 || op->npages % 16)
 			return "suballoc npages";
-		if (op->flags & ~3u)
+		if (op->flags &
+		    ~(uint32_t)(KOPF_FIXED | KOPF_INTRSAFE | KOPF_VACACHE))
 			return "suballoc flags";
 		break;
 	case KOP_PGREMOVE:

@@ -1,14 +1,19 @@
 /*
  * platform.c: uvm_platform.h for the test kernel (one CPU, no threads).
  *
- *  - kmutex_t: km_opaque[0] is 1 while held, km_opaque[2] says by whom
- *    (0 us, HELD_ELSEWHERE another CPU, for the harness's hold_lock).
- *    Entering a mutex we hold could only spin forever on one CPU, so it
- *    panics; entering one held elsewhere "would block" (the block hook).
+ *  - kmutex_t: km_opaque[0] is 1 while held, km_opaque[2] names the
+ *    owner CPU: OWNER_CPU0 (this, the only CPU that runs) or
+ *    HELD_ELSEWHERE (another CPU, for the harness's hold_lock), so that
+ *    mutex_owned() is "held by the calling CPU", as the core's lock
+ *    assertions need.  Entering a mutex we hold could only spin forever
+ *    on one CPU, so it panics; entering one held elsewhere "would
+ *    block" (the block hook).
  *  - uvm_platform_panic: "PANIC: msg", a backtrace, KEXIT_PANIC; a test
  *    may install a hook that takes over (e.g. to expect a panic).
- *  - uvm_platform_wait: the installed hook must satisfy the wait;
- *    without one the run panics "would block".
+ *  - uvm_platform_wait: the installed hook must satisfy the wait (the
+ *    channel tells what: the page, the map, &uvmexp.free); without one
+ *    the run panics "would block".  uvm_platform_wakeup only counts:
+ *    nobody sleeps on one CPU.
  *  - swap: a physical region reserved at boot holds slot contents
  *    (slot s at region + (s - 1) * PAGE_SIZE); copies use the direct map.
  */
@@ -18,9 +23,11 @@
 #include "platform.h"
 #include "trap.h"
 
+#define OWNER_CPU0	0x0c001		/* km_opaque[2]: this CPU */
 #define HELD_ELSEWHERE	0x0e15e		/* km_opaque[2]: another CPU */
 
 static platform_wait_hook_t wait_hook;
+static unsigned long nwakeups;
 static platform_panic_hook_t panic_hook;
 static platform_block_hook_t block_hook;
 static paddr_t swap_base;
@@ -67,6 +74,7 @@ mutex_enter(kmutex_t *mtx)
 		uvm_platform_panic("mutex_enter: already held "
 		    "(single CPU: would deadlock)");
 	mtx->km_opaque[0] = 1;
+	mtx->km_opaque[2] = OWNER_CPU0;
 }
 
 bool
@@ -76,6 +84,7 @@ mutex_tryenter(kmutex_t *mtx)
 	if (mtx->km_opaque[0])
 		return false;
 	mtx->km_opaque[0] = 1;
+	mtx->km_opaque[2] = OWNER_CPU0;
 	return true;
 }
 
@@ -88,12 +97,14 @@ mutex_exit(kmutex_t *mtx)
 	if (platform_mutex_held_elsewhere(mtx))
 		uvm_platform_panic("mutex_exit: held by another CPU");
 	mtx->km_opaque[0] = 0;
+	mtx->km_opaque[2] = 0;
 }
 
+/* Held by the calling CPU (the only one that runs): not elsewhere. */
 bool
 mutex_owned(const kmutex_t *mtx)
 {
-	return mtx->km_opaque[0] != 0 && !platform_mutex_held_elsewhere(mtx);
+	return mtx->km_opaque[0] != 0 && mtx->km_opaque[2] == OWNER_CPU0;
 }
 
 bool
@@ -162,17 +173,32 @@ platform_set_wait_hook(platform_wait_hook_t hook)
 
 void
 uvm_platform_wait(struct uvm *uvm, enum uvm_wait_reason why,
-    const void *what, const char *wmesg)
+    const void *chan, const char *wmesg)
 {
 	char msg[96];
 
 	if (wait_hook != NULL) {
-		wait_hook(uvm, why, what, wmesg);
+		wait_hook(uvm, why, chan, wmesg);
 		return;
 	}
 	ksnprintf(msg, sizeof(msg), "would block: %s (reason %d, on %p)",
-	    wmesg ? wmesg : "?", (int)why, what);
+	    wmesg ? wmesg : "?", (int)why, chan);
 	uvm_platform_panic(msg);
+}
+
+/* One CPU: nobody sleeps, the wait hook satisfied every wait; count. */
+void
+uvm_platform_wakeup(struct uvm *uvm, const void *chan)
+{
+	(void)uvm;
+	(void)chan;
+	nwakeups++;
+}
+
+unsigned long
+platform_wakeups(void)
+{
+	return nwakeups;
 }
 
 void

@@ -31,6 +31,9 @@ bool	platform_mutex_hold_elsewhere(kmutex_t *mtx);
 void	platform_mutex_release_elsewhere(kmutex_t *mtx);
 bool	platform_mutex_held_elsewhere(const kmutex_t *mtx);
 
+/* uvm_platform_wakeup calls so far (one CPU: they only count). */
+unsigned long platform_wakeups(void);
+
 /* The swap device: nslots pages of RAM at base (set up by kmain). */
 void	platform_swap_init(paddr_t base, unsigned nslots);
 unsigned platform_swap_slots(void);

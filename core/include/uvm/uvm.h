@@ -9,6 +9,26 @@
  *	uvm_instance_size(&cfg)  -> bytes the host must provide
  *	uvm_create(&cfg, mem, n) -> the instance, uvm_km_init already run
  *	uvm_destroy(uvm)         -> tears down; mem may then be reused
+ *
+ * Locking.  Every shared structure is under one lock, named with it
+ * below, and locks are taken in ONE order, outermost first:
+ *
+ *	1. vm_map.lock		a map (never two maps at once: a fault
+ *				drops the parent's before taking a submap's)
+ *	2. pool.pr_lock		a KVA cache (dropped around its back end)
+ *	3. uvm_object.vmobjlock	the kernel object
+ *	4. uvm.pageqlock	free lists, page queue, page counters
+ *	5. uvm.swap_data_lock	swap slots, swpginuse, swpgonly
+ *	6. uvm.mapent_lock	map-entry and submap arrays   } leaves:
+ *	7. uvm.poolhdr_lock	pool-header array             } never nested
+ *
+ * A thread holding lock n takes only locks above n (a larger number);
+ * the host's own locks (pmap, sleep queues) come after all of these.
+ * Nobody sleeps holding a core lock: uvm_platform_wait is called with
+ * none held (see uvm_platform.h for sleep and wakeup).  Lock rules in
+ * contracts ("=> map locked") are KASSERT(mutex_owned(...)) at entry.
+ * The sanity checkers and a few inspection calls take no lock and say
+ * so: they run at quiescent points (no other thread in the core).
  */
 #ifndef KMFUZZ_UVM_H
 #define KMFUZZ_UVM_H
@@ -44,54 +64,79 @@ struct uvm_config {
 	unsigned int	max_submaps;
 	unsigned int	max_pool_pages;	/* pool page headers */
 	bool		poolpage_direct_map;	/* PMAP_MAP_POOLPAGE variant */
+	/*
+	 * uvm_km_free_poolpage_cache without its pmap_update, as NetBSD
+	 * compiles it without DEBUG: the VA goes back to the KVA cache
+	 * while another CPU may still hold a stale translation of the
+	 * freed page.  false (the zero default): update first, as NetBSD
+	 * with DEBUG.  (Named for its non-default value because every
+	 * host zero-fills its config.)
+	 */
+	bool		poolpage_free_noupdate;
 	struct pmap	*pmap;		/* this instance's kernel pmap */
 	void		*host;		/* opaque to the core */
 };
 
-/* Fault injection and deliberate bugs, driven by the harness. */
+/*
+ * Fault injection, driven by the harness; under uvm.pageqlock (a
+ * single-threaded harness may write it directly between calls; threads
+ * use uvm_test_fail_pagealloc).
+ */
 struct uvm_testhooks {
 	unsigned long	fail_pagealloc_in;	/* 0 off; n: n-th from now fails */
 	unsigned long	pagealloc_calls;	/* for fail-nth sweeps */
 };
 
+/*
+ * The instance.  [c] constant after uvm_create; otherwise the lock in
+ * brackets guards the field.  uvmexp: see uvm_page.h for each counter's.
+ */
 struct uvm {
-	struct uvm_config	cfg;
-	struct pmap		*pmap;
-	void			*host;
+	struct uvm_config	cfg;		/* [c] */
+	struct pmap		*pmap;		/* [c] */
+	void			*host;		/* [c] */
 	struct uvmexp		exp;
-	struct uvm_testhooks	test;
+	struct uvm_testhooks	test;		/* [pageqlock] */
 
-	/* kernel map and kernel object */
-	struct vm_map		*kernel_map;
+	/* kernel map and kernel object (each with its own lock) */
+	struct vm_map		*kernel_map;	/* [c] */
 	struct vm_map_kernel	kernel_map_store;
-	struct uvm_object	*kernel_object;
+	struct uvm_object	*kernel_object;	/* [c] */
 	struct uvm_object	kernel_object_store;
 
-	/* physical pages */
-	struct vm_page		*pages;		/* npages, by address */
+	/*
+	 * physical pages [pageqlock]; the page queue holds kernel-object
+	 * pages only, so it changes only with the object locked too, and
+	 * either lock lets a thread read it (pageout walks it so)
+	 */
+	struct vm_page		*pages;		/* [c] npages, by address */
 	struct pgflist		freelist[UVM_MAX_COLORS];
 	unsigned int		nextcolor;	/* round-robin start */
 	struct vm_page		*pageq_head, *pageq_tail; /* PQ_ACTIVE, LRU */
 	unsigned int		pageq_count;
+	bool			pages_wanted;	/* uvm_wait sleeps on exp.free */
 	kmutex_t		pageqlock;
 
 	/* swap device: slot bitmap, 1 bit per slot, bit set = in use */
-	uint64_t		*swap_bitmap;
-	unsigned int		swap_hint;
-	struct uao_swent	*swent_free;
+	uint64_t		*swap_bitmap;	/* [swap_data_lock] */
+	unsigned int		swap_hint;	/* [swap_data_lock] */
+	struct uao_swent	*swent_free;	/* [kernel object's lock] */
 	kmutex_t		swap_data_lock;
 
-	/* fixed arrays that stand in for kmem/malloc */
-	struct vm_map_entry	*entry_store;	/* max_map_entries */
+	/* fixed arrays that stand in for kmem/malloc [mapent_lock] */
+	struct vm_map_entry	*entry_store;	/* [c] max_map_entries */
 	struct vm_map_entry	*entry_free;	/* recycled, via ->next */
 	unsigned int		entry_bump;	/* never handed out beyond */
 	unsigned int		entries_inuse;
-	struct vm_map_kernel	*submaps;	/* max_submaps, bump only */
+	struct vm_map_kernel	*submaps;	/* [c] max_submaps, bump only */
 	unsigned int		nsubmaps;
-	struct pool_item_header	*ph_store;	/* max_pool_pages */
+	kmutex_t		mapent_lock;
+	/* [poolhdr_lock] */
+	struct pool_item_header	*ph_store;	/* [c] max_pool_pages */
 	struct pool_item_header	*ph_free;
 	unsigned int		ph_bump;
 	unsigned int		ph_inuse;
+	kmutex_t		poolhdr_lock;
 
 	bool			initialized;
 };
@@ -118,7 +163,12 @@ void		uvm_destroy(struct uvm *uvm);
  */
 size_t		uvm_create_footprint(const struct uvm *uvm);
 
-/* Allocators for the fixed arrays (the map and pool layers use them). */
+/*
+ * Allocators for the fixed arrays (the map and pool layers use them).
+ * Each takes its own leaf lock (mapent_lock, poolhdr_lock): callers hold
+ * different map and pool locks, so only that lock orders them.
+ * => caller does not hold the allocator's lock.  NULL when full.
+ */
 struct vm_map_entry	*uvm_mapent_alloc(struct uvm *uvm);
 void			uvm_mapent_free(struct uvm *uvm,
 			    struct vm_map_entry *e);
@@ -126,6 +176,14 @@ struct vm_map_kernel	*uvm_submap_alloc(struct uvm *uvm);
 struct pool_item_header	*uvm_poolhdr_alloc(struct uvm *uvm);
 void			uvm_poolhdr_free(struct uvm *uvm,
 			    struct pool_item_header *ph);
+
+/*
+ * uvm_test_fail_pagealloc: make the n-th page allocation from now fail
+ * (0: off), under the page queue lock, as a thread must.
+ * => returns the previous countdown.
+ */
+unsigned long		uvm_test_fail_pagealloc(struct uvm *uvm,
+			    unsigned long n);
 
 /*
  * Assertions.  KASSERT is always compiled in (test and fuzz builds are

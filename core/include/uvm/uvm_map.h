@@ -50,19 +50,24 @@ struct vm_map_entry {
 	unsigned int		flags;		/* UVM_MAP_* */
 };
 
+/*
+ * [c] constant once the map is set up (flags: see uvm_km_vacache_init);
+ * [m] under `lock'.  The entries of a map are its lock's too.
+ */
 struct vm_map {
-	struct uvm		*uvm;		/* owning instance */
-	struct pmap		*pmap;
+	struct uvm		*uvm;		/* [c] owning instance */
+	struct pmap		*pmap;		/* [c] */
 	kmutex_t		lock;
-	vaddr_t			min_offset, max_offset;
-	int			flags;		/* VM_MAP_* */
-	struct vm_map_entry	*root;		/* AVL root */
-	struct vm_map_entry	*first, *last;	/* list ends, NULL if empty */
-	struct vm_map_entry	*hint;		/* last entry looked up */
-	unsigned int		nentries;
-	vsize_t			size;		/* bytes covered by entries */
-	unsigned int		timestamp;	/* bumped on every change */
-	struct vm_map		*parent;	/* submaps: the map above */
+	vaddr_t			min_offset, max_offset;	/* [c] */
+	int			flags;		/* [c] VM_MAP_* */
+	struct vm_map_entry	*root;		/* [m] AVL root */
+	struct vm_map_entry	*first, *last;	/* [m] list ends, NULL if empty */
+	struct vm_map_entry	*hint;		/* [m] last entry looked up */
+	unsigned int		nentries;	/* [m] */
+	vsize_t			size;		/* [m] bytes covered by entries */
+	unsigned int		timestamp;	/* [m] bumped on every change */
+	bool			wantva;		/* [m] a WAITVA caller sleeps */
+	struct vm_map		*parent;	/* [m] submaps: the map above */
 };
 
 /*
@@ -84,7 +89,8 @@ struct vm_map_kernel {
 
 /*
  * uvm_map_setup_kernel: make an empty kernel map over [min, max).
- * => min < max, both page aligned.
+ * => min < max, both page aligned; vmk not in use (its lock is
+ *    initialized here).
  */
 void	uvm_map_setup_kernel(struct vm_map_kernel *vmk, struct uvm *uvm,
 	    vaddr_t min, vaddr_t max, int flags);
@@ -97,8 +103,10 @@ void	uvm_map_setup_kernel(struct vm_map_kernel *vmk, struct uvm *uvm,
  *    *startp itself must then be aligned).
  * => uoffset UVM_UNKNOWN_OFFSET with a kernel object means "the offset
  *    the address implies" (va - vm_map_min(kernel_map)).
+ * => map unlocked by the caller (mutex_enter catches it if not).
  * => UVM_FLAG_TRYLOCK: fail with EAGAIN if the map lock is held.
- * => UVM_FLAG_WAITVA (without NOWAIT): wait for VA instead of failing.
+ * => UVM_FLAG_WAITVA (without NOWAIT): sleep on the map until an unmap
+ *    frees VA, instead of failing.
  * => returns 0 or ENOMEM / EAGAIN / EINVAL; nothing changed on failure.
  */
 int	uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
@@ -110,6 +118,8 @@ int	uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
  * => entries crossing the ends are clipped; a QUANTUM entry must not be.
  * => without UVM_FLAG_VAONLY the pages behind kernel-object and wired
  *    entries are freed too (uvm_km_pgremove / _intrsafe) and unmapped.
+ * => map unlocked by the caller; may sleep with it held for a busy page
+ *    (uvm_km_pgremove: the map lock is NetBSD's sleepable one).
  * => pmap_update() is called before return; waiters for VA are woken.
  */
 void	uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end,
@@ -123,13 +133,17 @@ void	uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end,
 int	uvm_map_submap(struct vm_map *map, vaddr_t start, vaddr_t end,
 	    struct vm_map *submap);
 
-/* Find the entry containing `va' (true) or the one before it (false). */
+/*
+ * Find the entry containing `va' (true) or the one before it (false).
+ * => map locked by the caller.
+ */
 bool	uvm_map_lookup_entry(struct vm_map *map, vaddr_t va,
 	    struct vm_map_entry **entryp);
 
 /*
  * uvm_map_checkrange: does [start, end) lie wholly inside entries of
  * `map' (no holes)?  Used by the DIAGNOSTIC checks on uvm_km_free.
+ * => takes the map lock unless the caller holds it.
  */
 bool	uvm_map_checkrange(struct vm_map *map, vaddr_t start, vaddr_t end);
 
@@ -142,10 +156,15 @@ vsize_t	uvm_mapent_overhead(vsize_t size, int flags);
  * exact, nentries/size exact, list == in-order tree.
  * => returns 0 if sane, otherwise writes a message naming the address
  *    to `why' and returns -1.
+ * => at a quiescent point (or map locked by the caller); takes no lock.
  */
 int	uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen);
 
-/* The largest free gap in the map (min_gap or root->max_gap). */
+/*
+ * The largest free gap in the map (min_gap or root->max_gap).
+ * => at a quiescent point (the harness's policy); takes no lock, as the
+ *    map may be held by the harness's "other CPU".
+ */
 vsize_t	uvm_map_largest_gap(const struct vm_map *map);
 
 #endif /* KMFUZZ_UVM_MAP_H */

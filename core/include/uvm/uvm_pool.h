@@ -8,11 +8,18 @@
  * (PR_NOTOUCH), so the free-item bookkeeping lives in a separate header
  * per pool page, taken from the instance's header array, never in the
  * items themselves.
+ *
+ * Locks.  pr_lock guards the lists, the headers on them and the
+ * counters.  As in NetBSD's pool_grow, it is dropped around the back
+ * end (pa_alloc/pa_free call uvm_map/uvm_unmap, which take the map lock
+ * and may sleep), so it never nests with a map lock; the header array's
+ * poolhdr_lock nests inside it.
  */
 #ifndef KMFUZZ_UVM_POOL_H
 #define KMFUZZ_UVM_POOL_H
 
 #include "uvm_param.h"
+#include "uvm_platform.h"
 
 struct pool;
 struct uvm;
@@ -37,25 +44,28 @@ struct pool_pagelist {
 	struct pool_item_header	*head;
 };
 
+/* [c] constant after pool_init; [p] under pr_lock. */
 struct pool {
-	struct uvm		*pr_uvm;
-	const char		*pr_wchan;	/* name */
-	struct pool_allocator	*pr_alloc;
-	unsigned int		pr_size;	/* item size */
-	unsigned int		pr_itemsperpage;
-	int			pr_flags;
-	struct pool_pagelist	pr_emptypages;	/* no item out */
-	struct pool_pagelist	pr_partpages;	/* some out, some free */
-	struct pool_pagelist	pr_fullpages;	/* all out */
-	unsigned int		pr_npages;	/* pool pages held */
-	unsigned int		pr_nout;	/* items handed out */
+	kmutex_t		pr_lock;
+	struct uvm		*pr_uvm;	/* [c] */
+	const char		*pr_wchan;	/* [c] name */
+	struct pool_allocator	*pr_alloc;	/* [c] */
+	unsigned int		pr_size;	/* [c] item size */
+	unsigned int		pr_itemsperpage;	/* [c] */
+	int			pr_flags;	/* [c] */
+	struct pool_pagelist	pr_emptypages;	/* [p] no item out */
+	struct pool_pagelist	pr_partpages;	/* [p] some out, some free */
+	struct pool_pagelist	pr_fullpages;	/* [p] all out */
+	unsigned int		pr_npages;	/* [p] pool pages held */
+	unsigned int		pr_nout;	/* [p] items handed out */
 	unsigned int		pr_nget, pr_nput, pr_npagealloc, pr_npagefree;
-	bool			pr_initialized;
+	bool			pr_initialized;	/* [c] */
 };
 
 /*
  * pool_init: an empty pool of `size'-byte items over allocator `pa'.
  * => size divides pa->pa_pagesz into at most POOL_MAXITEMS items.
+ * => pp is not in use (its lock is initialized here).
  */
 void	pool_init(struct pool *pp, struct uvm *uvm, size_t size,
 	    int flags, const char *name, struct pool_allocator *pa);
@@ -63,22 +73,36 @@ void	pool_init(struct pool *pp, struct uvm *uvm, size_t size,
 /*
  * pool_get: one item, or NULL if the back end has no pool page to give
  * (PR_NOWAIT) / would have to wait forever (reported by the host).
+ * => pool unlocked (PR_WAITOK may sleep in the back end).
  */
 void	*pool_get(struct pool *pp, int flags);
 
-/* pool_put: return an item.  => v came from pool_get and is not free. */
+/*
+ * pool_put: return an item.  => v came from pool_get and is not free;
+ * pool unlocked.
+ */
 void	pool_put(struct pool *pp, void *v);
 
-/* pool_reclaim: give every empty pool page back.  => pages freed. */
+/*
+ * pool_reclaim: give every empty pool page back.  => pool unlocked;
+ * pages freed; returns how many.
+ */
 int	pool_reclaim(struct pool *pp);
 
-/* pool_destroy: => no item out; frees every pool page. */
+/* pool_destroy: => no item out, nobody else using the pool; frees every
+ * pool page. */
 void	pool_destroy(struct pool *pp);
 
-/* pool_contains: is `va' inside one of this pool's pool pages? */
+/*
+ * pool_contains: is `va' inside one of this pool's pool pages?
+ * => pool locked by the caller, or not held by it (then taken here).
+ */
 bool	pool_contains(const struct pool *pp, vaddr_t va, bool *isfree);
 
-/* The pool checker: lists, counts and free maps agree. 0 or -1. */
+/*
+ * The pool checker: lists, counts and free maps agree. 0 or -1.
+ * => at a quiescent point; takes no lock.
+ */
 int	pool_sanity(const struct pool *pp, char *why, size_t whylen);
 
 #endif /* KMFUZZ_UVM_POOL_H */
