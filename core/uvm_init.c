@@ -5,14 +5,22 @@
  * P pages, S swap slots, E map entries, M submaps and H pool headers:
  *
  *	struct uvm | vm_page[P] | page hash[pow2 >= P] | swap hash[pow2 >= S]
- *	| swap entries[S] | swap bitmap[S/64] | entries[E] | submaps[M]
- *	| pool headers[H]
+ *	| swap entries[S] | swap bitmap[S/64] | entries and nodes[U]
+ *	| submaps[M] | pool headers[H]
+ *
+ * The entry store is U = E + N * UVM_NODE_UNITS units of one entry (64
+ * bytes, 64-byte aligned in the block): E entries and N B-tree nodes
+ * (uvm_map_tree.c), N = E / 7 + 2 * (M + 1) + 8.  Why that is enough: a
+ * node other than a root has at least 8 slots, so a map of n entries
+ * has at most n / 8 leaves, n / 64 nodes above them and so on, plus its
+ * root: n / 7 + 1 nodes; there are at most M + 1 maps.
  *
  * E.g. 1024 pages, 256 slots, 4096 entries, 8 submaps, 64 headers need
- * about 0.5 MiB.  Creation touches the page array and the two hashes
- * only; entries, submaps and headers are handed out by bump pointer and
- * recycled through free lists, so a big entry array costs nothing until
- * used.  This is what keeps create+destroy in microseconds.
+ * about 0.8 MiB.  Creation touches the page array and the two hashes
+ * only; entries, nodes, submaps and headers are handed out by bump
+ * pointer and recycled through free lists, so a big entry array costs
+ * nothing until used.  This is what keeps create+destroy in
+ * microseconds.
  *
  * Locks.  The entry and submap arrays are guarded by uvm.mapent_lock,
  * the pool headers by uvm.poolhdr_lock: leaf locks, because their
@@ -24,11 +32,17 @@
 #include "uvm_priv.h"
 
 #define ALIGN16(x)	(((x) + 15) & ~(size_t)15)
+#define ALIGN64(x)	(((x) + 63) & ~(size_t)63)
+
+/* One B-tree node in entry-sized units. */
+#define UVM_NODE_UNITS \
+	((sizeof(struct vm_map_node) + sizeof(struct vm_map_entry) - 1) / \
+	sizeof(struct vm_map_entry))
 
 struct uvm_layout {
 	size_t	pages, pghash, swhash, swents, swbitmap, entries, submaps,
 		poolhdrs, total;
-	unsigned int npages, npghash, nswhash;
+	unsigned int npages, npghash, nswhash, nunits;
 };
 
 static unsigned int
@@ -95,8 +109,10 @@ layout(const struct uvm_config *cfg, struct uvm_layout *l)
 	PLACE(swhash, (size_t)l->nswhash * sizeof(struct uao_swent *));
 	PLACE(swents, (size_t)cfg->nswap * sizeof(struct uao_swent));
 	PLACE(swbitmap, (size_t)((cfg->nswap + 63) / 64) * sizeof(uint64_t));
-	PLACE(entries, (size_t)cfg->max_map_entries *
-	    sizeof(struct vm_map_entry));
+	l->nunits = cfg->max_map_entries + (unsigned int)UVM_NODE_UNITS *
+	    (cfg->max_map_entries / 7 + 2 * (cfg->max_submaps + 1) + 8);
+	off = ALIGN64(off);	/* one entry, one cache line */
+	PLACE(entries, (size_t)l->nunits * sizeof(struct vm_map_entry));
 	PLACE(submaps, (size_t)cfg->max_submaps * sizeof(struct vm_map_kernel));
 	PLACE(poolhdrs, (size_t)cfg->max_pool_pages *
 	    sizeof(struct pool_item_header));
@@ -120,8 +136,9 @@ size_t
 uvm_create_footprint(const struct uvm *uvm)
 {
 	/*
-	 * Everything up to the entry array, plus the entries boot took (the
-	 * kernel image's); submaps and pool headers are not used by then.
+	 * Everything up to the entry store, plus the units boot took (the
+	 * kernel image's entry and the kernel map's root node); submaps and
+	 * pool headers are not used by then.
 	 */
 	KASSERT(uvm->nsubmaps == 0 && uvm->ph_bump == 0);
 	return (size_t)((const char *)&uvm->entry_store[uvm->entry_bump] -
@@ -152,6 +169,7 @@ uvm_create(const struct uvm_config *cfg, void *mem, size_t memsize,
 	uvm->host = cfg->host;
 	uvm->pages = (struct vm_page *)(void *)(base + l.pages);
 	uvm->entry_store = (struct vm_map_entry *)(void *)(base + l.entries);
+	uvm->entry_units = l.nunits;
 	uvm->submaps = (struct vm_map_kernel *)(void *)(base + l.submaps);
 	uvm->ph_store = (struct pool_item_header *)(void *)(base + l.poolhdrs);
 
@@ -239,8 +257,10 @@ uvm_mapent_alloc(struct uvm *uvm)
 	e = uvm->entry_free;
 	if (e != NULL) {
 		uvm->entry_free = e->next;
-	} else if (uvm->entry_bump < uvm->cfg.max_map_entries) {
+	} else if (uvm->entries_made < uvm->cfg.max_map_entries) {
+		KASSERT(uvm->entry_bump < uvm->entry_units);
 		e = &uvm->entry_store[uvm->entry_bump++];
+		uvm->entries_made++;
 	} else {
 		mapent_unlock(uvm);
 		return NULL;
@@ -258,11 +278,50 @@ uvm_mapent_free(struct uvm *uvm, struct vm_map_entry *e)
 	KASSERTMSG(e->flags & UVM_MAP_ALLOCATED,
 	    "uvm_mapent_free: entry %p freed twice", (void *)e);
 	e->flags = 0;
-	e->left = e->right = e->parent = e->prev = NULL;
+	e->prev = NULL;
 	mapent_lock(uvm);
 	e->next = uvm->entry_free;
 	uvm->entry_free = e;
 	uvm->entries_inuse--;
+	mapent_unlock(uvm);
+}
+
+/*
+ * A B-tree node for a map's index, carved from the entry store.
+ * => takes mapent_lock (the caller holds that map's lock).  NULL only if
+ *    the store's sizing (see the top of this file) were wrong.
+ */
+struct vm_map_node *
+uvm_mapnode_alloc(struct uvm *uvm)
+{
+	struct vm_map_node *nd;
+
+	mapent_lock(uvm);
+	nd = uvm->node_free;
+	if (nd != NULL) {
+		uvm->node_free = nd->parent;
+	} else if (uvm->entry_units - uvm->entry_bump >= UVM_NODE_UNITS) {
+		nd = (struct vm_map_node *)(void *)
+		    &uvm->entry_store[uvm->entry_bump];
+		uvm->entry_bump += (unsigned int)UVM_NODE_UNITS;
+	} else {
+		mapent_unlock(uvm);
+		return NULL;
+	}
+	uvm->nodes_inuse++;
+	mapent_unlock(uvm);
+	return nd;
+}
+
+/* => nd came from uvm_mapnode_alloc and is in no map's tree. */
+void
+uvm_mapnode_free(struct uvm *uvm, struct vm_map_node *nd)
+{
+	nd->nslots = 0;
+	mapent_lock(uvm);
+	nd->parent = uvm->node_free;
+	uvm->node_free = nd;
+	uvm->nodes_inuse--;
 	mapent_unlock(uvm);
 }
 

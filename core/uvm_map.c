@@ -1,22 +1,21 @@
 /*
- * uvm_map.c: kernel maps -- entries, the gap-annotated AVL tree, first-fit
- * search with alignment, clipping, merging and the lookup hint.
+ * uvm_map.c: kernel maps -- entries, first-fit search with alignment,
+ * clipping, merging and the lookup hint.
  *
  * Model.  A map owns the VA range [min_offset, max_offset) and a set of
  * disjoint, page-aligned, non-empty entries.  Each entry sits on two
  * structures at once:
  *  - the address-ordered list (prev/next, map->first/last), which makes
  *    neighbour access O(1) for clip, merge and gap bookkeeping;
- *  - an AVL tree keyed by start, with parent pointers, where each node
- *    also carries gap_after (free bytes between its end and the next
- *    start, or max_offset) and max_gap (the largest gap_after in its
- *    subtree).  The free run in front of the first entry belongs to no
- *    node; it is computed from map->first when needed.
- * The search for `size' bytes skips every subtree whose max_gap < size,
- * so for page alignment it touches O(log n) nodes.  Every change that
- * moves an entry's end or its successor's start re-derives gap_after of
- * exactly one node (the predecessor) and walks max_gap up from there,
- * stopping as soon as an ancestor's value does not change.
+ *  - the index, a B-tree of wide nodes keyed by start whose slots carry
+ *    the free gap after each entry and the largest gap below each child
+ *    (uvm_map_tree.c).  The free run in front of the first entry is in
+ *    no slot; it is computed from map->first when needed.
+ * This file keeps the two in step: every change that moves an entry's
+ * end or its successor's start tells the index the predecessor's new
+ * gap, and the index carries it up.  Operations locate an entry once
+ * (the search or the lookup yields its leaf slot) and hand that position
+ * back to the index, so a free does one descent, not two.
  *
  * Ownership.  Entries come from uvm_mapent_alloc() and go back through
  * uvm_mapent_free(); this file never keeps one after unlinking it.  All
@@ -25,48 +24,28 @@
  * lock and sleeps on the map; uvm_unmap1 clears it and wakes the map's
  * sleepers once VA is free, as NetBSD's uvm_unmap_remove does.  The
  * checker, uvm_map_sanity(), is in uvm_map_sanity.c: it re-derives
- * everything this file maintains.
+ * everything this file and the index maintain.
  *
  * Worked example.  A map over [0xf0000000, 0xf0100000) holds
- *	A [0xf0000000, 0xf0003000)   gap_after 0x2000
- *	B [0xf0005000, 0xf0006000)   gap_after 0xfa000 (up to max_offset)
+ *	A [0xf0000000, 0xf0003000)   gap after 0x2000
+ *	B [0xf0005000, 0xf0006000)   gap after 0xfa000 (up to max_offset)
  * uvm_map(size 0x2000, align 0x4000, hint 0):
  *  - gap before A: 0 bytes, no fit;
  *  - A's gap [0xf0003000, 0xf0005000) is 0x2000 long, but 0xf0003000
  *    rounded up to 0x4000 is 0xf0004000, which leaves only 0x1000;
  *  - B's gap starts at 0xf0006000, rounds up to 0xf0008000, and
  *    0xf0008000 + 0x2000 <= 0xf0100000: fit.
- * The new entry C = [0xf0008000, 0xf000a000) goes after B; B's gap_after
+ * The new entry C = [0xf0008000, 0xf000a000) goes after B; B's gap
  * becomes 0x2000, C's 0xf6000.  A later uvm_unmap(0xf0001000, 0xf0002000)
  * clips A into [0xf0000000,0xf0001000) and [0xf0002000,0xf0003000)
  * (one new entry) -- unless A is QUANTUM, which is a caller bug.
  */
 
 #include "uvm_map_priv.h"
-#include "uvm_priv.h"
 
 /* Entry flags that forbid growing an entry into its neighbour's VA. */
 #define UMAP_NOMERGE_FLAGS \
 	(UVM_MAP_QUANTUM | UVM_MAP_NOMERGE | UVM_MAP_SUBMAP | UVM_MAP_FIRST)
-
-
-/* ------------------------------------------------------------------ */
-/* predicates for the assertions                                       */
-
-/* ------------------------------------------------------------------ */
-/* tree primitives                                                     */
-
-static inline int
-umap_height(const struct vm_map_entry *e)
-{
-	return e != NULL ? e->height : 0;
-}
-
-static inline vsize_t
-umap_maxgap(const struct vm_map_entry *e)
-{
-	return e != NULL ? e->max_gap : 0;
-}
 
 /* The free run in front of the first entry (the whole map when empty). */
 static inline vsize_t
@@ -76,154 +55,26 @@ umap_first_gap(const struct vm_map *map)
 	    map->min_offset;
 }
 
-/* Re-derive height and max_gap of `e' from its children. */
-static inline void
-umap_recompute(struct vm_map_entry *e)
-{
-	int hl = umap_height(e->left), hr = umap_height(e->right);
-	vsize_t g = e->gap_after;
-	vsize_t gl = umap_maxgap(e->left), gr = umap_maxgap(e->right);
-
-	e->height = 1 + (hl > hr ? hl : hr);
-	if (gl > g)
-		g = gl;
-	if (gr > g)
-		g = gr;
-	e->max_gap = g;
-}
-
-/* Put `nw' (may be NULL) where `old' hangs from its parent. */
-static inline void
-umap_replace_child(struct vm_map *map, struct vm_map_entry *old,
-    struct vm_map_entry *nw)
-{
-	struct vm_map_entry *p = old->parent;
-
-	if (nw != NULL)
-		nw->parent = p;
-	if (p == NULL)
-		map->root = nw;
-	else if (p->left == old)
-		p->left = nw;
-	else
-		p->right = nw;
-}
-
-static struct vm_map_entry *
-umap_rotate_left(struct vm_map *map, struct vm_map_entry *x)
-{
-	struct vm_map_entry *y = x->right;
-
-	x->right = y->left;
-	if (y->left != NULL)
-		y->left->parent = x;
-	umap_replace_child(map, x, y);
-	y->left = x;
-	x->parent = y;
-	umap_recompute(x);
-	umap_recompute(y);
-	return y;
-}
-
-static struct vm_map_entry *
-umap_rotate_right(struct vm_map *map, struct vm_map_entry *x)
-{
-	struct vm_map_entry *y = x->left;
-
-	x->left = y->right;
-	if (y->right != NULL)
-		y->right->parent = x;
-	umap_replace_child(map, x, y);
-	y->right = x;
-	x->parent = y;
-	umap_recompute(x);
-	umap_recompute(y);
-	return y;
-}
-
-/* Restore the AVL property at `e'; returns the subtree's new root. */
-static struct vm_map_entry *
-umap_rebalance(struct vm_map *map, struct vm_map_entry *e)
-{
-	int bal = umap_height(e->left) - umap_height(e->right);
-
-	if (bal > 1) {
-		if (umap_height(e->left->left) < umap_height(e->left->right))
-			umap_rotate_left(map, e->left);
-		return umap_rotate_right(map, e);
-	}
-	if (bal < -1) {
-		if (umap_height(e->right->right) < umap_height(e->right->left))
-			umap_rotate_right(map, e->right);
-		return umap_rotate_left(map, e);
-	}
-	umap_recompute(e);
-	return e;
-}
+/* ------------------------------------------------------------------ */
+/* list and index together                                             */
 
 /*
- * umap_fixup: rebalance and re-annotate from `e' up towards the root
- * after a structural change below `e'.
- * => the walk stops at the first subtree whose height and max_gap came
- *    out as before (nothing above can change), but never below `must',
- *    a node whose stored values are not yet trustworthy.
- */
-static void
-umap_fixup(struct vm_map *map, struct vm_map_entry *e,
-    const struct vm_map_entry *must)
-{
-	bool may_stop = (must == NULL);
-
-	while (e != NULL) {
-		int oh = e->height;
-		vsize_t og = e->max_gap;
-		struct vm_map_entry *r;
-
-		if (e == must)
-			may_stop = true;
-		r = umap_rebalance(map, e);
-#if KMFUZZ_PLANT == KMFUZZ_PLANT_GAPUP
-		if (may_stop && r->height == oh)
-			return;
-#endif
-		if (may_stop && r->height == oh && r->max_gap == og)
-			return;
-		e = r->parent;
-	}
-}
-
-/*
- * umap_gapfix: `e's gap_after changed; carry max_gap up the tree.
- * => the tree is otherwise exact: stop where a value does not change.
- */
-static void
-umap_gapfix(struct vm_map_entry *e)
-{
-	while (e != NULL) {
-		vsize_t og = e->max_gap;
-
-		umap_recompute(e);
-		if (e->max_gap == og)
-			return;
-		e = e->parent;
-	}
-}
-
-/*
- * umap_link: put `e' (start/end set) into list and tree after `prev'
- * (NULL: at the front).
+ * umap_link: put `e' (start/end set) on the list after `prev' (NULL: at
+ * the front) and into the index after `pos', prev's position.
  * => map locked; [e->start, e->end) lies in the free run after prev.
- * => nentries is counted here; map->size is the caller's.
+ * => nentries is counted here; map->size is the caller's.  pos is stale
+ *    afterwards.
  */
 static void
 umap_link(struct vm_map *map, struct vm_map_entry *e,
-    struct vm_map_entry *prev)
+    struct vm_map_entry *prev, const struct umt_pos *pos)
 {
 	struct vm_map_entry *next = prev != NULL ? prev->next : map->first;
 
 	KDASSERT(mutex_owned(&map->lock));
 	KDASSERT(prev == NULL || prev->end <= e->start);
 	KDASSERT(next == NULL || e->end <= next->start);
+	KDASSERT((pos->node == NULL) == (prev == NULL));
 
 	e->prev = prev;
 	e->next = next;
@@ -235,49 +86,24 @@ umap_link(struct vm_map *map, struct vm_map_entry *e,
 		next->prev = e;
 	else
 		map->last = e;
-
-	e->left = e->right = NULL;
-	e->height = 1;
-	e->gap_after = umap_gap_end(map, e) - e->end;
-	e->max_gap = e->gap_after;
-	if (prev != NULL)
-		prev->gap_after = e->start - prev->end;
-
-	/*
-	 * The in-order slot after prev is prev's empty right child, or else
-	 * the empty left child of its successor (the leftmost node of
-	 * prev's right subtree).  Either way prev is an ancestor of e, so
-	 * one walk from e up covers prev's changed gap as well -- but the
-	 * walk may stop early, hence the separate gapfix.
-	 */
-	if (map->root == NULL) {
-		e->parent = NULL;
-		map->root = e;
-	} else if (prev != NULL && prev->right == NULL) {
-		e->parent = prev;
-		prev->right = e;
-	} else {
-		KASSERT(next != NULL && next->left == NULL);
-		e->parent = next;
-		next->left = e;
-	}
-	umap_fixup(map, e->parent, NULL);
-	if (prev != NULL)
-		umap_gapfix(prev);
+	umt_insert(map, pos, e, umap_gap_end(map, e) - e->end,
+	    prev != NULL ? e->start - prev->end : 0);
 	map->nentries++;
 }
 
 /*
- * umap_unlink: take `e' out of list and tree; the caller frees it.
+ * umap_unlink: take `e', at `pos', off list and index; the caller frees
+ * it.  The predecessor's gap grows by e's VA and e's gap.
  * => map locked; nentries is counted here; map->size is the caller's.
  */
 static void
-umap_unlink(struct vm_map *map, struct vm_map_entry *e)
+umap_unlink(struct vm_map *map, struct vm_map_entry *e,
+    const struct umt_pos *pos)
 {
 	struct vm_map_entry *prev = e->prev, *next = e->next;
-	struct vm_map_entry *from, *must = NULL;
 
 	KDASSERT(mutex_owned(&map->lock));
+	KDASSERT(pos->node->slot[pos->slot].entry == e);
 	if (prev != NULL)
 		prev->next = next;
 	else
@@ -286,46 +112,23 @@ umap_unlink(struct vm_map *map, struct vm_map_entry *e)
 		next->prev = prev;
 	else
 		map->last = prev;
-	if (prev != NULL)
-		prev->gap_after = umap_gap_end(map, prev) - prev->end;
 	if (map->hint == e)
 		map->hint = prev;
+	if (prev != NULL && pos->slot > 0) {
+		/* same leaf: the removal below carries it up */
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_GAPUP
+		pos->node->gap[pos->slot - 1] =
+		    umap_gap_end(map, prev) - prev->end;
+#endif
+	} else if (prev != NULL) {
+		struct umt_pos pp;
 
-	if (e->left == NULL || e->right == NULL) {
-		from = e->parent;
-		umap_replace_child(map, e, e->left != NULL ? e->left : e->right);
-	} else {
-		/*
-		 * Two children: the successor (leftmost of the right
-		 * subtree, no left child) takes e's place.  It inherits e's
-		 * stored height and max_gap so the walk compares against
-		 * what e's parent saw, and `must' keeps the walk going
-		 * until the successor itself has been recomputed.
-		 */
-		struct vm_map_entry *s = next;
-
-		if (s->parent == e) {
-			from = s;
-		} else {
-			from = s->parent;
-			from->left = s->right;
-			if (s->right != NULL)
-				s->right->parent = from;
-			s->right = e->right;
-			s->right->parent = s;
-		}
-		s->left = e->left;
-		s->left->parent = s;
-		umap_replace_child(map, e, s);
-		s->height = e->height;
-		s->max_gap = e->max_gap;
-		must = s;
+		umt_locate(map, prev, &pp);
+		umt_set(&pp, prev->start, umap_gap_end(map, prev) - prev->end);
 	}
-	umap_fixup(map, from, must);
-	if (prev != NULL)
-		umap_gapfix(prev);
+	umt_remove(map, pos);
 	map->nentries--;
-	e->left = e->right = e->parent = e->prev = e->next = NULL;
+	e->prev = e->next = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -333,139 +136,70 @@ umap_unlink(struct vm_map *map, struct vm_map_entry *e)
 
 /*
  * umap_lookup: the entry containing `va' (true) or the last one before
- * it (false; NULL if none).  Tries map->hint first, then the tree, and
+ * it (false; NULL if none).  Tries map->hint first, then the index, and
  * leaves the answer in the hint.
  * => map locked.
  */
 static bool
 umap_lookup(struct vm_map *map, vaddr_t va, struct vm_map_entry **entryp)
 {
-	struct vm_map_entry *e = map->hint, *best = NULL;
+	struct vm_map_entry *e = map->hint;
+	struct umt_pos pos;
 
 	KDASSERT(mutex_owned(&map->lock));
-	if (e != NULL && e->start <= va &&
-	    (e->next == NULL || va < e->next->start)) {
-		best = e;
-	} else {
-		for (e = map->root; e != NULL; ) {
-			if (va < e->start) {
-				e = e->left;
-			} else {
-				best = e;
-				if (va < e->end)
-					break;
-				e = e->right;
-			}
-		}
-	}
-	if (best != NULL)
-		map->hint = best;
-	*entryp = best;
-	return best != NULL && va < best->end;
+	if (e == NULL || va < e->start ||
+	    (e->next != NULL && va >= e->next->start))
+		e = umt_lookup(map, va, &pos);
+	if (e != NULL)
+		map->hint = e;
+	*entryp = e;
+	return e != NULL && va < e->end;
 }
 
 /*
- * umap_fit: the lowest start in free run [lo, hi) that is >= hint and a
- * multiple of amask + 1 and leaves `size' bytes before hi.
- */
-static inline bool
-umap_fit(vaddr_t lo, vaddr_t hi, vaddr_t hint, vsize_t size, vsize_t amask,
-    vaddr_t *startp)
-{
-	vaddr_t s = lo > hint ? lo : hint;
-	vaddr_t a = (s + amask) & ~amask;
-
-#if KMFUZZ_PLANT == KMFUZZ_PLANT_FIT
-	if (a < s || a > hi || hi - a <= size)
-#else
-	if (a < s || a > hi || hi - a < size)
-#endif
-		return false;		/* wrapped, or too little left */
-	*startp = a;
-	return true;
-}
-
-/*
- * The walk below visits every run big enough for `size'.  Unaligned
+ * The search visits, in address order, every run after an entry that
+ * is big enough for `size' and ends at or above hint + size.  Unaligned
  * (amask 0) the first one visited fits, so it costs O(log n).  With
  * alignment a big-enough run may still not fit once aligned, and a map
  * fragmented into many such runs would make an exact first fit linear.
- * So the exact walk gets UMAP_EXACT_VISITS runs; past that the search
- * starts over asking for runs of size + alignment - PAGE_SIZE, which
- * always fit, and is O(log n) again.  The answer is then the lowest
- * run that surely fits rather than the lowest that happens to.
+ * So the exact walk gets UMAP_EXACT_VISITS runs that fail; past that the
+ * search starts over asking for runs of size + alignment - PAGE_SIZE,
+ * which always fit, and is O(log n) again.  The answer is then the
+ * lowest run that surely fits rather than the lowest that happens to.
+ * (Which runs are counted depends on the runs alone, never on the shape
+ * of the index.)
  */
 #define UMAP_EXACT_VISITS	64
-
-static bool
-umap_walk(const struct vm_map *map, vaddr_t hint, vsize_t size,
-    vsize_t need_gap, vsize_t amask, unsigned int budget, vaddr_t *startp,
-    struct vm_map_entry **prevp)
-{
-	struct vm_map_entry *e = map->root;
-	/* A run ending before hint + size cannot hold the request. */
-	const vaddr_t need = hint + size;
-
-	if (e == NULL || e->max_gap < need_gap)
-		return false;
-	/*
-	 * In-order walk with pruning: go left only when the left subtree
-	 * has a big enough run that can end at or above `need' (its runs
-	 * all end by e->start), go right only when max_gap allows.
-	 */
-	for (;;) {
-		while (e->left != NULL && e->left->max_gap >= need_gap &&
-		    e->start >= need)
-			e = e->left;
-		for (;;) {
-			if (e->gap_after >= need_gap) {
-				if (umap_fit(e->end, e->end + e->gap_after, hint,
-				    size, amask, startp)) {
-					*prevp = e;
-					return true;
-				}
-				if (budget-- == 0)
-					return false;
-			}
-			if (e->right != NULL && e->right->max_gap >= need_gap) {
-				e = e->right;
-				break;
-			}
-			/* up to the first ancestor we are left of */
-			while (e->parent != NULL && e == e->parent->right)
-				e = e->parent;
-			e = e->parent;
-			if (e == NULL)
-				return false;
-		}
-	}
-}
 
 /*
  * umap_findspace: the lowest aligned start >= hint with `size' free
  * bytes after it (see above for the bound on aligned searches).
  * => map locked; hint <= max_offset - size (the caller checked).
- * => returns true with *startp and *prevp (the entry whose gap is used,
- *    NULL for the run in front of the first entry), else false.
+ * => returns true with *startp and *pos (the index position of the
+ *    entry whose gap is used; node NULL for the run in front of the
+ *    first entry), else false.
  */
 static bool
 umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
-    vsize_t amask, vaddr_t *startp, struct vm_map_entry **prevp)
+    vsize_t amask, vaddr_t *startp, struct umt_pos *pos)
 {
+	struct umt_req rq = { .hint = hint, .size = size, .need_gap = size,
+	    .amask = amask };
+
 	KDASSERT(mutex_owned(&map->lock));
-	*prevp = NULL;
+	pos->node = NULL;
+	pos->slot = 0;
 	if (umap_fit(map->min_offset, map->min_offset + umap_first_gap(map),
 	    hint, size, amask, startp))
 		return true;
-	if (umap_walk(map, hint, size, size, amask, UMAP_EXACT_VISITS, startp,
-	    prevp))
+	if (umt_search(map, &rq, UMAP_EXACT_VISITS, startp, pos))
 		return true;
 	if (amask == 0)
 		return false;	/* unaligned, the exact walk saw every run */
-	vsize_t sure = size + amask + 1 - PAGE_SIZE;
-	if (sure < size)
+	rq.need_gap = size + amask + 1 - PAGE_SIZE;
+	if (rq.need_gap < size)
 		return false;	/* overflow: nothing that large exists */
-	return umap_walk(map, hint, size, sure, amask, ~0u, startp, prevp);
+	return umt_search(map, &rq, ~0u, startp, pos);
 }
 
 /* ------------------------------------------------------------------ */
@@ -509,23 +243,31 @@ umap_mergeable_p(const struct vm_map_entry *e, const struct uvm_object *obj,
 
 /*
  * umap_space: find room under the lock.  FIXED asks for exactly `start'.
- * => map locked.  0 with *startp and *prevp set, or ENOMEM.
+ * => map locked.  0 with *startp, *prevp (the entry before the room, or
+ *    NULL) and *pos (prev's index position), or ENOMEM.
  */
 static int
 umap_space(struct vm_map *map, vaddr_t hint, vsize_t size, vsize_t amask,
-    uvm_flag_t flags, vaddr_t *startp, struct vm_map_entry **prevp)
+    uvm_flag_t flags, vaddr_t *startp, struct vm_map_entry **prevp,
+    struct umt_pos *pos)
 {
-	struct vm_map_entry *next;
+	struct vm_map_entry *prev, *next;
 
 	KDASSERT(mutex_owned(&map->lock));
-	if ((flags & UVM_FLAG_FIXED) == 0)
-		return umap_findspace(map, hint, size, amask, startp, prevp) ?
-		    0 : ENOMEM;
-	if (umap_lookup(map, hint, prevp))
+	if ((flags & UVM_FLAG_FIXED) == 0) {
+		if (!umap_findspace(map, hint, size, amask, startp, pos))
+			return ENOMEM;
+		*prevp = pos->node != NULL ?
+		    pos->node->slot[pos->slot].entry : NULL;
+		return 0;
+	}
+	prev = umt_lookup(map, hint, pos);
+	if (prev != NULL && hint < prev->end)
 		return ENOMEM;		/* hint lies inside an entry */
-	next = *prevp != NULL ? (*prevp)->next : map->first;
+	next = prev != NULL ? prev->next : map->first;
 	if (next != NULL && next->start - hint < size)
 		return ENOMEM;
+	*prevp = prev;
 	*startp = hint;
 	return 0;
 }
@@ -551,6 +293,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	const vm_prot_t prot = UVM_PROTECTION(flags);
 	const vm_prot_t maxprot = UVM_MAXPROTECTION(flags);
 	struct vm_map_entry *prev, *next, *e;
+	struct umt_pos pos;
 	vaddr_t hint, start = 0;
 	vsize_t amask;
 	voff_t off;
@@ -607,7 +350,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 			mutex_enter(&map->lock);
 		}
 		if (umap_space(map, hint, size, amask, flags, &start,
-		    &prev) == 0)
+		    &prev, &pos) == 0)
 			break;
 		if ((flags & (UVM_FLAG_WAITVA | UVM_FLAG_NOWAIT)) !=
 		    UVM_FLAG_WAITVA) {
@@ -644,25 +387,29 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	}
 
 	if (back && fwd) {
+		struct umt_pos npos;
+
 		prev->end = next->end;
-		umap_unlink(map, next);	/* re-derives prev's gap */
+		umt_locate(map, next, &npos);
+		umap_unlink(map, next, &npos);	/* re-derives prev's gap */
 		uvm_mapent_free(map->uvm, next);
 		e = prev;
 	} else if (back) {
 		prev->end += size;
 #if KMFUZZ_PLANT != KMFUZZ_PLANT_MERGE
-		prev->gap_after -= size;
+		umt_set(&pos, prev->start, umap_gap_end(map, prev) - prev->end);
 #endif
-		umap_gapfix(prev);
 		e = prev;
 	} else if (fwd) {
+		struct umt_pos npos;
+
+		umt_locate(map, next, &npos);	/* by its old start */
 		next->start = start;
 		if (obj != NULL)
 			next->offset = off;
-		if (prev != NULL) {
-			prev->gap_after -= size;
-			umap_gapfix(prev);
-		}
+		if (prev != NULL)
+			umt_set(&pos, prev->start, start - prev->end);
+		umt_set(&npos, start, umap_gap_end(map, next) - next->end);
 		e = next;
 	} else {
 		e = uvm_mapent_alloc(map->uvm);
@@ -680,7 +427,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		e->flags = (e->flags & UVM_MAP_ALLOCATED) | UVM_MAP_KERNEL |
 		    ((flags & UVM_FLAG_QUANTUM) ? UVM_MAP_QUANTUM : 0) |
 		    ((flags & UVM_FLAG_NOMERGE) ? UVM_MAP_NOMERGE : 0);
-		umap_link(map, e, prev);
+		umap_link(map, e, prev, &pos);
 	}
 	map->hint = e;
 	map->size += size;
@@ -723,7 +470,12 @@ umap_clip(struct vm_map *map, struct vm_map_entry *e, vaddr_t va)
 	n->flags = (n->flags & UVM_MAP_ALLOCATED) |
 	    (e->flags & ~UVM_MAP_ALLOCATED);
 	e->end = va;
-	umap_link(map, n, e);	/* e's gap_after becomes 0 */
+	{
+		struct umt_pos pos;
+
+		umt_locate(map, e, &pos);
+		umap_link(map, n, e, &pos);	/* e's gap becomes 0 */
+	}
 }
 
 /*
@@ -758,17 +510,33 @@ umap_release(struct vm_map *map, const struct vm_map_entry *e)
 void
 uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end, uvm_flag_t flags)
 {
+	uvm_unmap_checked(map, start, end, flags, NULL, 0);
+}
+
+/*
+ * uvm_unmap_checked: uvm_unmap1, after `check' (if any) has judged the
+ * entry at `start' under the same lock and lookup.
+ */
+void
+uvm_unmap_checked(struct vm_map *map, vaddr_t start, vaddr_t end,
+    uvm_flag_t flags, uvm_unmap_check_t *check, uvm_flag_t checkflags)
+{
 	struct vm_map_entry *e, *x, *nx;
+	struct umt_pos pos;
+	bool posok;
 
 	KASSERT(map != NULL);
+	mutex_enter(&map->lock);
+	e = umt_lookup(map, start, &pos);
+	if (check != NULL)	/* first: its message names the caller's call */
+		check(map, start, end, e, checkflags);
 	KASSERTMSG(umap_page_aligned_p(start) && umap_page_aligned_p(end) &&
 	    umap_range_in_map_p(map, start, end),
 	    "uvm_unmap: map %p: bad range [0x%llx,0x%llx) for map "
 	    "[0x%llx,0x%llx)", (void *)map, (umap_ull)start, (umap_ull)end,
 	    (umap_ull)map->min_offset, (umap_ull)map->max_offset);
-
-	mutex_enter(&map->lock);
-	if (!umap_lookup(map, start, &e))
+	posok = e != NULL && start < e->end;
+	if (!posok)
 		e = e != NULL ? e->next : map->first;
 
 	/* Check the whole range before changing anything. */
@@ -790,15 +558,25 @@ uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end, uvm_flag_t flags)
 	if (e != NULL && e->start < start) {
 		umap_clip(map, e, start);
 		e = e->next;
+		posok = false;
 	}
+	/*
+	 * The lookup's position serves the first entry unless a clip
+	 * moved slots; the rest are located one by one.
+	 */
 	for (x = e; x != NULL && x->start < end; x = nx) {
-		if (x->end > end)
+		if (x->end > end) {
 			umap_clip(map, x, end);
+			posok = false;
+		}
 		nx = x->next;
 		if ((flags & UVM_FLAG_VAONLY) == 0)
 			umap_release(map, x);
 		map->size -= x->end - x->start;
-		umap_unlink(map, x);
+		if (!posok)
+			umt_locate(map, x, &pos);
+		umap_unlink(map, x, &pos);
+		posok = false;
 		uvm_mapent_free(map->uvm, x);
 	}
 	map->timestamp++;
@@ -897,15 +675,17 @@ uvm_mapent_overhead(vsize_t size, int flags)
 }
 
 /*
- * The largest free run: the one in front of the first entry or max_gap.
+ * The largest free run: the one in front of the first entry or the
+ * largest in the index.
  * => quiescent (see uvm_map.h); takes no lock.
  */
 vsize_t
 uvm_map_largest_gap(const struct vm_map *map)
 {
-	vsize_t g = umap_first_gap(map);
+	vsize_t g, f;
 
 	KASSERT(map != NULL);
-	return map->root != NULL && map->root->max_gap > g ?
-	    map->root->max_gap : g;
+	g = umt_largest_gap(map);
+	f = umap_first_gap(map);
+	return f > g ? f : g;
 }

@@ -1,12 +1,13 @@
 /*
  * uvm_map_priv.h: the predicates uvm_map.c asserts with and
  * uvm_map_sanity.c checks with, kept in one place so that the checker
- * judges the map by exactly the rules the map code keeps.
+ * judges the map by exactly the rules the map code keeps; and the
+ * interface of the index (uvm_map_tree.c) to uvm_map.c.
  */
 #ifndef KMFUZZ_UVM_MAP_PRIV_H
 #define KMFUZZ_UVM_MAP_PRIV_H
 
-#include "uvm/uvm.h"
+#include "uvm_priv.h"
 
 typedef unsigned long long umap_ull;	/* for %llx in messages */
 
@@ -29,5 +30,52 @@ umap_gap_end(const struct vm_map *map, const struct vm_map_entry *e)
 {
 	return e->next != NULL ? e->next->start : map->max_offset;
 }
+
+/*
+ * umap_fit: the lowest start in free run [lo, hi) that is >= hint and a
+ * multiple of amask + 1 and leaves `size' bytes before hi.
+ */
+static inline bool
+umap_fit(vaddr_t lo, vaddr_t hi, vaddr_t hint, vsize_t size, vsize_t amask,
+    vaddr_t *startp)
+{
+	vaddr_t s = lo > hint ? lo : hint;
+	vaddr_t a = (s + amask) & ~amask;
+
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_FIT
+	if (a < s || a > hi || hi - a <= size)
+#else
+	if (a < s || a > hi || hi - a < size)
+#endif
+		return false;		/* wrapped, or too little left */
+	*startp = a;
+	return true;
+}
+
+/* ---- the index (uvm_map_tree.c); all under the map lock ---- */
+
+/* Where an entry sits: leaf `node', slot `slot' (node NULL: in front). */
+struct umt_pos {
+	struct vm_map_node	*node;
+	unsigned int		slot;
+};
+
+/* A first-fit request: runs of need_gap bytes, size at amask from hint. */
+struct umt_req {
+	vaddr_t		hint;
+	vsize_t		size, need_gap, amask;
+};
+
+struct vm_map_entry *umt_lookup(const struct vm_map *map, vaddr_t va,
+	    struct umt_pos *pos);
+void	umt_locate(const struct vm_map *map, const struct vm_map_entry *e,
+	    struct umt_pos *pos);
+bool	umt_search(const struct vm_map *map, const struct umt_req *rq,
+	    unsigned int budget, vaddr_t *startp, struct umt_pos *pos);
+void	umt_insert(struct vm_map *map, const struct umt_pos *pos,
+	    struct vm_map_entry *e, vsize_t gap, vsize_t prevgap);
+void	umt_remove(struct vm_map *map, const struct umt_pos *pos);
+void	umt_set(const struct umt_pos *pos, vaddr_t key, vsize_t gap);
+vsize_t	umt_largest_gap(const struct vm_map *map);
 
 #endif /* KMFUZZ_UVM_MAP_PRIV_H */

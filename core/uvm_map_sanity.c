@@ -1,29 +1,32 @@
 /*
  * uvm_map_sanity.c: the map checker, uvm_map_sanity().
  *
- * It trusts nothing that uvm_map.c maintains incrementally and re-derives
- * all of it from the entries' [start, end) alone, in two passes:
+ * It trusts nothing that uvm_map.c and the index maintain incrementally
+ * and re-derives all of it from the entries' [start, end) alone, in two
+ * passes:
  *  1. the list: each entry non-empty, page aligned, inside the map,
- *     below its successor, prev link and gap_after exact; first/last,
- *     nentries, size, the hint and submap back-links agree;
- *  2. the tree, recursively in order: parent links, the in-order
- *     sequence equal to the list, heights exact and AVL balanced,
- *     max_gap exact.
+ *     below its successor, prev link exact; first/last, nentries, size,
+ *     the hint and submap back-links agree;
+ *  2. the B-tree, recursively: parent links, slot counts (at least half
+ *     full but at the root), every leaf at one depth, the leaves'
+ *     entries in order equal to the list, each leaf key the entry's
+ *     start and each leaf gap its true gap_after, each interior key and
+ *     gap its child's first key and largest gap.
  * Cost O(n), no lock taken, nothing written: the harness calls it after
  * every op with the map quiescent.
  *
  * Example: entries A [0xf0000000,0xf0003000) and B [0xf0005000,
- * 0xf0006000) in a map ending at 0xf0100000.  A's gap_after must be
- * 0x2000, B's 0xfa000; with B at the root and A its left child, B's
- * height is 2 and its max_gap 0xfa000.  Had a bug left A's end at
- * 0xf0006000 the answer would be -1 with "map 0x...: entry
- * [0xf0000000,0xf0006000) overlaps next at 0xf0005000".
+ * 0xf0006000) in a map ending at 0xf0100000: one leaf, the root, with
+ * keys 0xf0000000, 0xf0005000 and gaps 0x2000, 0xfa000.  Had a bug left
+ * A's end at 0xf0006000 the answer would be -1 with "map 0x...: entry
+ * [0xf0000000,0xf0006000) overlaps next at 0xf0005000"; had it left
+ * A's gap at 0x1000, "... leaf gap 0x1000, should be 0x2000".
  */
 
 #include "uvm_map_priv.h"
 
-/* An AVL tree over 2^64 nodes is lower than this; deeper means a cycle. */
-#define UMAP_MAXDEPTH	96
+/* A B-tree over 2^64 entries is lower than this; deeper means a cycle. */
+#define UMAP_MAXDEPTH	32
 
 
 __attribute__((format(printf, 3, 4)))
@@ -43,70 +46,91 @@ umap_insane(char *why, size_t whylen, const char *fmt, ...)
 struct umap_walk {
 	const struct vm_map		*map;
 	const struct vm_map_entry	*cursor;	/* next list entry */
+	int				leafdepth;	/* -1: none seen */
 	char				*why;
 	size_t				whylen;
 };
 
 /*
- * umap_check_tree: recursive in-order check of the subtree at `e':
- * parent links, order against the list, exact heights, AVL balance and
- * exact max_gap.  => 0 with *heightp and *gapp, or -1 with a message.
+ * umap_check_node: recursive check of the subtree at `nd' (see the top
+ * of the file).  => 0 with *keyp (its first key) and *gapp (its largest
+ * gap), or -1 with a message.
  */
 UVM_SANITY static int
-umap_check_tree(struct umap_walk *w, const struct vm_map_entry *e,
-    const struct vm_map_entry *parent, int depth, int *heightp,
+umap_check_node(struct umap_walk *w, const struct vm_map_node *nd,
+    const struct vm_map_node *parent, int depth, vaddr_t *keyp,
     vsize_t *gapp)
 {
 	const struct vm_map *map = w->map;
-	int hl, hr, h;
-	vsize_t gl, gr, g;
+	unsigned int n = nd->nslots;
+	unsigned int min = parent == NULL ? (nd->leaf ? 1 : 2) :
+	    VM_MAP_NODE_SLOTS / 2;
+	vsize_t g = 0;
 
-	*heightp = 0;
-	*gapp = 0;
-	if (e == NULL)
-		return 0;
 	if (depth > UMAP_MAXDEPTH)
 		return umap_insane(w->why, w->whylen, "map %p: tree deeper "
-		    "than %d at entry %p (cycle?)", (const void *)map,
-		    UMAP_MAXDEPTH, (const void *)e);
-	if (e->parent != parent)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) has parent %p, its tree parent is %p",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    (const void *)e->parent, (const void *)parent);
-	if (umap_check_tree(w, e->left, e, depth + 1, &hl, &gl) != 0)
-		return -1;
-	if (e != w->cursor)
-		return umap_insane(w->why, w->whylen, "map %p: tree entry "
-		    "[0x%llx,0x%llx) is out of list order (list has %p)",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    (const void *)w->cursor);
-	w->cursor = e->next;
-	if (umap_check_tree(w, e->right, e, depth + 1, &hr, &gr) != 0)
-		return -1;
+		    "than %d at node %p (cycle?)", (const void *)map,
+		    UMAP_MAXDEPTH, (const void *)nd);
+	if (nd->parent != parent)
+		return umap_insane(w->why, w->whylen, "map %p: node %p has "
+		    "parent %p, its tree parent is %p", (const void *)map,
+		    (const void *)nd, (const void *)nd->parent,
+		    (const void *)parent);
+	if (n == 0 || n > VM_MAP_NODE_SLOTS)
+		return umap_insane(w->why, w->whylen, "map %p: node %p has "
+		    "%u slots in use (%u..%d)", (const void *)map,
+		    (const void *)nd, n, min, VM_MAP_NODE_SLOTS);
+	if (nd->leaf && w->leafdepth >= 0 && depth != w->leafdepth)
+		return umap_insane(w->why, w->whylen, "map %p: leaf %p at "
+		    "depth %d, another at %d", (const void *)map,
+		    (const void *)nd, depth, w->leafdepth);
+	if (nd->leaf)
+		w->leafdepth = depth;
 
-	h = 1 + (hl > hr ? hl : hr);
-	if (e->height != h)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) height %d, should be %d",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    e->height, h);
-	if (hl - hr > 1 || hr - hl > 1)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) unbalanced: left height %d, right %d",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    hl, hr);
-	g = e->gap_after;
-	if (gl > g)
-		g = gl;
-	if (gr > g)
-		g = gr;
-	if (e->max_gap != g)
-		return umap_insane(w->why, w->whylen, "map %p: entry "
-		    "[0x%llx,0x%llx) max_gap 0x%llx, should be 0x%llx",
-		    (const void *)map, (umap_ull)e->start, (umap_ull)e->end,
-		    (umap_ull)e->max_gap, (umap_ull)g);
-	*heightp = h;
+	for (unsigned int i = 0; i < n; i++) {
+		vaddr_t key;
+		vsize_t gap;
+
+		if (nd->leaf) {
+			const struct vm_map_entry *e = nd->slot[i].entry;
+
+			if (e == NULL || e != w->cursor)
+				return umap_insane(w->why, w->whylen, "map %p: "
+				    "leaf %p slot %u holds %p, the list has %p",
+				    (const void *)map, (const void *)nd, i,
+				    (const void *)e, (const void *)w->cursor);
+			w->cursor = e->next;
+			key = e->start;
+			gap = umap_gap_end(map, e) - e->end;
+		} else if (nd->slot[i].child == NULL) {
+			return umap_insane(w->why, w->whylen, "map %p: node "
+			    "%p slot %u has no child", (const void *)map,
+			    (const void *)nd, i);
+		} else if (umap_check_node(w, nd->slot[i].child, nd,
+		    depth + 1, &key, &gap) != 0) {
+			return -1;
+		}
+		if (nd->key[i] != key)
+			return umap_insane(w->why, w->whylen, "map %p: %s %p "
+			    "slot %u key 0x%llx, should be 0x%llx",
+			    (const void *)map, nd->leaf ? "leaf" : "node",
+			    (const void *)nd, i, (umap_ull)nd->key[i],
+			    (umap_ull)key);
+		if (nd->gap[i] != gap)
+			return umap_insane(w->why, w->whylen, "map %p: %s %p "
+			    "slot %u (0x%llx) gap 0x%llx, should be 0x%llx",
+			    (const void *)map, nd->leaf ? "leaf" : "node",
+			    (const void *)nd, i, (umap_ull)key,
+			    (umap_ull)nd->gap[i], (umap_ull)gap);
+		if (gap > g)
+			g = gap;
+	}
+	/* after the children: a misplaced leaf says so first */
+	if (n < min)
+		return umap_insane(w->why, w->whylen, "map %p: node %p has "
+		    "%u slots in use (%u..%d)", (const void *)map,
+		    (const void *)nd, n, min, VM_MAP_NODE_SLOTS);
+	*keyp = nd->key[0];
 	*gapp = g;
 	return 0;
 }
@@ -124,8 +148,8 @@ uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
 	struct umap_walk w;
 	unsigned int n = 0;
 	vsize_t size = 0, g;
+	vaddr_t key;
 	bool hint_seen = (map->hint == NULL);
-	int h;
 
 	KASSERT(map != NULL);
 	if (map->min_offset >= map->max_offset)
@@ -162,13 +186,6 @@ uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
 			    "[0x%llx,0x%llx) overlaps next at 0x%llx",
 			    (const void *)map, (umap_ull)e->start,
 			    (umap_ull)e->end, (umap_ull)e->next->start);
-		g = umap_gap_end(map, e) - e->end;
-		if (e->gap_after != g)
-			return umap_insane(why, whylen, "map %p: entry "
-			    "[0x%llx,0x%llx) gap_after 0x%llx, should be "
-			    "0x%llx", (const void *)map, (umap_ull)e->start,
-			    (umap_ull)e->end, (umap_ull)e->gap_after,
-			    (umap_ull)g);
 		if (e->flags & UVM_MAP_SUBMAP) {
 			const struct vm_map *sub = e->object.sub_map;
 
@@ -205,9 +222,11 @@ uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
 
 	w.map = map;
 	w.cursor = map->first;
+	w.leafdepth = -1;
 	w.why = why;
 	w.whylen = whylen;
-	if (umap_check_tree(&w, map->root, NULL, 0, &h, &g) != 0)
+	if (map->root != NULL &&
+	    umap_check_node(&w, map->root, NULL, 0, &key, &g) != 0)
 		return -1;
 	if (w.cursor != NULL)
 		return umap_insane(why, whylen, "map %p: list entry "

@@ -21,7 +21,9 @@ pm_of(struct harness *h)
 static void
 break_gap(struct harness *h)
 {
-	h->uvm->kernel_map->root->max_gap += PAGE_SIZE;
+	struct vm_map_node *root = h->uvm->kernel_map->root;
+
+	root->gap[root->nslots - 1] += PAGE_SIZE;
 }
 
 static void
@@ -81,7 +83,7 @@ leak_pool_header(struct harness *h)
 }
 
 const struct corruption corruptions[] = {
-	{ "map", "a max_gap annotation off by a page",
+	{ "map", "a gap annotation off by a page",
 	  "alloc kernel_map 0x2000 VAONLY -> a1/alloc kernel_map 0x1000 VAONLY -> a2",
 	  0, true, break_gap },
 	{ "ownership", "a map entry nobody allocated",

@@ -27,6 +27,7 @@ extern void (*stub_wait_fn)(void *, enum uvm_wait_reason, const void *);
 extern void *stub_wait_arg;
 void stub_pool_setup(unsigned int n);
 unsigned int stub_pool_inuse(void);
+unsigned int stub_nodes_inuse(void);
 void stub_log_clear(void);
 
 /*
@@ -79,5 +80,6 @@ bool		layout_is(const struct vm_map *m, const char *want);
 void		expect_insane(const char *what, const char *substr);
 
 void		test_random(void);	/* test_map_random.c */
+void		test_random_deep(void);
 
 #endif /* KMFUZZ_MAP_FIXTURE_H */

@@ -21,6 +21,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,9 +110,12 @@ mutex_exit(kmutex_t *m)
 
 /* ---- the entry pool ---- */
 
+static void	stub_nodes_reset(void);
+
 void
 stub_pool_setup(unsigned int n)
 {
+	stub_nodes_reset();
 	free(stub_pool);
 	stub_pool = calloc(n ? n : 1, sizeof(*stub_pool));
 	if (stub_pool == NULL)
@@ -163,6 +167,70 @@ uvm_mapent_free(struct uvm *uvm, struct vm_map_entry *e)
 	e->next = stub_free;
 	stub_free = e;
 	stub_inuse--;
+}
+
+/*
+ * B-tree nodes: from malloc, on a list of live ones (stub_pool_setup
+ * frees what a dropped map still held), so a node the index uses after
+ * freeing it is an ASan report.
+ */
+struct stub_node {
+	struct stub_node	*prev, *next;
+	struct vm_map_node	nd;
+};
+static struct stub_node	stub_nodes_live = { &stub_nodes_live,
+			    &stub_nodes_live, { 0 } };
+static unsigned int	stub_nodes;
+
+unsigned int
+stub_nodes_inuse(void)
+{
+	return stub_nodes;
+}
+
+static void
+stub_nodes_reset(void)
+{
+	while (stub_nodes_live.next != &stub_nodes_live) {
+		struct stub_node *sn = stub_nodes_live.next;
+
+		stub_nodes_live.next = sn->next;
+		free(sn);
+	}
+	stub_nodes_live.prev = &stub_nodes_live;
+	stub_nodes = 0;
+}
+
+struct vm_map_node *
+uvm_mapnode_alloc(struct uvm *uvm)
+{
+	struct stub_node *sn = malloc(sizeof(*sn));
+
+	(void)uvm;
+	if (sn == NULL)
+		abort();
+	memset(&sn->nd, STUB_POISON, sizeof(sn->nd));
+	sn->next = stub_nodes_live.next;
+	sn->prev = &stub_nodes_live;
+	sn->next->prev = sn;
+	stub_nodes_live.next = sn;
+	stub_nodes++;
+	return &sn->nd;
+}
+
+void
+uvm_mapnode_free(struct uvm *uvm, struct vm_map_node *nd)
+{
+	struct stub_node *sn = (struct stub_node *)(void *)((char *)nd -
+	    offsetof(struct stub_node, nd));
+
+	(void)uvm;
+	if (stub_nodes == 0)
+		stub_fatal("uvm_mapnode_free: more nodes freed than taken");
+	sn->prev->next = sn->next;
+	sn->next->prev = sn->prev;
+	stub_nodes--;
+	free(sn);
 }
 
 /* ---- the call log ---- */

@@ -352,7 +352,8 @@ test_clip(void)
 	CHECK(layout_is(K, "0-1 9-10") && stub_nupdate == 2);
 	unmap_pages(K, 0, 64, 0);
 	CHECK(K->nentries == 0 && K->first == NULL && K->root == NULL &&
-	    K->hint == NULL && stub_pool_inuse() == 0 && sane(K));
+	    K->hint == NULL && stub_pool_inuse() == 0 &&
+	    stub_nodes_inuse() == 0 && sane(K));
 
 	report_info("clipping with no entry left panics");
 	setup(B, B + 64 * P, 1);
@@ -478,21 +479,27 @@ test_exhaustion(void)
 static void
 test_sanity_catches(void)
 {
-	struct vm_map_entry *e, *a, *b, *c;
+	struct vm_map_entry *e;
+	struct vm_map_node *leaf, *leaf2;
 	vsize_t saved;
 	vaddr_t savedend;
 
 	report_info("the checker catches corruption");
+	/*
+	 * 20 one-page entries with one-page holes: "0-1 2-3 ... 38-39",
+	 * two leaves (8 and 12 slots after the split at 16) under a root.
+	 */
 	setup(B, B + 64 * P, 32);
 	for (int i = 0; i < 20; i++)
 		fixed(K, 2 * i, 1, UVM_FLAG_NOMERGE);
-	CHECK(sane(K));
+	CHECK(sane(K) && !K->root->leaf && K->root->nslots == 2);
+	leaf = K->root->slot[0].child;
+	leaf2 = K->root->slot[1].child;
 
-	e = K->root->left;
-	saved = e->max_gap;
-	e->max_gap += P;
-	expect_insane("max_gap too big", "max_gap");
-	e->max_gap = saved;
+	saved = K->root->gap[1];
+	K->root->gap[1] += P;
+	expect_insane("interior gap too big", "gap 0x");
+	K->root->gap[1] = saved;
 
 	e = K->first->next->next;
 	savedend = e->end;
@@ -500,19 +507,28 @@ test_sanity_catches(void)
 	expect_insane("entries overlap", "overlaps next at 0xffff800000006000");
 	e->end = savedend;
 
-	saved = e->gap_after;
-	e->gap_after = 0;
-	expect_insane("gap_after wrong", "gap_after");
-	e->gap_after = saved;
+	saved = leaf->gap[2];
+	leaf->gap[2] = 0;
+	expect_insane("leaf gap wrong", "(0xffff800000004000) gap 0x0, "
+	    "should be 0x1000");
+	leaf->gap[2] = saved;
 
-	e->height++;
-	expect_insane("height wrong", "height");
-	e->height--;
+	leaf2->key[0] += P;
+	expect_insane("leaf key wrong", "key");
+	leaf2->key[0] -= P;
 
-	e = K->root->right;
-	e->parent = K->root->left;
+	K->root->key[1] -= P;
+	expect_insane("interior key wrong", "key");
+	K->root->key[1] += P;
+
+	leaf2->parent = leaf;
 	expect_insane("parent pointer wrong", "parent");
-	e->parent = K->root;
+	leaf2->parent = K->root;
+
+	leaf2->nslots = VM_MAP_NODE_SLOTS + 1;
+	expect_insane("slot count too big", "slots in use");
+	leaf2->nslots = 12;
+	CHECK(sane(K));
 
 	K->nentries++;
 	expect_insane("nentries wrong", "nentries");
@@ -528,36 +544,29 @@ test_sanity_catches(void)
 	e->start -= P;
 	CHECK(sane(K));
 
-	/* a chain of three: right-heavy by two, annotations exact */
-	setup(B, B + 64 * P, 32);
-	for (int i = 0; i < 3; i++)
-		fixed(K, 2 * i, 1, UVM_FLAG_NOMERGE);
-	a = K->first;
-	b = a->next;
-	c = b->next;
-	CHECK(K->root == b);
-	K->root = a;
-	a->parent = NULL;
-	a->left = NULL;
-	a->right = b;
-	b->parent = a;
-	b->left = NULL;
-	b->right = c;
-	c->parent = b;
-	c->height = 1;
-	c->max_gap = c->gap_after;
-	b->height = 2;
-	b->max_gap = c->max_gap > b->gap_after ? c->max_gap : b->gap_after;
-	a->height = 3;
-	a->max_gap = b->max_gap > a->gap_after ? b->max_gap : a->gap_after;
-	expect_insane("unbalanced tree", "unbalanced");
-	/* list and tree disagree */
-	setup(B, B + 64 * P, 32);
-	for (int i = 0; i < 3; i++)
-		fixed(K, 2 * i, 1, UVM_FLAG_NOMERGE);
-	K->root->left->start += 5 * P;
-	K->root->left->end += 5 * P;
-	expect_insane("tree out of order", "overlaps next");
+	/* list and tree disagree: two leaf slots swapped */
+	e = leaf->slot[0].entry;
+	leaf->slot[0].entry = leaf->slot[1].entry;
+	leaf->slot[1].entry = e;
+	expect_insane("tree out of list order", "the list has");
+	leaf->slot[1].entry = leaf->slot[0].entry;
+	leaf->slot[0].entry = e;
+
+	/* a leaf deeper than its sibling: an interior node above leaf2 */
+	{
+		struct vm_map_node mid = { .parent = K->root, .nslots = 1,
+		    .leaf = false };
+
+		mid.key[0] = leaf2->key[0];
+		mid.gap[0] = K->root->gap[1];
+		mid.slot[0].child = leaf2;
+		K->root->slot[1].child = &mid;
+		leaf2->parent = &mid;
+		expect_insane("leaves at two depths", "depth");
+		K->root->slot[1].child = leaf2;
+		leaf2->parent = K->root;
+	}
+	CHECK(sane(K));
 }
 
 int
@@ -574,5 +583,6 @@ main(void)
 	test_exhaustion();
 	test_sanity_catches();
 	test_random();
+	test_random_deep();
 	return report_summary();
 }

@@ -2,7 +2,10 @@
  * test_map_random.c: 200,000 seeded map/unmap operations on a 512-page
  * map near the top of the address space, each result compared with a
  * page-level shadow that computes first fit by brute force, with
- * uvm_map_sanity after every op and a full comparison every 64.
+ * uvm_map_sanity after every op and a full comparison every 64.  Then a
+ * deep one: thousands of live entries (a B-tree of three and four
+ * levels, every split, borrow and merge), each placement judged by a
+ * walk of the entry list with the documented bounded rule.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -266,3 +269,112 @@ test_random(void)
 	    sane(K));
 }
 
+
+/* ---- deep: a big tree, judged by a list walk ---- */
+
+#define DNP		(1u << 17)	/* pages in the deep map */
+#define DLIVE		6000		/* live allocations */
+#define DEXACT		64		/* core/uvm_map.c UMAP_EXACT_VISITS */
+
+struct dalloc { vaddr_t va; vsize_t size; };
+static struct dalloc	da[DLIVE];
+
+/* First fit from the map's minimum by the documented rule, on the list. */
+static bool
+list_fit(vsize_t size, vsize_t amask, vsize_t need, unsigned int budget,
+    vaddr_t *va)
+{
+	for (const struct vm_map_entry *e = K->first; e != NULL;
+	    e = e->next) {
+		vaddr_t hi = e->next != NULL ? e->next->start : K->max_offset;
+		vaddr_t a = (e->end + amask) & ~amask;
+
+		if (hi - e->end < need)
+			continue;
+		if (a <= hi && hi - a >= size) {
+			*va = a;
+			return true;
+		}
+		if (budget-- == 0)
+			return false;
+	}
+	return false;
+}
+
+static long
+deep_want(vsize_t size, vsize_t align)
+{
+	vsize_t amask = (align > P ? align : P) - 1;
+	vaddr_t first = K->first != NULL ? K->first->start : K->max_offset;
+	vaddr_t a = (K->min_offset + amask) & ~amask, va;
+
+	if (a <= first && first - a >= size)
+		return (long)((a - K->min_offset) / P);
+	if (list_fit(size, amask, size, DEXACT, &va) ||
+	    (amask != P - 1 &&
+	    list_fit(size, amask, size + amask + 1 - P, ~0u, &va)))
+		return (long)((va - K->min_offset) / P);
+	return -1;
+}
+
+static bool
+deep_alloc(struct dalloc *d, unsigned long opno, char *why, size_t len)
+{
+	vsize_t size = (1 + rndn(16)) * P;
+	vsize_t align = rndn(4) ? 0 : P << rndn(5);
+	long want = deep_want(size, align);
+	vaddr_t va = K->min_offset;
+	int err = uvm_map(K, &va, size, NULL, UVM_UNKNOWN_OFFSET, align,
+	    mf(PROT_RW, UVM_FLAG_QUANTUM));
+
+	if ((err != 0) != (want < 0) ||
+	    (err == 0 && va != K->min_offset + (vaddr_t)want * P)) {
+		snprintf(why, len, "op %lu: %lu pages align %lu: err %d at "
+		    "page %ld, list walk says %ld", opno,
+		    (unsigned long)(size / P), (unsigned long)align, err,
+		    (long)((va - K->min_offset) / P), want);
+		return false;
+	}
+	d->va = err == 0 ? va : 0;
+	d->size = size;
+	return true;
+}
+
+void
+test_random_deep(void)
+{
+	const unsigned long nops = 60000;
+	char why[512] = "";
+	unsigned long i;
+	bool ok = true;
+
+	report_info("deep: %d live allocations, %lu free+alloc steps",
+	    DLIVE, nops);
+	setup(B, B + (vaddr_t)DNP * P, DLIVE + 16);
+	for (i = 0; i < DLIVE && ok; i++)
+		ok = deep_alloc(&da[i], i, why, sizeof(why));
+	CHECK(ok && sane(K) && !K->root->leaf && !K->root->slot[0].child->leaf);
+	for (i = 0; i < nops && ok; i++) {
+		struct dalloc *d = &da[rndn(DLIVE)];
+
+		if (d->va != 0)
+			uvm_unmap1(K, d->va, d->va + d->size, UVM_FLAG_VAONLY);
+		ok = deep_alloc(d, i, why, sizeof(why));
+		if (ok && i % 16 == 0 && uvm_map_sanity(K, why, sizeof(why)))
+			ok = false;
+	}
+	if (!ok)
+		report_info("%s", why);
+	report(ok, "deep: every placement equals the list walk's, sanity "
+	    "every 16 steps");
+	/* free in an order that empties leaves from both ends */
+	for (i = 0; i < DLIVE && ok; i += 2)
+		if (da[i].va != 0)
+			uvm_unmap1(K, da[i].va, da[i].va + da[i].size, 0);
+	CHECK(sane(K));
+	for (i = 1; i < DLIVE && ok; i += 2)
+		if (da[i].va != 0)
+			uvm_unmap1(K, da[i].va, da[i].va + da[i].size, 0);
+	CHECK(K->nentries == 0 && K->root == NULL && stub_pool_inuse() == 0 &&
+	    stub_nodes_inuse() == 0 && sane(K));
+}

@@ -123,11 +123,20 @@ struct uvm {
 	struct uao_swent	*swent_free;	/* [kernel object's lock] */
 	kmutex_t		swap_data_lock;
 
-	/* fixed arrays that stand in for kmem/malloc [mapent_lock] */
-	struct vm_map_entry	*entry_store;	/* [c] max_map_entries */
+	/*
+	 * fixed arrays that stand in for kmem/malloc [mapent_lock]: map
+	 * entries and B-tree nodes share one store of 64-byte units, handed
+	 * out by one bump pointer (so a fresh instance's used part is one
+	 * prefix, see uvm_create_footprint); a node takes UVM_NODE_UNITS
+	 */
+	struct vm_map_entry	*entry_store;	/* [c] entry_units units */
+	unsigned int		entry_units;	/* [c] */
 	struct vm_map_entry	*entry_free;	/* recycled, via ->next */
-	unsigned int		entry_bump;	/* never handed out beyond */
+	struct vm_map_node	*node_free;	/* recycled, via ->parent */
+	unsigned int		entry_bump;	/* units never handed out beyond */
+	unsigned int		entries_made;	/* entries ever carved, <= max */
 	unsigned int		entries_inuse;
+	unsigned int		nodes_inuse;
 	struct vm_map_kernel	*submaps;	/* [c] max_submaps, bump only */
 	unsigned int		nsubmaps;
 	kmutex_t		mapent_lock;
@@ -172,6 +181,9 @@ size_t		uvm_create_footprint(const struct uvm *uvm);
 struct vm_map_entry	*uvm_mapent_alloc(struct uvm *uvm);
 void			uvm_mapent_free(struct uvm *uvm,
 			    struct vm_map_entry *e);
+struct vm_map_node	*uvm_mapnode_alloc(struct uvm *uvm);
+void			uvm_mapnode_free(struct uvm *uvm,
+			    struct vm_map_node *nd);
 struct vm_map_kernel	*uvm_submap_alloc(struct uvm *uvm);
 struct pool_item_header	*uvm_poolhdr_alloc(struct uvm *uvm);
 void			uvm_poolhdr_free(struct uvm *uvm,

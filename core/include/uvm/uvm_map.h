@@ -4,13 +4,16 @@
  *
  * A map covers [min_offset, max_offset).  Its entries are kept twice:
  * in address order on a doubly linked list (cheap neighbour access for
- * clip and merge) and in an AVL tree keyed by start address.  Each tree
- * node carries
- *	gap_after = start of the next entry (or max_offset) - this end
- *	max_gap   = the largest gap_after anywhere in this node's subtree
- * so that the first-fit search skips every subtree whose max_gap is too
- * small: O(log n) for any size and, in practice, any alignment.  The gap
- * in front of the first entry is first->start - min_offset, computed.
+ * clip and merge, and what the harness walks) and in a B-tree of wide
+ * nodes keyed by start address (core/uvm_map_tree.c).  Each node slot
+ * carries a gap:
+ *	leaf slot      the entry's gap_after = start of the next entry (or
+ *	               max_offset) - this entry's end
+ *	interior slot  the largest gap anywhere below that child
+ * so that the first-fit search skips every child whose gap is too small
+ * and reads only node lines, never an entry: O(log n) nodes for any size
+ * and, in practice, any alignment.  The gap in front of the first entry
+ * is first->start - min_offset, computed.
  */
 #ifndef KMFUZZ_UVM_MAP_H
 #define KMFUZZ_UVM_MAP_H
@@ -31,15 +34,12 @@ struct pmap;
 #define UVM_MAP_SUBMAP		0x10	/* object.sub_map is valid */
 #define UVM_MAP_ALLOCATED	0x80	/* debug: entry is out of the pool */
 
+/*
+ * A map entry: what the search never reads, but lookup, clip, merge and
+ * the free-path checks do, all in one 64-byte cache line.
+ */
 struct vm_map_entry {
-	/* tree linkage, ordered by start */
-	struct vm_map_entry	*left, *right, *parent;
-	int			height;		/* AVL height, leaf = 1 */
-	vsize_t			gap_after;	/* free VA after this entry */
-	vsize_t			max_gap;	/* max gap_after in subtree */
-	/* address-ordered list */
-	struct vm_map_entry	*prev, *next;
-
+	struct vm_map_entry	*prev, *next;	/* address-ordered list */
 	vaddr_t			start, end;	/* [start, end), page aligned */
 	union {
 		struct uvm_object	*uvm_obj;	/* NULL: no object */
@@ -48,6 +48,28 @@ struct vm_map_entry {
 	voff_t			offset;		/* offset into object */
 	vm_prot_t		protection, max_protection;
 	unsigned int		flags;		/* UVM_MAP_* */
+};
+
+/*
+ * A node of a map's B-tree (core/uvm_map_tree.c): VM_MAP_NODE_SLOTS
+ * slots in address order, each a key (the lowest start below it), a
+ * gap (see above) and an entry (leaf) or a child (interior).  Every node
+ * but the root has at least half its slots in use; all leaves are at the
+ * same depth.  The arrays are split by field so that a search reads gap
+ * lines and a lookup key lines, two lines per node each.
+ */
+#define VM_MAP_NODE_SLOTS	16
+
+struct vm_map_node {
+	struct vm_map_node	*parent;	/* NULL at the root */
+	unsigned short		nslots;		/* slots in use */
+	bool			leaf;		/* slots hold entries */
+	vsize_t			gap[VM_MAP_NODE_SLOTS];
+	vaddr_t			key[VM_MAP_NODE_SLOTS];
+	union vm_map_slot {
+		struct vm_map_entry	*entry;		/* leaf */
+		struct vm_map_node	*child;		/* interior */
+	} slot[VM_MAP_NODE_SLOTS];
 };
 
 /*
@@ -60,7 +82,7 @@ struct vm_map {
 	kmutex_t		lock;
 	vaddr_t			min_offset, max_offset;	/* [c] */
 	int			flags;		/* [c] VM_MAP_* */
-	struct vm_map_entry	*root;		/* [m] AVL root */
+	struct vm_map_node	*root;		/* [m] B-tree root, NULL if empty */
 	struct vm_map_entry	*first, *last;	/* [m] list ends, NULL if empty */
 	struct vm_map_entry	*hint;		/* [m] last entry looked up */
 	unsigned int		nentries;	/* [m] */
@@ -127,6 +149,22 @@ void	uvm_unmap1(struct vm_map *map, vaddr_t start, vaddr_t end,
 #define uvm_unmap(map, s, e)	uvm_unmap1((map), (s), (e), 0)
 
 /*
+ * A check of an unmap's first entry: `e' is the last entry starting at
+ * or below `start' (NULL if none), seen under the map lock before
+ * anything changes; it panics on what it rejects.
+ */
+typedef void uvm_unmap_check_t(struct vm_map *map, vaddr_t start,
+	    vaddr_t end, const struct vm_map_entry *e, uvm_flag_t checkflags);
+
+/*
+ * uvm_unmap_checked: uvm_unmap1 after check(map, start, end, e,
+ * checkflags) (check may be NULL), with one lock and one lookup for
+ * both (uvm_km_free's DIAGNOSTIC checks).
+ */
+void	uvm_unmap_checked(struct vm_map *map, vaddr_t start, vaddr_t end,
+	    uvm_flag_t flags, uvm_unmap_check_t *check, uvm_flag_t checkflags);
+
+/*
  * uvm_map_submap: hand [start, end) of `map', which must be exactly one
  * existing entry with no object, over to `submap'.  => 0 or EINVAL.
  */
@@ -152,8 +190,9 @@ vsize_t	uvm_mapent_overhead(vsize_t size, int flags);
 
 /*
  * uvm_map_sanity: the map checker.  Walks list and tree: sorted,
- * disjoint, non-empty, inside the map, AVL balanced, gap_after/max_gap
- * exact, nentries/size exact, list == in-order tree.
+ * disjoint, non-empty, inside the map, B-tree shape (fill, depth,
+ * parents, keys) and every gap annotation exact, nentries/size exact,
+ * list == the leaves' entries in order.
  * => returns 0 if sane, otherwise writes a message naming the address
  *    to `why' and returns -1.
  * => at a quiescent point (or map locked by the caller); takes no lock.
@@ -161,7 +200,7 @@ vsize_t	uvm_mapent_overhead(vsize_t size, int flags);
 int	uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen);
 
 /*
- * The largest free gap in the map (min_gap or root->max_gap).
+ * The largest free gap in the map (the first run, or a root slot's gap).
  * => at a quiescent point (the harness's policy); takes no lock, as the
  *    map may be held by the harness's "other CPU".
  */

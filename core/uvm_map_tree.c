@@ -1,0 +1,445 @@
+/*
+ * uvm_map_tree.c: the index of a map's entries, a B-tree of wide nodes
+ * with a largest-gap annotation per slot (the shape of Linux's maple
+ * tree), and the address-ordered first-fit search over it.
+ *
+ * Why a B-tree.  The search, the lookup of a free and the insert and
+ * delete each walk root to leaf.  A binary tree of a million entries is
+ * ~25 levels of pointers, each a cache miss, and its rotations re-derive
+ * gap annotations node by node.  Here a node has VM_MAP_NODE_SLOTS (16)
+ * slots; keys, gaps and pointers are separate arrays, so a lookup reads
+ * two lines of keys per level and a search two lines of gaps, and a
+ * million entries are 5-6 levels.  The search never reads an entry: a
+ * leaf slot's run is [bound - gap, bound), where bound is the next
+ * slot's key (or the bound handed down from the parent, or max_offset).
+ *
+ * Invariants (uvm_map_sanity re-derives each one):
+ *  - leaf slot i: key = entry->start, gap = the entry's gap_after;
+ *    interior slot i: key = the child's key[0], gap = the largest gap
+ *    in the child;
+ *  - every node but the root has at least VM_MAP_NODE_SLOTS / 2 slots
+ *    in use, an interior root at least 2, and all leaves are at one
+ *    depth; child->parent is exact;
+ *  - the leaves' entries, left to right, are the map's list.
+ *
+ * Changes are local and carried up by umt_refresh, which re-derives a
+ * node's key and gap in its parent and stops at the first ancestor
+ * whose slot comes out unchanged.  Nodes come from the instance's node
+ * array (uvm_mapnode_alloc, sized in uvm_init.c so that it cannot run
+ * out while entries remain).  Everything here runs under the map lock;
+ * positions (struct umt_pos) are good until the next insert or remove.
+ *
+ * Worked example, 4-slot nodes for brevity.  A map [0x0, 0x100000) with
+ * entries at 0x1000, 0x3000, 0x4000, 0x9000, 0xa000 (one page each):
+ *	root:  key 0x1000 gap 0x4000 -> leaf L: 0x1000/0x1000 0x3000/0
+ *	       key 0x4000 gap 0xf5000 -> leaf R: 0x4000/0x4000 0x9000/0
+ *	                                         0xa000/0xf5000
+ * A search for 0x2000 bytes skips nothing at the root (0x4000 >= 0x2000)
+ * and in L finds slot 0: its run ends at L's key[1] = 0x3000 and is
+ * 0x1000 long, too small; slot 1 has gap 0; L's bound is the root's
+ * key[1] = 0x4000.  In R slot 0 has gap 0x4000: run [0x5000, 0x9000).
+ * Inserting the new entry after 0x4000 makes R full (4 slots); a fifth
+ * insert would split R into two leaves of 2 and 3 and give the root a
+ * third slot.
+ */
+
+#include "uvm_map_priv.h"
+#include "uvm_priv.h"
+
+#define UMT_SLOTS	VM_MAP_NODE_SLOTS
+#define UMT_MIN		(VM_MAP_NODE_SLOTS / 2)
+
+/* ------------------------------------------------------------------ */
+/* slots                                                               */
+
+/* The largest gap in `nd' (what its parent's slot must say). */
+static inline vsize_t
+umt_maxgap(const struct vm_map_node *nd)
+{
+	vsize_t g = 0;
+
+	for (unsigned int i = 0; i < nd->nslots; i++)
+		if (nd->gap[i] > g)
+			g = nd->gap[i];
+	return g;
+}
+
+/* The slot of `child' in its parent. */
+static inline unsigned int
+umt_slot_of(const struct vm_map_node *child)
+{
+	const struct vm_map_node *p = child->parent;
+	unsigned int s = 0;
+
+	while (p->slot[s].child != child)
+		s++;
+	KDASSERT(s < p->nslots);
+	return s;
+}
+
+/* Re-derive interior slot `s' of `p' from its child. */
+static inline void
+umt_fix_slot(struct vm_map_node *p, unsigned int s)
+{
+	const struct vm_map_node *c = p->slot[s].child;
+
+	p->key[s] = c->key[0];
+	p->gap[s] = umt_maxgap(c);
+}
+
+/*
+ * umt_refresh: `nd' changed; carry its key and gap up.
+ * => stops at the first ancestor slot that comes out as it was: then
+ *    nothing above can have changed either.
+ */
+static void
+umt_refresh(struct vm_map_node *nd)
+{
+	while (nd->parent != NULL) {
+		struct vm_map_node *p = nd->parent;
+		unsigned int s = umt_slot_of(nd);
+		vaddr_t key = nd->key[0];
+		vsize_t gap = umt_maxgap(nd);
+
+		if (p->key[s] == key && p->gap[s] == gap)
+			return;
+		p->key[s] = key;
+		p->gap[s] = gap;
+		nd = p;
+	}
+}
+
+/* Move `n' slots from src[from] to dst[to] (either direction). */
+static void
+umt_move(struct vm_map_node *dst, unsigned int to,
+    const struct vm_map_node *src, unsigned int from, unsigned int n)
+{
+	if (dst == src && to > from) {
+		for (unsigned int i = n; i-- > 0; ) {
+			dst->key[to + i] = src->key[from + i];
+			dst->gap[to + i] = src->gap[from + i];
+			dst->slot[to + i] = src->slot[from + i];
+		}
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		dst->key[to + i] = src->key[from + i];
+		dst->gap[to + i] = src->gap[from + i];
+		dst->slot[to + i] = src->slot[from + i];
+	}
+}
+
+/* Children in dst[from, from + n) now hang from dst. */
+static void
+umt_adopt(struct vm_map_node *dst, unsigned int from, unsigned int n)
+{
+	if (dst->leaf)
+		return;
+	for (unsigned int i = from; i < from + n; i++)
+		dst->slot[i].child->parent = dst;
+}
+
+static struct vm_map_node *
+umt_node_new(struct vm_map *map, bool leaf)
+{
+	struct vm_map_node *nd = uvm_mapnode_alloc(map->uvm);
+
+	/* uvm_init.c sizes the array for the worst case of every map */
+	if (NEVER(nd == NULL))
+		panic("uvm_map: map %p: no B-tree node left", (void *)map);
+	nd->parent = NULL;
+	nd->nslots = 0;
+	nd->leaf = leaf;
+	return nd;
+}
+
+/* ------------------------------------------------------------------ */
+/* insert and remove                                                   */
+
+/* Open slot `i' of `nd' (not full) and fill it. */
+static void
+umt_open(struct vm_map_node *nd, unsigned int i, vaddr_t key, vsize_t gap,
+    union vm_map_slot ptr)
+{
+	KDASSERT(nd->nslots < UMT_SLOTS && i <= nd->nslots);
+	umt_move(nd, i + 1, nd, i, nd->nslots - i);
+	nd->key[i] = key;
+	nd->gap[i] = gap;
+	nd->slot[i] = ptr;
+	nd->nslots++;
+	umt_adopt(nd, i, 1);
+}
+
+/*
+ * umt_put: insert a slot at `i' of `nd', splitting nodes up the tree as
+ * they fill, and carry keys and gaps up.
+ */
+static void
+umt_put(struct vm_map *map, struct vm_map_node *nd, unsigned int i,
+    vaddr_t key, vsize_t gap, union vm_map_slot ptr)
+{
+	struct vm_map_node *r, *p;
+	union vm_map_slot rp;
+
+	if (nd->nslots < UMT_SLOTS) {
+		umt_open(nd, i, key, gap, ptr);
+		umt_refresh(nd);
+		return;
+	}
+	/* Full: the upper half goes to a new right sibling. */
+	r = umt_node_new(map, nd->leaf);
+	umt_move(r, 0, nd, UMT_MIN, UMT_SLOTS - UMT_MIN);
+	r->nslots = UMT_SLOTS - UMT_MIN;
+	nd->nslots = UMT_MIN;
+	umt_adopt(r, 0, r->nslots);
+	if (i <= UMT_MIN)
+		umt_open(nd, i, key, gap, ptr);
+	else
+		umt_open(r, i - UMT_MIN, key, gap, ptr);
+
+	rp.child = r;
+	if (nd->parent == NULL) {
+		/* The root split: a new root above the two halves. */
+		p = umt_node_new(map, false);
+		p->slot[0].child = nd;
+		p->nslots = 1;
+		nd->parent = p;
+		umt_fix_slot(p, 0);
+		map->root = p;
+		umt_open(p, 1, r->key[0], umt_maxgap(r), rp);
+		return;
+	}
+	p = nd->parent;
+	i = umt_slot_of(nd);
+	umt_fix_slot(p, i);
+	umt_put(map, p, i + 1, r->key[0], umt_maxgap(r), rp);
+}
+
+/*
+ * umt_take: remove slot `i' of `nd'; an underfull node borrows a slot
+ * from a sibling or merges with it, up the tree as needed.
+ */
+static void
+umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
+{
+	struct vm_map_node *p, *l, *r;
+	unsigned int s;
+
+	umt_move(nd, i, nd, i + 1, nd->nslots - i - 1);
+	nd->nslots--;
+	if (nd->parent == NULL) {
+		if (nd->nslots == 0) {		/* the last entry went */
+			map->root = NULL;
+			uvm_mapnode_free(map->uvm, nd);
+		} else if (!nd->leaf && nd->nslots == 1) {
+			map->root = nd->slot[0].child;	/* one level less */
+			map->root->parent = NULL;
+			uvm_mapnode_free(map->uvm, nd);
+		}
+		return;
+	}
+	if (nd->nslots >= UMT_MIN) {
+		umt_refresh(nd);
+		return;
+	}
+	p = nd->parent;
+	s = umt_slot_of(nd);
+	/* Work on the pair (l, r) = (left sibling, nd) or (nd, right). */
+	if (s > 0) {
+		l = p->slot[s - 1].child;
+		r = nd;
+		s--;
+	} else {
+		l = nd;
+		r = p->slot[1].child;
+	}
+	if (l->nslots + r->nslots > UMT_SLOTS) {
+		/* Borrow one slot across the boundary. */
+		if (l == nd) {
+			umt_move(l, l->nslots, r, 0, 1);
+			umt_adopt(l, l->nslots, 1);
+			l->nslots++;
+			umt_move(r, 0, r, 1, r->nslots - 1);
+			r->nslots--;
+		} else {
+			umt_move(r, 1, r, 0, r->nslots);
+			umt_move(r, 0, l, l->nslots - 1, 1);
+			r->nslots++;
+			l->nslots--;
+			umt_adopt(r, 0, 1);
+		}
+		umt_fix_slot(p, s);
+		umt_fix_slot(p, s + 1);
+		umt_refresh(p);
+		return;
+	}
+	/* Merge r into l and drop r's slot from the parent. */
+	umt_move(l, l->nslots, r, 0, r->nslots);
+	umt_adopt(l, l->nslots, r->nslots);
+	l->nslots += r->nslots;
+	uvm_mapnode_free(map->uvm, r);
+	umt_fix_slot(p, s);
+	umt_take(map, p, s + 1);
+}
+
+/*
+ * umt_insert: enter `e' into the index right after the entry at `pos'
+ * (pos->node NULL: in front of every entry), with gap_after `gap'; the
+ * entry at pos gets gap_after `prevgap'.
+ * => map locked; e is already on the list.  pos is stale afterwards.
+ */
+void
+umt_insert(struct vm_map *map, const struct umt_pos *pos,
+    struct vm_map_entry *e, vsize_t gap, vsize_t prevgap)
+{
+	union vm_map_slot ptr;
+	struct vm_map_node *nd = pos->node;
+
+	KDASSERT(mutex_owned(&map->lock));
+	ptr.entry = e;
+	if (map->root == NULL) {
+		nd = umt_node_new(map, true);
+		map->root = nd;
+		umt_open(nd, 0, e->start, gap, ptr);
+		return;
+	}
+	if (nd == NULL) {
+		for (nd = map->root; !nd->leaf; nd = nd->slot[0].child)
+			continue;
+		umt_put(map, nd, 0, e->start, gap, ptr);
+		return;
+	}
+	KDASSERT(nd->leaf && nd->slot[pos->slot].entry == e->prev);
+	nd->gap[pos->slot] = prevgap;
+	umt_put(map, nd, pos->slot + 1, e->start, gap, ptr);
+}
+
+/*
+ * umt_remove: take the entry at `pos' out of the index.
+ * => map locked; the predecessor's gap is the caller's (umt_set_gap).
+ */
+void
+umt_remove(struct vm_map *map, const struct umt_pos *pos)
+{
+	KDASSERT(mutex_owned(&map->lock));
+	KDASSERT(pos->node != NULL && pos->node->leaf &&
+	    pos->slot < pos->node->nslots);
+	umt_take(map, pos->node, pos->slot);
+}
+
+/* umt_set: the entry at `pos' has start `key' and gap_after `gap' now. */
+void
+umt_set(const struct umt_pos *pos, vaddr_t key, vsize_t gap)
+{
+	struct vm_map_node *nd = pos->node;
+
+	nd->key[pos->slot] = key;
+	nd->gap[pos->slot] = gap;
+	umt_refresh(nd);
+}
+
+/* ------------------------------------------------------------------ */
+/* lookup and search                                                   */
+
+/*
+ * umt_lookup: the last entry starting at or below `va' and its
+ * position; NULL (pos->node NULL) if every entry starts above va.
+ * => map locked.
+ */
+struct vm_map_entry *
+umt_lookup(const struct vm_map *map, vaddr_t va, struct umt_pos *pos)
+{
+	struct vm_map_node *nd = map->root;
+	unsigned int i;
+
+	pos->node = NULL;
+	pos->slot = 0;
+	if (nd == NULL || va < nd->key[0])
+		return NULL;
+	for (;;) {
+		for (i = 1; i < nd->nslots && nd->key[i] <= va; i++)
+			continue;
+		i--;
+		if (nd->leaf)
+			break;
+		nd = nd->slot[i].child;
+	}
+	pos->node = nd;
+	pos->slot = i;
+	return nd->slot[i].entry;
+}
+
+/* umt_locate: the position of `e', which is in the map. */
+void
+umt_locate(const struct vm_map *map, const struct vm_map_entry *e,
+    struct umt_pos *pos)
+{
+	const struct vm_map_entry *f = umt_lookup(map, e->start, pos);
+
+	KASSERTMSG(f == e, "uvm_map: map %p: entry [0x%llx,0x%llx) is not "
+	    "where the index says (%p there)", (const void *)map,
+	    (umap_ull)e->start, (umap_ull)e->end, (const void *)f);
+}
+
+/*
+ * umt_walk: first fit below `nd', whose runs all end by `ub'.  Visits
+ * the runs of at least need_gap bytes that end at or above hint + size,
+ * in address order; each that fails to fit costs one of *budget.
+ * => 1 found (*startp, *pos), 0 none here, -1 budget spent.
+ */
+static int
+umt_walk(struct vm_map_node *nd, vaddr_t ub, const struct umt_req *rq,
+    unsigned int *budget, vaddr_t *startp, struct umt_pos *pos)
+{
+	const vaddr_t need = rq->hint + rq->size;
+	unsigned int n = nd->nslots;
+
+	for (unsigned int i = 0; i < n; i++) {
+		vaddr_t bound = i + 1 < n ? nd->key[i + 1] : ub;
+		int r;
+
+		if (nd->gap[i] < rq->need_gap || bound < need)
+			continue;
+		if (!nd->leaf) {
+			r = umt_walk(nd->slot[i].child, bound, rq, budget,
+			    startp, pos);
+			if (r != 0)
+				return r;
+			continue;
+		}
+		/* the run after slot i's entry is [bound - gap, bound) */
+		if (umap_fit(bound - nd->gap[i], bound, rq->hint, rq->size,
+		    rq->amask, startp)) {
+			pos->node = nd;
+			pos->slot = i;
+			return 1;
+		}
+		if ((*budget)-- == 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * umt_search: the lowest fitting start in a run after an entry, among
+ * runs of at least rq->need_gap bytes, giving up after `budget' runs
+ * that did not fit.  => true with *startp and the position of the entry
+ * before it.  => map locked.
+ */
+bool
+umt_search(const struct vm_map *map, const struct umt_req *rq,
+    unsigned int budget, vaddr_t *startp, struct umt_pos *pos)
+{
+	KDASSERT(mutex_owned(&map->lock));
+	if (map->root == NULL)
+		return false;
+	return umt_walk(map->root, map->max_offset, rq, &budget, startp,
+	    pos) == 1;
+}
+
+/* The largest gap after any entry (0 if none). */
+vsize_t
+umt_largest_gap(const struct vm_map *map)
+{
+	return map->root != NULL ? umt_maxgap(map->root) : 0;
+}
