@@ -287,26 +287,44 @@ void
 uvm_km_check_empty(struct vm_map *map, vaddr_t start, vaddr_t end)
 {
 	struct uvm *uvm = map->uvm;
+	struct uvm_object *uobj = uvm->kernel_object;
+	vaddr_t bad = start;
 	paddr_t pa;
+	bool locked, pages, found = false;
 
 	KASSERT(VM_MAP_IS_KERNEL(map));
 	KASSERTMSG(vm_map_min(map) <= start && start < end &&
 	    end <= vm_map_max(map),
 	    "uvm_km_check_empty: [0x%lx, 0x%lx) outside the map",
 	    (unsigned long)start, (unsigned long)end);
-	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
+	for (vaddr_t va = start; va < end; va += PAGE_SIZE)
 		if (pmap_extract(uvm->pmap, va, &pa))
 			panic("uvm_km_check_empty: va 0x%lx has pa 0x%lx",
 			    (unsigned long)va, (unsigned long)pa);
-		if ((map->flags & VM_MAP_INTRSAFE) == 0) {
-			/* takes the object lock unless the caller holds it */
-			struct vm_page *pg = uvm_pagelookup(uvm->kernel_object,
-			    va - vm_map_min(uvm->kernel_map));
-			if (pg != NULL)
-				panic("uvm_km_check_empty: va 0x%lx has a page "
-				    "in the kernel object", (unsigned long)va);
+	if (map->flags & VM_MAP_INTRSAFE)
+		return;
+	/*
+	 * One object lock for the range (not one per page), and no lookup
+	 * at all when the object has no resident page; the panic comes
+	 * after the unlock, so a caught panic leaves the object usable.
+	 */
+	locked = mutex_owned(&uobj->vmobjlock);
+	if (!locked)
+		mutex_enter(&uobj->vmobjlock);
+	pages = uobj->uo_npages != 0;
+	for (vaddr_t va = start; pages && va < end; va += PAGE_SIZE) {
+		if (uao_lookup(uobj, va - vm_map_min(uvm->kernel_map)) !=
+		    NULL) {
+			bad = va;
+			found = true;
+			break;
 		}
 	}
+	if (!locked)
+		mutex_exit(&uobj->vmobjlock);
+	if (found)
+		panic("uvm_km_check_empty: va 0x%lx has a page in the kernel "
+		    "object", (unsigned long)bad);
 }
 
 /* ---- allocate and free ------------------------------------------------ */
@@ -414,36 +432,31 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align,
 }
 
 /*
- * Misuse checks for uvm_km_free: [addr, addr + size) must be exactly one
- * allocation of `map' of the type the flags name.
- * => map unlocked; what the entry says is copied under its lock (the
- *    entry itself may be another CPU's once the lock is dropped).
+ * km_check_entry: the misuse checks of uvm_km_free on `e', the last
+ * entry at or below `addr' (NULL if none): [addr, end) must be exactly
+ * one allocation of `map' of the type the flags name.
+ * => map locked (by the unmap that calls it, or km_check_free).
  */
 static void
-km_check_free(struct vm_map *map, vaddr_t addr, vsize_t size,
-    uvm_flag_t flags)
+km_check_entry(struct vm_map *map, vaddr_t addr, vaddr_t end,
+    const struct vm_map_entry *e, uvm_flag_t flags)
 {
 	struct uvm *uvm = map->uvm;
-	struct vm_map_entry *e;
-	struct vm_map_entry ent;
 
-	mutex_enter(&map->lock);
-	bool found = uvm_map_lookup_entry(map, addr, &e);
-	if (found)
-		ent = *e;
-	mutex_exit(&map->lock);
-	KASSERTMSG(found, "uvm_km_free: 0x%lx is not allocated in map "
-	    "[0x%lx, 0x%lx) (double free?)", (unsigned long)addr,
-	    (unsigned long)vm_map_min(map), (unsigned long)vm_map_max(map));
-	KASSERTMSG(ent.start == addr && ent.end == addr + size,
+	KDASSERT(mutex_owned(&map->lock));
+	KASSERTMSG(e != NULL && addr < e->end, "uvm_km_free: 0x%lx is not "
+	    "allocated in map [0x%lx, 0x%lx) (double free?)",
+	    (unsigned long)addr, (unsigned long)vm_map_min(map),
+	    (unsigned long)vm_map_max(map));
+	KASSERTMSG(e->start == addr && e->end == end,
 	    "uvm_km_free: [0x%lx, 0x%lx) is not one allocation; the entry "
 	    "there is [0x%lx, 0x%lx) (wrong address or size?)",
-	    (unsigned long)addr, (unsigned long)(addr + size),
-	    (unsigned long)ent.start, (unsigned long)ent.end);
-	KASSERTMSG((ent.flags & (UVM_MAP_SUBMAP | UVM_MAP_FIRST)) == 0,
+	    (unsigned long)addr, (unsigned long)end,
+	    (unsigned long)e->start, (unsigned long)e->end);
+	KASSERTMSG((e->flags & (UVM_MAP_SUBMAP | UVM_MAP_FIRST)) == 0,
 	    "uvm_km_free: 0x%lx is a submap or the kernel image",
 	    (unsigned long)addr);
-	bool pageable = ent.object.uvm_obj == uvm->kernel_object;
+	bool pageable = e->object.uvm_obj == uvm->kernel_object;
 	KASSERTMSG(pageable == ((flags & UVM_KMF_PAGEABLE) != 0),
 	    "uvm_km_free: 0x%lx is %spageable but freed with flags 0x%x "
 	    "(wrong type?)", (unsigned long)addr, pageable ? "" : "not ",
@@ -455,14 +468,37 @@ km_check_free(struct vm_map *map, vaddr_t addr, vsize_t size,
 		    (unsigned long)addr);
 #if UVM_DEBUG >= 2
 	if (flags & UVM_KMF_VAONLY)
-		uvm_km_check_empty(map, addr, addr + size);
+		uvm_km_check_empty(map, addr, end);
 #endif
+}
+
+/*
+ * km_check_free: km_check_entry for a free that must look before it
+ * unmaps (pageable: its pages go first, and that may sleep, so not
+ * under the map lock).
+ * => map unlocked; what the entry says is only read under its lock.
+ */
+static void
+km_check_free(struct vm_map *map, vaddr_t addr, vsize_t size,
+    uvm_flag_t flags)
+{
+	struct vm_map_entry *e;
+
+	mutex_enter(&map->lock);
+	if (!uvm_map_lookup_entry(map, addr, &e) && e != NULL &&
+	    e->end <= addr)
+		e = NULL;
+	km_check_entry(map, addr, addr + size, e, flags);
+	mutex_exit(&map->lock);
 }
 
 /*
  * uvm_km_free: free what uvm_km_alloc returned.
  * => addr and size as allocated (size is rounded to pages), flags of the
  *    same type.  Misuse panics with a message naming the address.
+ * => wired and VA-only: one map lock and one lookup serve the checks and
+ *    the unmap (wired pages are freed under the map lock, as NetBSD's
+ *    uvm_unmap_remove does); pageable ones are checked first.
  */
 void
 uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
@@ -475,8 +511,15 @@ uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
 	size = round_page(size);
 	KASSERTMSG(size > 0, "uvm_km_free: zero size at 0x%lx",
 	    (unsigned long)addr);
-	km_check_free(map, addr, size, flags);
-	km_free(map, addr, size, flags);
+	if (flags & UVM_KMF_PAGEABLE) {
+		km_check_free(map, addr, size, flags);
+		km_free(map, addr, size, flags);
+		return;
+	}
+	/* without VAONLY the unmap frees a wired entry's pages */
+	uvm_unmap_checked(map, addr, addr + size, UVM_FLAG_QUANTUM |
+	    (flags & UVM_KMF_VAONLY ? UVM_FLAG_VAONLY : 0), km_check_entry,
+	    flags);
 }
 
 /* ---- pool pages ------------------------------------------------------- */
