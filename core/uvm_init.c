@@ -22,9 +22,10 @@
  * nothing until used.  This is what keeps create+destroy in
  * microseconds.
  *
- * Locks.  The entry and submap arrays are guarded by uvm.mapent_lock,
- * the pool headers by uvm.poolhdr_lock: leaf locks, because their
- * callers hold different map (pool) locks and would otherwise race.
+ * Locks.  The entry store (entries and nodes) and the submap array are
+ * guarded by uvm.mapent_lock, the pool headers by uvm.poolhdr_lock: leaf
+ * locks, because their callers hold different map (pool) locks and
+ * would otherwise race.
  * uvm_create initializes every lock of the instance before first use
  * and uvm_destroy destroys them; nothing else runs in the instance
  * while either does.

@@ -19,7 +19,7 @@
  *	3. uvm_object.vmobjlock	the kernel object
  *	4. uvm.pageqlock	free lists, page queue, page counters
  *	5. uvm.swap_data_lock	swap slots, swpginuse, swpgonly
- *	6. uvm.mapent_lock	map-entry and submap arrays   } leaves:
+ *	6. uvm.mapent_lock	entry store, submap array     } leaves:
  *	7. uvm.poolhdr_lock	pool-header array             } never nested
  *
  * A thread holding lock n takes only locks above n (a larger number);
