@@ -186,7 +186,7 @@ umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
 	struct umt_req rq = { .hint = hint, .size = size, .need_gap = size,
 	    .amask = amask };
 
-	KDASSERT(mutex_owned(&map->lock));
+	/* map locked: umap_space, the only caller, asserted it */
 	pos->node = NULL;
 	pos->slot = 0;
 	if (umap_fit(map->min_offset, map->min_offset + umap_first_gap(map),

@@ -7,7 +7,7 @@
  *  1. the list: each entry non-empty, page aligned, inside the map,
  *     below its successor, prev link exact; first/last, nentries, size,
  *     the hint and submap back-links agree;
- *  2. the B-tree, recursively: parent links, slot counts (at least half
+ *  2. the B-tree, recursively: parent links and slots, slot counts (at least half
  *     full but at the root), every leaf at one depth, the leaves'
  *     entries in order equal to the list, each leaf key the entry's
  *     start and each leaf gap its true gap_after, each interior key and
@@ -58,8 +58,8 @@ struct umap_walk {
  */
 UVM_SANITY static int
 umap_check_node(struct umap_walk *w, const struct vm_map_node *nd,
-    const struct vm_map_node *parent, int depth, vaddr_t *keyp,
-    vsize_t *gapp)
+    const struct vm_map_node *parent, unsigned int pslot, int depth,
+    vaddr_t *keyp, vsize_t *gapp)
 {
 	const struct vm_map *map = w->map;
 	unsigned int n = nd->nslots;
@@ -76,6 +76,10 @@ umap_check_node(struct umap_walk *w, const struct vm_map_node *nd,
 		    "parent %p, its tree parent is %p", (const void *)map,
 		    (const void *)nd, (const void *)nd->parent,
 		    (const void *)parent);
+	if (parent != NULL && nd->pslot != pslot)
+		return umap_insane(w->why, w->whylen, "map %p: node %p says "
+		    "it is parent slot %u, it is slot %u", (const void *)map,
+		    (const void *)nd, nd->pslot, pslot);
 	if (n == 0 || n > VM_MAP_NODE_SLOTS)
 		return umap_insane(w->why, w->whylen, "map %p: node %p has "
 		    "%u slots in use (%u..%d)", (const void *)map,
@@ -106,7 +110,7 @@ umap_check_node(struct umap_walk *w, const struct vm_map_node *nd,
 			return umap_insane(w->why, w->whylen, "map %p: node "
 			    "%p slot %u has no child", (const void *)map,
 			    (const void *)nd, i);
-		} else if (umap_check_node(w, nd->slot[i].child, nd,
+		} else if (umap_check_node(w, nd->slot[i].child, nd, i,
 		    depth + 1, &key, &gap) != 0) {
 			return -1;
 		}
@@ -226,7 +230,7 @@ uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
 	w.why = why;
 	w.whylen = whylen;
 	if (map->root != NULL &&
-	    umap_check_node(&w, map->root, NULL, 0, &key, &g) != 0)
+	    umap_check_node(&w, map->root, NULL, 0, 0, &key, &g) != 0)
 		return -1;
 	if (w.cursor != NULL)
 		return umap_insane(why, whylen, "map %p: list entry "

@@ -28,6 +28,8 @@
  * array (uvm_mapnode_alloc, sized in uvm_init.c so that it cannot run
  * out while entries remain).  Everything here runs under the map lock;
  * positions (struct umt_pos) are good until the next insert or remove.
+ * The "=> map locked" of the functions below is asserted by their only
+ * callers, in uvm_map.c, not again here on the hot path.
  *
  * Worked example, 4-slot nodes for brevity.  A map [0x0, 0x100000) with
  * entries at 0x1000, 0x3000, 0x4000, 0x9000, 0xa000 (one page each):
@@ -58,23 +60,21 @@ umt_maxgap(const struct vm_map_node *nd)
 {
 	vsize_t g = 0;
 
-	for (unsigned int i = 0; i < nd->nslots; i++)
-		if (nd->gap[i] > g)
-			g = nd->gap[i];
+	for (unsigned int i = 0; i < nd->nslots; i++) {
+		vsize_t x = nd->gap[i];
+
+		g = x > g ? x : g;	/* no branch to mispredict */
+	}
 	return g;
 }
 
-/* The slot of `child' in its parent. */
+/* The slot of `child' in its parent (kept in the child: no scan). */
 static inline unsigned int
 umt_slot_of(const struct vm_map_node *child)
 {
-	const struct vm_map_node *p = child->parent;
-	unsigned int s = 0;
-
-	while (p->slot[s].child != child)
-		s++;
-	KDASSERT(s < p->nslots);
-	return s;
+	KDASSERT(child->pslot < child->parent->nslots &&
+	    child->parent->slot[child->pslot].child == child);
+	return child->pslot;
 }
 
 /* Re-derive interior slot `s' of `p' from its child. */
@@ -89,54 +89,104 @@ umt_fix_slot(struct vm_map_node *p, unsigned int s)
 
 /*
  * umt_refresh: `nd' changed; carry its key and gap up.
+ * => the tree above nd is as it was before the change (exact).
  * => stops at the first ancestor slot that comes out as it was: then
- *    nothing above can have changed either.
+ *    nothing above can have changed either.  Above nd only one slot of
+ *    each node changes, so a node's new largest gap follows from its
+ *    old one (its parent's slot) without a scan unless the slot that
+ *    shrank was the largest.
  */
 static void
 umt_refresh(struct vm_map_node *nd)
 {
+	vaddr_t key = nd->key[0];
+	vsize_t gap = umt_maxgap(nd);
+
 	while (nd->parent != NULL) {
 		struct vm_map_node *p = nd->parent;
 		unsigned int s = umt_slot_of(nd);
-		vaddr_t key = nd->key[0];
-		vsize_t gap = umt_maxgap(nd);
+		vsize_t old = p->gap[s], pmax;
 
-		if (p->key[s] == key && p->gap[s] == gap)
+		if (p->key[s] == key && old == gap)
 			return;
 		p->key[s] = key;
 		p->gap[s] = gap;
+		if (p->parent == NULL)
+			return;
+		pmax = p->parent->gap[p->pslot];	/* p's old largest */
+		if (gap < pmax && old == pmax)
+			gap = umt_maxgap(p);	/* the largest shrank */
+		else if (gap < pmax)
+			gap = pmax;		/* it was another slot */
+		key = p->key[0];
 		nd = p;
 	}
 }
 
-/* Move `n' slots from src[from] to dst[to] (either direction). */
+/*
+ * Move `n' slots from src[from] to dst[to] (either direction); children
+ * that move learn their new parent and slot.  One loop per array, so
+ * each is a plain copy the compiler can widen.
+ */
 static void
 umt_move(struct vm_map_node *dst, unsigned int to,
     const struct vm_map_node *src, unsigned int from, unsigned int n)
 {
+	unsigned int i;
+
 	if (dst == src && to > from) {
-		for (unsigned int i = n; i-- > 0; ) {
+		for (i = n; i-- > 0; )
 			dst->key[to + i] = src->key[from + i];
+		for (i = n; i-- > 0; )
 			dst->gap[to + i] = src->gap[from + i];
+		for (i = n; i-- > 0; )
 			dst->slot[to + i] = src->slot[from + i];
-		}
-		return;
+	} else {
+		for (i = 0; i < n; i++)
+			dst->key[to + i] = src->key[from + i];
+		for (i = 0; i < n; i++)
+			dst->gap[to + i] = src->gap[from + i];
+		for (i = 0; i < n; i++)
+			dst->slot[to + i] = src->slot[from + i];
 	}
-	for (unsigned int i = 0; i < n; i++) {
-		dst->key[to + i] = src->key[from + i];
-		dst->gap[to + i] = src->gap[from + i];
-		dst->slot[to + i] = src->slot[from + i];
+	if (dst->leaf)
+		return;
+	for (i = to; i < to + n; i++) {
+		dst->slot[i].child->parent = dst;
+		dst->slot[i].child->pslot = (unsigned short)i;
 	}
 }
 
-/* Children in dst[from, from + n) now hang from dst. */
-static void
-umt_adopt(struct vm_map_node *dst, unsigned int from, unsigned int n)
+/*
+ * The hot cases of umt_move, within one node: open slot i (slots i..n-1
+ * move up one) and close it (i+1..n-1 move down).  Plain loops with
+ * constant strides: a leaf insert or removal moves half a node on
+ * average, and these are most of what an alloc+free pair copies.
+ */
+static inline void
+umt_shift_up(struct vm_map_node *nd, unsigned int i)
 {
-	if (dst->leaf)
-		return;
-	for (unsigned int i = from; i < from + n; i++)
-		dst->slot[i].child->parent = dst;
+	for (unsigned int j = nd->nslots; j > i; j--) {
+		nd->key[j] = nd->key[j - 1];
+		nd->gap[j] = nd->gap[j - 1];
+		nd->slot[j] = nd->slot[j - 1];
+	}
+	if (!nd->leaf)
+		for (unsigned int j = i + 1; j <= nd->nslots; j++)
+			nd->slot[j].child->pslot = (unsigned short)j;
+}
+
+static inline void
+umt_shift_down(struct vm_map_node *nd, unsigned int i)
+{
+	for (unsigned int j = i + 1; j < nd->nslots; j++) {
+		nd->key[j - 1] = nd->key[j];
+		nd->gap[j - 1] = nd->gap[j];
+		nd->slot[j - 1] = nd->slot[j];
+	}
+	if (!nd->leaf)
+		for (unsigned int j = i; j + 1 < nd->nslots; j++)
+			nd->slot[j].child->pslot = (unsigned short)j;
 }
 
 static struct vm_map_node *
@@ -149,6 +199,7 @@ umt_node_new(struct vm_map *map, bool leaf)
 		panic("uvm_map: map %p: no B-tree node left", (void *)map);
 	nd->parent = NULL;
 	nd->nslots = 0;
+	nd->pslot = 0;
 	nd->leaf = leaf;
 	return nd;
 }
@@ -162,12 +213,15 @@ umt_open(struct vm_map_node *nd, unsigned int i, vaddr_t key, vsize_t gap,
     union vm_map_slot ptr)
 {
 	KDASSERT(nd->nslots < UMT_SLOTS && i <= nd->nslots);
-	umt_move(nd, i + 1, nd, i, nd->nslots - i);
+	umt_shift_up(nd, i);
 	nd->key[i] = key;
 	nd->gap[i] = gap;
 	nd->slot[i] = ptr;
 	nd->nslots++;
-	umt_adopt(nd, i, 1);
+	if (!nd->leaf) {
+		ptr.child->parent = nd;
+		ptr.child->pslot = (unsigned short)i;
+	}
 }
 
 /*
@@ -191,7 +245,6 @@ umt_put(struct vm_map *map, struct vm_map_node *nd, unsigned int i,
 	umt_move(r, 0, nd, UMT_MIN, UMT_SLOTS - UMT_MIN);
 	r->nslots = UMT_SLOTS - UMT_MIN;
 	nd->nslots = UMT_MIN;
-	umt_adopt(r, 0, r->nslots);
 	if (i <= UMT_MIN)
 		umt_open(nd, i, key, gap, ptr);
 	else
@@ -204,6 +257,7 @@ umt_put(struct vm_map *map, struct vm_map_node *nd, unsigned int i,
 		p->slot[0].child = nd;
 		p->nslots = 1;
 		nd->parent = p;
+		nd->pslot = 0;
 		umt_fix_slot(p, 0);
 		map->root = p;
 		umt_open(p, 1, r->key[0], umt_maxgap(r), rp);
@@ -225,7 +279,7 @@ umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
 	struct vm_map_node *p, *l, *r;
 	unsigned int s;
 
-	umt_move(nd, i, nd, i + 1, nd->nslots - i - 1);
+	umt_shift_down(nd, i);
 	nd->nslots--;
 	if (nd->parent == NULL) {
 		if (nd->nslots == 0) {		/* the last entry went */
@@ -257,7 +311,6 @@ umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
 		/* Borrow one slot across the boundary. */
 		if (l == nd) {
 			umt_move(l, l->nslots, r, 0, 1);
-			umt_adopt(l, l->nslots, 1);
 			l->nslots++;
 			umt_move(r, 0, r, 1, r->nslots - 1);
 			r->nslots--;
@@ -266,7 +319,6 @@ umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
 			umt_move(r, 0, l, l->nslots - 1, 1);
 			r->nslots++;
 			l->nslots--;
-			umt_adopt(r, 0, 1);
 		}
 		umt_fix_slot(p, s);
 		umt_fix_slot(p, s + 1);
@@ -275,7 +327,6 @@ umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
 	}
 	/* Merge r into l and drop r's slot from the parent. */
 	umt_move(l, l->nslots, r, 0, r->nslots);
-	umt_adopt(l, l->nslots, r->nslots);
 	l->nslots += r->nslots;
 	uvm_mapnode_free(map->uvm, r);
 	umt_fix_slot(p, s);
@@ -295,7 +346,6 @@ umt_insert(struct vm_map *map, const struct umt_pos *pos,
 	union vm_map_slot ptr;
 	struct vm_map_node *nd = pos->node;
 
-	KDASSERT(mutex_owned(&map->lock));
 	ptr.entry = e;
 	if (map->root == NULL) {
 		nd = umt_node_new(map, true);
@@ -321,7 +371,6 @@ umt_insert(struct vm_map *map, const struct umt_pos *pos,
 void
 umt_remove(struct vm_map *map, const struct umt_pos *pos)
 {
-	KDASSERT(mutex_owned(&map->lock));
 	KDASSERT(pos->node != NULL && pos->node->leaf &&
 	    pos->slot < pos->node->nslots);
 	umt_take(map, pos->node, pos->slot);
@@ -391,14 +440,18 @@ static int
 umt_walk(struct vm_map_node *nd, vaddr_t ub, const struct umt_req *rq,
     unsigned int *budget, vaddr_t *startp, struct umt_pos *pos)
 {
+	const vsize_t need_gap = rq->need_gap;
 	const vaddr_t need = rq->hint + rq->size;
-	unsigned int n = nd->nslots;
+	const unsigned int n = nd->nslots;
 
 	for (unsigned int i = 0; i < n; i++) {
-		vaddr_t bound = i + 1 < n ? nd->key[i + 1] : ub;
+		vaddr_t bound;
 		int r;
 
-		if (nd->gap[i] < rq->need_gap || bound < need)
+		if (nd->gap[i] < need_gap)
+			continue;	/* the common case: one compare */
+		bound = i + 1 < n ? nd->key[i + 1] : ub;
+		if (bound < need)
 			continue;
 		if (!nd->leaf) {
 			r = umt_walk(nd->slot[i].child, bound, rq, budget,
@@ -430,7 +483,6 @@ bool
 umt_search(const struct vm_map *map, const struct umt_req *rq,
     unsigned int budget, vaddr_t *startp, struct umt_pos *pos)
 {
-	KDASSERT(mutex_owned(&map->lock));
 	if (map->root == NULL)
 		return false;
 	return umt_walk(map->root, map->max_offset, rq, &budget, startp,

@@ -525,6 +525,10 @@ test_sanity_catches(void)
 	expect_insane("parent pointer wrong", "parent");
 	leaf2->parent = K->root;
 
+	leaf2->pslot = 0;
+	expect_insane("parent slot wrong", "slot 0, it is slot 1");
+	leaf2->pslot = 1;
+
 	leaf2->nslots = VM_MAP_NODE_SLOTS + 1;
 	expect_insane("slot count too big", "slots in use");
 	leaf2->nslots = 12;
@@ -555,16 +559,18 @@ test_sanity_catches(void)
 	/* a leaf deeper than its sibling: an interior node above leaf2 */
 	{
 		struct vm_map_node mid = { .parent = K->root, .nslots = 1,
-		    .leaf = false };
+		    .pslot = 1, .leaf = false };
 
 		mid.key[0] = leaf2->key[0];
 		mid.gap[0] = K->root->gap[1];
 		mid.slot[0].child = leaf2;
 		K->root->slot[1].child = &mid;
 		leaf2->parent = &mid;
+		leaf2->pslot = 0;
 		expect_insane("leaves at two depths", "depth");
 		K->root->slot[1].child = leaf2;
 		leaf2->parent = K->root;
+		leaf2->pslot = 1;
 	}
 	CHECK(sane(K));
 }

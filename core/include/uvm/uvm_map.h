@@ -63,6 +63,7 @@ struct vm_map_entry {
 struct vm_map_node {
 	struct vm_map_node	*parent;	/* NULL at the root */
 	unsigned short		nslots;		/* slots in use */
+	unsigned short		pslot;		/* our slot in the parent */
 	bool			leaf;		/* slots hold entries */
 	vsize_t			gap[VM_MAP_NODE_SLOTS];
 	vaddr_t			key[VM_MAP_NODE_SLOTS];
