@@ -51,7 +51,7 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 #define KMFUZZ_PLANT_NOUPDATE	3	/* cached pool-page free skips update */
 #define KMFUZZ_PLANT_FIT	4	/* a run that fits exactly is "too small" */
 #define KMFUZZ_PLANT_RESERVE	5	/* kernel reserve off by one page */
-#define KMFUZZ_PLANT_GAPUP	6	/* a gap change is not carried up */
+#define KMFUZZ_PLANT_GAPUP	6	/* a widened gap is not put in the index */
 #define KMFUZZ_PLANT_UB		7	/* a silent signed shift overflow */
 #define KMFUZZ_PLANT_IDLEZERO	8	/* idle zeroing skips every other page */
 #define KMFUZZ_PLANT_MERGE	9	/* a back merge forgets the gap it took */
