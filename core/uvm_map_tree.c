@@ -24,8 +24,8 @@
  *
  * Changes are local and carried up by umt_refresh, which re-derives a
  * node's key and gap in its parent and stops at the first ancestor
- * whose slot comes out unchanged.  Nodes come from the instance's node
- * array (uvm_mapnode_alloc, sized in uvm_init.c so that it cannot run
+ * whose slot comes out unchanged.  Nodes come from the instance's entry
+ * store (uvm_mapnode_alloc, sized in uvm_init.c so that it cannot run
  * out while entries remain).  Everything here runs under the map lock;
  * positions (struct umt_pos) are good until the next insert or remove.
  * The "=> map locked" of the functions below is asserted by their only
@@ -33,20 +33,18 @@
  *
  * Worked example, 4-slot nodes for brevity.  A map [0x0, 0x100000) with
  * entries at 0x1000, 0x3000, 0x4000, 0x9000, 0xa000 (one page each):
- *	root:  key 0x1000 gap 0x4000 -> leaf L: 0x1000/0x1000 0x3000/0
+ *	root:  key 0x1000 gap 0x1000 -> leaf L: 0x1000/0x1000 0x3000/0
  *	       key 0x4000 gap 0xf5000 -> leaf R: 0x4000/0x4000 0x9000/0
  *	                                         0xa000/0xf5000
- * A search for 0x2000 bytes skips nothing at the root (0x4000 >= 0x2000)
- * and in L finds slot 0: its run ends at L's key[1] = 0x3000 and is
- * 0x1000 long, too small; slot 1 has gap 0; L's bound is the root's
- * key[1] = 0x4000.  In R slot 0 has gap 0x4000: run [0x5000, 0x9000).
- * Inserting the new entry after 0x4000 makes R full (4 slots); a fifth
- * insert would split R into two leaves of 2 and 3 and give the root a
- * third slot.
+ * (leaf slots as key/gap).  A search for 0x2000 bytes skips L at the
+ * root: its largest gap, 0x1000, is too small.  In R slot 0 has gap
+ * 0x4000 and its run ends at R's key[1] = 0x9000: [0x5000, 0x9000),
+ * found without reading an entry.  Inserting the new entry after
+ * 0x4000 makes R full (4 slots); a fifth insert would split R into two
+ * leaves of 2 and 3 and give the root a third slot.
  */
 
 #include "uvm_map_priv.h"
-#include "uvm_priv.h"
 
 #define UMT_SLOTS	VM_MAP_NODE_SLOTS
 #define UMT_MIN		(VM_MAP_NODE_SLOTS / 2)
