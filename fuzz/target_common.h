@@ -35,6 +35,11 @@ struct fuzz_opts {
 					   1 direct map only */
 	bool		text;		/* the input is op lines (a text
 					   target's always are) */
+	/*
+	 * A schedule may ask for NetBSD's non-DEBUG cached pool-page free
+	 * (KMFUZZ_NOUPDATE=1; text input always may: it says so itself).
+	 */
+	bool		noupdate;
 };
 /*
  * The fuzzing defaults: report on, the harness's schedule

@@ -77,6 +77,7 @@ map_end(struct harness *h, struct km_op *op, uintptr_t va)
 	struct hs_region *r = &h->regions[h->nregions++];
 	uvm_memset(r, 0, sizeof(*r));
 	r->id = hs_new_id(h, &h->next_region_id, label);
+	r->cpu = op->cpu;
 	r->map = op->map_sel;
 	r->prot = op->prot;
 	r->maxprot = op->maxprot;
@@ -188,7 +189,7 @@ unmap_end(struct harness *h, struct km_op *op, uintptr_t unused)
 	uvm_snprintf(what, sizeof(what), "r%u pages %u..%u", r->id, op->page,
 	    op->page + op->count - 1);
 	if (r->live == 0)
-		HS_REMOVE(h->regions, h->nregions, op->handle_sel);
+		hs_remove_region(h, op->handle_sel);
 	if (h->cfg.checkers)
 		check_unmapped(h, s, e - s, what);
 }

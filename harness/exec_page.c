@@ -131,16 +131,31 @@ touch_nothing_p(const struct hs_alloc *a, uint32_t page)
 	    (a->removed & ((uint64_t)1 << page));
 }
 
+/*
+ * Several CPUs: another one's pageout may take the page between the
+ * fault's last unlock and the access, as on a real machine, where the
+ * access would just fault again: so does this, a few times.  (Between
+ * the access here and touch_end's there is no switch point.)
+ */
+#define TOUCH_REFAULTS	16
+
 static uintptr_t
 touch_call(struct harness *h, const struct km_op *op)
 {
 	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+	vaddr_t va = a->va + ptoa(op->page);
+	int error;
 
 	if (hs_type(a) != UVM_KMF_PAGEABLE || touch_nothing_p(a, op->page))
 		return 0;
-	return (uintptr_t)uvm_fault(h->maps[a->map].map,
-	    a->va + ptoa(op->page), (op->flags & KOPF_WRITE) ?
-	    VM_PROT_WRITE : VM_PROT_READ, false);
+	for (unsigned int i = 0;; i++) {
+		error = uvm_fault(h->maps[a->map].map, va,
+		    (op->flags & KOPF_WRITE) ? VM_PROT_WRITE : VM_PROT_READ,
+		    false);
+		if (error != 0 || !h->smp || i == TOUCH_REFAULTS ||
+		    h->host.access(h->host.ctx, va, false, false) != HACC_FAULT)
+			return (uintptr_t)error;
+	}
 }
 
 bool

@@ -80,6 +80,9 @@ enum km_field {
 	F_UNMAPOPTS,	/* unmap: vaonly */
 	F_SHAPE,	/* shape: 0..KM_NSHAPES-1 (op.n); bytes: the leading
 			   byte of the program, never an argument byte */
+	F_SCHED,	/* schedule: strategy (flags & KOPF_SCHED_PCT), cpus
+			   (count), depth (page), seed (n), noupdate; 3 bytes
+			   (sched.c, op_bytes.c) */
 	F_NTYPES	/* at most 32: op_schema.c keeps a bit per type */
 };
 #define KOP_MAX_FIELDS	6
@@ -106,6 +109,9 @@ enum km_field {
 #define KOP_MAX_COUNT		16	/* pgremove count */
 #define KOP_MAX_N		64	/* pageout/idlezero/fail_pagealloc */
 #define KM_NSHAPES		16	/* instance shapes (harness/shape.c) */
+#define KM_MAX_CPUS		4	/* virtual CPUs of a concurrent run */
+#define KOP_SCHED_MAX_DEPTH	4	/* PCT: depth - 1 change points */
+#define KOP_SCHED_MAX_SEED	0xffff
 
 /* Option bits (km_op.flags of ops that are not alloc). */
 #define KOPF_FIXED		0x1	/* suballoc */
@@ -121,6 +127,11 @@ enum km_field {
 #define KOPF_MAP_WAITVA		0x10	/* map: wait for VA */
 #define KOPF_MAP_TRYLOCK	0x20	/* map: fail if the lock is held */
 #define KOPF_UNMAP_VAONLY	0x1	/* unmap: the VA only, pages done */
+#define KOPF_SCHED_PCT		0x1	/* schedule: pct (else random) */
+#define KOPF_SCHED_NOUPDATE	0x2	/* schedule: the instance frees cached
+					   pool pages without pmap_update
+					   (NetBSD without DEBUG) */
+enum { KSCHED_RANDOM = 0, KSCHED_PCT = 1 };
 
 /*
  * What the policy did to an op (km_op.adjusted), printed as
@@ -141,6 +152,7 @@ enum km_adjust {
 	KADJ_LIVE_RUN		= 0x400, /* unmap narrowed to mapped pages */
 	KADJ_SKIP_UNMAPPED	= 0x800, /* not run: the page is unmapped */
 	KADJ_SKIP_NOENTRY	= 0x1000, /* not run: no map entry to split */
+	KADJ_NO_NOUPDATE	= 0x2000, /* schedule: noupdate not allowed */
 };
 #define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
 	KADJ_SKIP_UNMAPPED | KADJ_SKIP_NOENTRY)
@@ -153,6 +165,7 @@ enum km_adjust {
 struct km_op {
 	uint8_t		code;		/* enum km_opcode */
 	uint8_t		misuse;		/* enum km_misuse */
+	uint8_t		cpu;		/* the CPU that runs it ("cpuN: ") */
 	uint8_t		map_sel, handle_sel;
 	uint16_t	map_id, handle_id;
 	uint16_t	result_id;	/* -> aN/pN/mN; 0: failed, none */
@@ -228,9 +241,15 @@ struct km_opset {
 	uint8_t		nops;
 	uint8_t		ops[KOP_COUNT];
 	uint32_t	type_mask;	/* alloc types allowed (UVM_KMF_*) */
+	/*
+	 * A program for several CPUs: a schedule op follows the shape
+	 * (its 3 argument bytes come first from the back) and opcode
+	 * bytes name a CPU too.
+	 */
+	bool		smp;
 };
 extern const struct km_opset km_opset_km, km_opset_map, km_opset_pool,
-	km_opset_misuse;
+	km_opset_misuse, km_opset_smp;
 const struct km_opset *km_opset_find(const char *name);
 
 /* ---- bytes (op_bytes.c) -------------------------------------------------- */
@@ -246,6 +265,8 @@ struct km_bytes {
 	const struct km_opset *set;
 	unsigned int	shape;		/* from the leading byte */
 	bool		shape_pending;	/* shape op not yet decoded */
+	bool		sched_pending;	/* smp: schedule op not yet decoded */
+	unsigned int	ncpu;		/* smp: CPUs of the schedule (else 1) */
 };
 void	km_bytes_init(struct km_bytes *b, const uint8_t *buf, size_t len,
 	    const struct km_opset *set);

@@ -118,6 +118,7 @@ static bool
 km_op_same_args(const struct km_op *a, const struct km_op *b)
 {
 	return a->code == b->code && a->misuse == b->misuse &&
+	    a->cpu == b->cpu &&
 	    a->npages == b->npages && a->sub == b->sub &&
 	    a->align_log == b->align_log && a->flags == b->flags &&
 	    a->page == b->page && a->count == b->count && a->n == b->n &&
@@ -153,6 +154,7 @@ static const char *const km_adjust_words[] = {
 	"narrowed to the pages still mapped",
 	"not run (that page of the region is no longer mapped)",
 	"not run (no map entry left for it: NetBSD would panic)",
+	"noupdate dropped (pool-page frees update the TLBs: NetBSD DEBUG)",
 };
 
 int

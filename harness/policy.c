@@ -407,6 +407,29 @@ policy_adjust(struct harness *h, struct km_op *op)
 	op->adjusted = (uint16_t)adj;
 }
 
+/*
+ * A concurrent program's schedule: how many CPUs, and whether the
+ * instance frees cached pool pages without pmap_update (NetBSD's
+ * non-DEBUG code).  That form makes stale translations by design, so a
+ * run only gets it when its config allows it; otherwise the op says
+ * "# adjusted: noupdate dropped ...".
+ */
+void
+policy_schedule(struct harness *h, struct km_op *op,
+    struct harness_instance *inst)
+{
+	if ((op->flags & KOPF_SCHED_NOUPDATE) && !h->cfg.allow_noupdate) {
+		if (h->cfg.as_written)
+			op->adjusted |= KADJ_AS_WRITTEN;
+		else {
+			op->flags &= ~(uint32_t)KOPF_SCHED_NOUPDATE;
+			op->adjusted |= KADJ_NO_NOUPDATE;
+		}
+	}
+	inst->ncpus = op->count;
+	inst->poolpage_free_noupdate = (op->flags & KOPF_SCHED_NOUPDATE) != 0;
+}
+
 /* ---- waiting ------------------------------------------------------------ */
 
 bool

@@ -228,6 +228,7 @@ pmodel_get_stats(const struct pmap *pm, struct pmodel_stats *st)
 	st->nupdates = pm->pm_nupdates;
 	st->tlb_hits = pm->pm_tlb_hits;
 	st->tlb_misses = pm->pm_tlb_misses;
+	st->nreuse = pm->pm_nreuse;
 	st->nstale = pm->pm_nstale;
 	st->frames_free = pm->pm_frames_free;
 	st->frames_alloc = pm->pm_frames_alloc;

@@ -281,7 +281,8 @@ host_selftest(void)
 	struct harness_config cfg = { .set = &km_opset_km, .checkers = true };
 	struct harness *h = harness_kernel_get(&cfg);
 	char why[128];
-	struct uvm *uvm = h->host.reset(h->host.ctx, false, 0, why,
+	struct harness_instance inst = { .ncpus = 1 };
+	struct uvm *uvm = h->host.reset(h->host.ctx, &inst, why,
 	    sizeof(why));
 	struct pmap *pm = uvm->pmap;
 	vaddr_t va = HK_KVA_LO + 0x4000;
