@@ -291,7 +291,9 @@ struct km_sched {
 	uint32_t	step;		/* switch points so far */
 	uint64_t	rng;
 };
-void		km_sched_init(struct km_sched *s, const struct km_op *op);
+/* op: the schedule; nops: the program's ops (PCT's expected length) */
+void		km_sched_init(struct km_sched *s, const struct km_op *op,
+		    uint32_t nops);
 unsigned int	km_sched_pick(struct km_sched *s, unsigned int runnable,
 		    unsigned int cur);
 
@@ -360,6 +362,7 @@ struct harness {
 	unsigned int		ncpu, cur_cpu;
 	bool			smp;		/* its ops are running now */
 	bool			noupdate;	/* the instance's free form */
+	bool			stuck;		/* KADJ_STUCK: stopped clean */
 	struct km_sched		sched;
 	struct harness_cpu	cpus[KM_MAX_CPUS];
 	uint64_t		dropped[HARNESS_MAX_OPS / 64]; /* no target */

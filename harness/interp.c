@@ -379,6 +379,8 @@ harness_op_abort(struct harness *h, int hcall, const char *msg)
 	if (op != NULL)
 		op->waits = (uint8_t)(h->waits < 255 ? h->waits : 255);
 	h->stopped = true;	/* the instance is dead either way */
+	if (h->stuck)
+		return;		/* several CPUs, none can go on: see policy.c */
 	if (op != NULL && op->code == KOP_MISUSE) {
 		/* the misuse op's own verdict: a checker named after it */
 		const char *checker = km_opcode_name(op->code);
@@ -461,6 +463,7 @@ interp_begin(struct harness *h, struct harness_finding *f,
 	h->op = NULL;
 	h->found = h->stopped = false;
 	h->ncpu = inst->ncpus != 0 ? inst->ncpus : 1;
+	h->stuck = false;
 	h->cur_cpu = 0;
 	h->noupdate = inst->poolpage_free_noupdate;
 	return true;

@@ -153,6 +153,8 @@ enum km_adjust {
 	KADJ_SKIP_UNMAPPED	= 0x800, /* not run: the page is unmapped */
 	KADJ_SKIP_NOENTRY	= 0x1000, /* not run: no map entry to split */
 	KADJ_NO_NOUPDATE	= 0x2000, /* schedule: noupdate not allowed */
+	KADJ_STUCK		= 0x4000, /* smp: its wait could never end;
+					     the run stopped there */
 };
 #define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
 	KADJ_SKIP_UNMAPPED | KADJ_SKIP_NOENTRY)

@@ -155,6 +155,7 @@ static const char *const km_adjust_words[] = {
 	"not run (that page of the region is no longer mapped)",
 	"not run (no map entry left for it: NetBSD would panic)",
 	"noupdate dropped (pool-page frees update the TLBs: NetBSD DEBUG)",
+	"the run stopped here (no CPU can end this wait: others hold it)",
 };
 
 int

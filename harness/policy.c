@@ -456,8 +456,8 @@ reclaim(struct harness *h)
 	return policy_finish_busy_io(h) ? uvm_pageout(h->uvm, 16) : 0;
 }
 
-bool
-harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
+static bool
+wait_policy(struct harness *h, enum uvm_wait_reason why, const void *what,
     const char *wmesg, char *msg, size_t len)
 {
 	if (++h->waits > HARNESS_WAIT_BUDGET) {
@@ -502,5 +502,28 @@ harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
 	}
 	}
 	uvm_snprintf(msg, len, "would block: unknown wait %d", (int)why);
+	return false;
+}
+
+/*
+ * With several CPUs, a wait the policy cannot end comes when every CPU
+ * sleeps or is done and what the sleeper needs is held by the others'
+ * live handles: the program's doing, which the policy cannot see coming
+ * at the op's start (the others allocate meanwhile), not the core's.
+ * The run stops there, clean, and the op says so ("# adjusted: ...
+ * stuck"); every CPU unwinds at its next switch point.  A deadlock on
+ * locks stays a finding (adapter/smp_host.c).
+ */
+bool
+harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
+    const char *wmesg, char *msg, size_t len)
+{
+	if (wait_policy(h, why, what, wmesg, msg, len))
+		return true;
+	if (h->smp) {
+		if (h->op != NULL)
+			h->op->adjusted |= KADJ_STUCK;
+		h->stuck = h->stopped = true;
+	}
 	return false;
 }
