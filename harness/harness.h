@@ -291,9 +291,7 @@ struct km_sched {
 	uint32_t	step;		/* switch points so far */
 	uint64_t	rng;
 };
-/* op: the schedule; nops: the program's ops (PCT's expected length) */
-void		km_sched_init(struct km_sched *s, const struct km_op *op,
-		    uint32_t nops);
+void		km_sched_init(struct km_sched *s, const struct km_op *op);
 unsigned int	km_sched_pick(struct km_sched *s, unsigned int runnable,
 		    unsigned int cur);
 

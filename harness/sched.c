@@ -18,14 +18,14 @@
  *           chosen among the first k switch points, the running CPU
  *           drops below every other.  A bug that needs d ordering
  *           constraints is found with probability at least
- *           1 / (n * k^(d-1)) per run.  k is the run's expected length,
- *           KM_SCHED_STEPS_PER_OP switch points an op (Shuttle takes the
- *           longest run seen so far; a replay must not depend on history,
- *           so the program's length stands in for it).
+ *           1 / (n * k^(d-1)) per run.  k is KM_SCHED_STEPS (Shuttle
+ *           takes the longest run seen so far; a replay must not depend
+ *           on history, and a fixed k lets the shrinker delete ops
+ *           after the race without moving the change points).
  *
- * Example: "schedule pct cpus=2 depth=2 seed=0x0007" over 4 ops draws
- * priorities {cpu0: 3, cpu1: 2} (say) and one change point among the
- * first 64 switch points, step 5 (say): cpu0 runs
+ * Example: "schedule pct cpus=2 depth=2 seed=0x0007" draws priorities
+ * {cpu0: 3, cpu1: 2} (say) and one change point among the first 128
+ * switch points, step 5 (say): cpu0 runs
  * alone until its 5th switch point, drops to priority 1, and cpu1 runs
  * from there on while it can -- i.e. cpu1 cuts into cpu0 exactly once,
  * at a spot the seed chose.
@@ -33,11 +33,10 @@
 #include "harness_priv.h"
 
 /*
- * The change points lie among the first this many switch points an op
- * (an alloc or a free makes 10 to 30: each lock, unlock and pmap call).
+ * The change points lie among the first this many switch points (an
+ * alloc or a free makes 10 to 30: each lock, unlock and pmap call).
  */
-#define KM_SCHED_STEPS_PER_OP	16
-#define KM_SCHED_STEPS_MIN	32
+#define KM_SCHED_STEPS	128
 
 static unsigned int
 sched_below(struct km_sched *s, unsigned int n)
@@ -46,10 +45,8 @@ sched_below(struct km_sched *s, unsigned int n)
 }
 
 void
-km_sched_init(struct km_sched *s, const struct km_op *op, uint32_t nops)
+km_sched_init(struct km_sched *s, const struct km_op *op)
 {
-	uint32_t k = nops * KM_SCHED_STEPS_PER_OP;
-
 	uvm_memset(s, 0, sizeof(*s));
 	s->strategy = (op->flags & KOPF_SCHED_PCT) ? KSCHED_PCT : KSCHED_RANDOM;
 	s->ncpu = (uint8_t)op->count;
@@ -69,8 +66,7 @@ km_sched_init(struct km_sched *s, const struct km_op *op, uint32_t nops)
 		s->prio[j] = t;
 	}
 	for (unsigned int i = 0; i + 1 < s->depth && i < KM_MAX_CPUS; i++)
-		s->change[i] = 1 + sched_below(s, k < KM_SCHED_STEPS_MIN ?
-		    KM_SCHED_STEPS_MIN : k);
+		s->change[i] = 1 + sched_below(s, KM_SCHED_STEPS);
 }
 
 /*
