@@ -65,6 +65,8 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 /* Races of logic, found by fuzz_smp's schedules (harness/smp.c). */
 #define KMFUZZ_PLANT_RACE_VA_SHOOTDOWN 13 /* a cached pool page's VA goes
 					    back before its shootdown */
+#define KMFUZZ_PLANT_RACE_STALE_FAULT 14 /* a fault trusts its map entry
+					    after sleeping */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

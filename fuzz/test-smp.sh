@@ -34,7 +34,7 @@ ok "a schedule replays exactly: $same of 10 prints of smp-fault-pageout identica
 
 # the planted races of the scheduler (meson option plant: race_*, but
 # the data races race_pool/race_entries, which TSan reports)
-races=(race_va_shootdown)
+races=(race_va_shootdown race_stale_fault)
 for name in "${races[@]}"; do
   prog=$src/props/planted/$name.txt
   want=$(sed -n '1s/^# expect: //p' "$prog")

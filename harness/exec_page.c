@@ -330,7 +330,11 @@ const struct km_op_impl op_idlezero_impl = {
 static uintptr_t
 fail_pagealloc_call(struct harness *h, const struct km_op *op)
 {
-	h->uvm->test.fail_pagealloc_in = op->n;
+	/* several CPUs: another may be inside the page allocator */
+	if (h->smp)
+		(void)uvm_test_fail_pagealloc(h->uvm, op->n);
+	else
+		h->uvm->test.fail_pagealloc_in = op->n;
 	return 0;
 }
 

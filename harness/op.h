@@ -155,6 +155,7 @@ enum km_adjust {
 	KADJ_NO_NOUPDATE	= 0x2000, /* schedule: noupdate not allowed */
 	KADJ_STUCK		= 0x4000, /* smp: its wait could never end;
 					     the run stopped there */
+	KADJ_NO_VAONLY		= 0x8000, /* unmap: pages were faulted in */
 };
 #define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
 	KADJ_SKIP_UNMAPPED | KADJ_SKIP_NOENTRY)

@@ -132,14 +132,16 @@ const struct km_opset km_opset_misuse = {
 /*
  * fuzz_smp: 2..4 CPUs on one instance, each with its own handles; the
  * ops whose calls take the locks and pmap calls that race (no stand-ins
- * for another CPU: the other CPUs are real).
+ * for another CPU: the other CPUs are real), regions and faults on them
+ * (their entries merge and clip under another CPU's feet), and failure
+ * injection (a fault that sleeps for a page).
  */
 const struct km_opset km_opset_smp = {
 	.name = "smp",
-	.nops = 9,
+	.nops = 13,
 	.ops = { KOP_ALLOC, KOP_FREE, KOP_TOUCH, KOP_PAGEOUT,
 	    KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT, KOP_DRAIN, KOP_PGREMOVE,
-	    KOP_BUSY },
+	    KOP_BUSY, KOP_MAP, KOP_UNMAP, KOP_RTOUCH, KOP_FAIL_PAGEALLOC },
 	.type_mask = KOP_ALL_TYPES,
 	.smp = true,
 };

@@ -156,6 +156,7 @@ static const char *const km_adjust_words[] = {
 	"not run (no map entry left for it: NetBSD would panic)",
 	"noupdate dropped (pool-page frees update the TLBs: NetBSD DEBUG)",
 	"the run stopped here (no CPU can end this wait: others hold it)",
+	"vaonly dropped (a fault brought pages in)",
 };
 
 int

@@ -140,23 +140,36 @@ pages_suffice(struct harness *h, unsigned int npages)
 }
 
 /*
- * Could a fault on page `page' of `a' get a page?  A resident page needs
+ * Could a fault at va (pageable kernel memory) get a page?  A resident
+ * page needs
  * none; otherwise there must be a free page kernel-object allocations may
  * take (above the pagedaemon's reserve), or something the pagedaemon can
  * push out to a free swap slot.
  */
 static bool
-fault_can_finish(struct harness *h, const struct hs_alloc *a,
-    unsigned int page)
+fault_can_finish(struct harness *h, vaddr_t va)
 {
 	struct uvm *uvm = h->uvm;
 
-	if (uvm_pagelookup(uvm->kernel_object,
-	    hs_kobj_off(h, a->va + ptoa(page))) != NULL)
+	if (uvm_pagelookup(uvm->kernel_object, hs_kobj_off(h, va)) != NULL)
 		return true;
 	if (uvm->exp.free > uvm->exp.reserve_pagedaemon + 1)
 		return true;
 	return uvm_reclaimable(uvm);
+}
+
+/* Has [sva, eva) of a region a mapping, an object page or a swap slot? */
+static bool
+region_has_pages(struct harness *h, vaddr_t sva, vaddr_t eva)
+{
+	struct uvm_object *uobj = h->uvm->kernel_object;
+
+	for (vaddr_t va = sva; va < eva; va += PAGE_SIZE)
+		if (pmap_extract(h->uvm->pmap, va, NULL) ||
+		    uvm_pagelookup(uobj, hs_kobj_off(h, va)) != NULL ||
+		    uao_find_swslot(uobj, atop(hs_kobj_off(h, va))) != 0)
+			return true;
+	return false;
 }
 
 /*
@@ -300,7 +313,14 @@ adjust_rules(struct harness *h, struct km_op *op)
 	case KOP_TOUCH: {
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
 		if (hs_type(a) == UVM_KMF_PAGEABLE &&
-		    !fault_can_finish(h, a, op->page))
+		    !fault_can_finish(h, a->va + ptoa(op->page)))
+			return KADJ_SKIP_FAULT;
+		return 0;
+	}
+	case KOP_RTOUCH: {
+		const struct hs_region *r = &h->regions[op->handle_sel];
+		if ((r->flags & KOPF_MAP_OBJ) && (r->live >> op->page & 1) &&
+		    !fault_can_finish(h, r->va + ptoa(op->page)))
 			return KADJ_SKIP_FAULT;
 		return 0;
 	}
@@ -368,6 +388,15 @@ adjust_rules(struct harness *h, struct km_op *op)
 		if (unmap_clips(h, h->maps[r->map].map, va,
 		    va + ptoa(op->count)) > entries_left(h))
 			return KADJ_SKIP_NOENTRY;
+		/*
+		 * VA only promises the pages are gone already; a fault
+		 * (rtouch) may have brought some in: unmap them too.
+		 */
+		if ((op->flags & KOPF_UNMAP_VAONLY) &&
+		    region_has_pages(h, va, va + ptoa(op->count))) {
+			op->flags &= ~(uint32_t)KOPF_UNMAP_VAONLY;
+			adj2 |= KADJ_NO_VAONLY;
+		}
 		return adj2;
 	}
 	case KOP_SUBALLOC:

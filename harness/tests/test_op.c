@@ -282,16 +282,17 @@ test_names(void)
 	for (size_t i = 0; i < NSETS; i++)
 		shapeless &= !in_set(sets[i], KOP_SHAPE) &&
 		    !in_set(sets[i], KOP_SCHEDULE);
-	report(shapeless && km_opset_km.nops == KOP_COUNT - 3 &&
+	report(shapeless && km_opset_km.nops == KOP_COUNT - 4 &&
 	    !in_set(&km_opset_km, KOP_MISUSE) &&
-	    km_opset_misuse.nops == KOP_COUNT - 2 &&
+	    !in_set(&km_opset_km, KOP_RTOUCH) &&
+	    km_opset_misuse.nops == KOP_COUNT - 3 &&
 	    km_opset_map.type_mask == UVM_KMF_VAONLY &&
 	    km_opset_smp.smp && !km_opset_km.smp &&
 	    !in_set(&km_opset_smp, KOP_HOLD_LOCK) &&
 	    !in_set(&km_opset_smp, KOP_WAIT_FREES),
 	    "opsets: no opcode byte says shape or schedule (leading bytes "
-	    "do); km is the rest but misuse, misuse is the rest, map is "
-	    "VAONLY; smp has no stand-in for another CPU");
+	    "do); km is the rest but misuse and rtouch (smp's), misuse is "
+	    "the rest, map is VAONLY; smp has no stand-in for another CPU");
 	ok = true;
 	for (unsigned int c = 0; c < KOP_COUNT; c++)
 		ok &= km_opcode_name(c) != NULL;
