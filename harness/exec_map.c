@@ -214,10 +214,11 @@ const struct km_op_impl op_uvm_unmap_impl = {
 /* ---- rtouch ------------------------------------------------------------- */
 
 /*
- * A fault on a region page, as the kernel makes one by using it: it must
- * succeed exactly when the page is still mapped, the region is backed by
- * the kernel object and its protection allows the access (an object-less
- * region has nothing to fault in: EFAULT).  With several CPUs another
+ * A fault on a region page, as the kernel makes one by using it (the
+ * policy runs none on a page unmapped since: its VA may be another's):
+ * it must succeed exactly when the region is backed by the kernel object
+ * and its protection allows the access (an object-less region has
+ * nothing to fault in: EFAULT).  With several CPUs another
  * one's pageout may take the page again before the access; like touch,
  * the fault is then simply taken again.
  */
@@ -229,8 +230,7 @@ rtouch_can_p(const struct hs_region *r, const struct km_op *op)
 	vm_prot_t want = (op->flags & KOPF_WRITE) ? VM_PROT_WRITE :
 	    VM_PROT_READ;
 
-	return (r->flags & KOPF_MAP_OBJ) && (r->live >> op->page & 1) &&
-	    (r->prot & want) == want;
+	return (r->flags & KOPF_MAP_OBJ) && (r->prot & want) == want;
 }
 
 static uintptr_t

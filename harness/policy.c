@@ -319,7 +319,10 @@ adjust_rules(struct harness *h, struct km_op *op)
 	}
 	case KOP_RTOUCH: {
 		const struct hs_region *r = &h->regions[op->handle_sel];
-		if ((r->flags & KOPF_MAP_OBJ) && (r->live >> op->page & 1) &&
+		/* the VA of an unmapped page may be someone else's now */
+		if (!(r->live >> op->page & 1))
+			return KADJ_SKIP_UNMAPPED;
+		if ((r->flags & KOPF_MAP_OBJ) &&
 		    !fault_can_finish(h, r->va + ptoa(op->page)))
 			return KADJ_SKIP_FAULT;
 		return 0;

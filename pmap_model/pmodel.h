@@ -137,7 +137,10 @@ void		pmodel_fail_ptalloc(struct pmap *pm, unsigned long n);
  * TLB first, then the tables; a miss fills the TLB and sets A (and D on a
  * write) in the leaf.  A TLB hit that the tables no longer grant (gone,
  * other frame, lost RW, gained NX) is counted and returns PMODEL_STALE_TLB
- * with *pa_out the stale frame the CPU would have used.
+ * with *pa_out the stale frame the CPU would have used -- with several
+ * CPUs only once that frame was freed since the entry was filled (before
+ * another CPU's shootdown the old page, still its owner's, is what real
+ * hardware uses too: pmodel_tlb.c).
  * => pa_out may be NULL; on success it gets pa including the page offset.
  * => direct-map VAs translate without the TLB.
  */

@@ -198,6 +198,7 @@ pmap_page_freed(struct pmap *pm, paddr_t pa)
 		pm->pm_frames_alloc--;
 		pm->pm_frames_free++;
 	}
+	pm->pm_framegen[f]++;	/* a TLB entry to it now reaches a stranger */
 	PMODEL_POISON(pm->pm_arena + pa, PAGE_SIZE);
 }
 

@@ -47,6 +47,7 @@ enum {
 struct pmodel_tlbent {
 	uint64_t	te_vpn;		/* va >> PAGE_SHIFT */
 	uint64_t	te_pfn;		/* pa >> PAGE_SHIFT */
+	uint32_t	te_gen;		/* pm_framegen[te_pfn] when filled */
 	uint8_t		te_valid, te_write, te_exec, te_dirty;
 };
 
@@ -58,6 +59,7 @@ struct pmap {
 	vaddr_t		pm_kva_lo, pm_kva_hi;
 
 	uint8_t		*pm_frame;		/* FR_*, per frame */
+	uint32_t	*pm_framegen;		/* frees of each frame, ever */
 	uint64_t	*pm_dirtymap;		/* frame touched since reset */
 	uint64_t	*pm_writtenmap;		/* ... and its contents changed */
 	uint32_t	*pm_dirtylist;

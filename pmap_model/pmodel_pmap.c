@@ -140,6 +140,7 @@ pmodel_pmap_create(const struct pmodel_pmap_params *p)
 	pm->pm_arena = mmap(NULL, n * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	pm->pm_frame = calloc(n, 1);
+	pm->pm_framegen = calloc(n, sizeof(uint32_t));
 	pm->pm_dirtymap = calloc(words, sizeof(uint64_t));
 	pm->pm_writtenmap = calloc(words, sizeof(uint64_t));
 	pm->pm_dirtylist = calloc(n, sizeof(uint32_t));
@@ -150,7 +151,7 @@ pmodel_pmap_create(const struct pmodel_pmap_params *p)
 	pm->pm_ncpus = pm->pm_nactive = p->ncpus != 0 ? p->ncpus : 1;
 	pm->pm_tlb = calloc((size_t)pm->pm_ncpus * (pm->pm_tlbmask + 1),
 	    sizeof(*pm->pm_tlb));
-	if (pm->pm_arena == MAP_FAILED || !pm->pm_frame ||
+	if (pm->pm_arena == MAP_FAILED || !pm->pm_frame || !pm->pm_framegen ||
 	    !pm->pm_dirtymap || !pm->pm_writtenmap || !pm->pm_dirtylist || !pm->pm_ptlevel ||
 	    !pm->pm_ptvalid || !pm->pm_ptseen || !pm->pm_ptfree ||
 	    !pm->pm_tlb) {
@@ -175,6 +176,7 @@ pmodel_pmap_destroy(struct pmap *pm)
 		munmap(pm->pm_arena, pm->pm_nframes * PAGE_SIZE);
 	}
 	free(pm->pm_frame);
+	free(pm->pm_framegen);
 	free(pm->pm_dirtymap);
 	free(pm->pm_writtenmap);
 	free(pm->pm_dirtylist);

@@ -20,6 +20,11 @@
  *	pmodel_pending_check	-> -1 "1 invalidation pending"
  * After pmap_update all three are clean and the access is NOTPRESENT.
  *
+ * With several CPUs a stale entry is used harmlessly between another
+ * CPU's removal and its shootdown as long as its frame was not freed
+ * meanwhile (pm_framegen counts every free of a frame); once it was, the
+ * use is PMODEL_STALE_TLB, as is any stale use with one CPU.
+ *
  * Example (two CPUs): cpu0 reads V (its TLB caches V -> 0x40000), cpu1
  * kremoves V and, before its pmap_update, puts V back where another
  * allocation kenters it -> 0x41000.  The kenter finds cpu0's entry for
@@ -164,6 +169,23 @@ tlb_stale(const struct pmodel_tlbent *te, const uint64_t *pte)
 	return NULL;
 }
 
+/*
+ * With several CPUs, an entry the tables no longer grant is used between
+ * another CPU's removal and its shootdown -- by design in every pmap,
+ * and harmless while its frame is the very page it was when the entry
+ * was filled (a pagedaemon writes that page out after the shootdown, so
+ * nothing written is lost).  It is the bug the shootdown exists for once
+ * the frame was freed meanwhile (free again, or another owner's now).
+ * One CPU has no such window: there every stale use is a missing update.
+ */
+static bool
+stale_harmless(const struct pmap *pm, const struct pmodel_tlbent *te)
+{
+	return pm->pm_nactive > 1 && te->te_pfn < pm->pm_nframes &&
+	    pm->pm_frame[te->te_pfn] == FR_ALLOC &&
+	    pm->pm_framegen[te->te_pfn] == te->te_gen;
+}
+
 int
 pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
     paddr_t *pa_out)
@@ -184,8 +206,9 @@ pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
 	pte = pmodel_walk(pm, va);
 	if (te->te_valid && te->te_vpn == vpn) {
 		if ((!write || te->te_write) && (!exec || te->te_exec)) {
+			const char *stale = tlb_stale(te, pte);
 			pm->pm_tlb_hits++;
-			if (tlb_stale(te, pte) != NULL) {
+			if (stale != NULL && !stale_harmless(pm, te)) {
 				pm->pm_nstale++;
 				pm->pm_fault_va = va;
 				if (pa_out != NULL)
@@ -193,7 +216,7 @@ pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
 					    (va & PAGE_MASK);
 				return PMODEL_STALE_TLB;
 			}
-			if (write && !te->te_dirty) {
+			if (write && !te->te_dirty && stale == NULL) {
 				/* first write through a clean entry walks */
 				*pte |= PMODEL_PTE_D;
 				te->te_dirty = 1;
@@ -216,6 +239,8 @@ pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
 	te->te_valid = 1;
 	te->te_vpn = vpn;
 	te->te_pfn = (*pte & PMODEL_PTE_FRAME) >> PAGE_SHIFT;
+	te->te_gen = te->te_pfn < pm->pm_nframes ?
+	    pm->pm_framegen[te->te_pfn] : 0;
 	te->te_write = (*pte & PMODEL_PTE_RW) != 0;
 	te->te_exec = (*pte & PMODEL_PTE_NX) == 0;
 	te->te_dirty = (*pte & PMODEL_PTE_D) != 0;

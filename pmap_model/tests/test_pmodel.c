@@ -499,8 +499,16 @@ test_cpus(void)
 	report(pmodel_access(pm, va, false, false, NULL) ==
 	    PMODEL_FAULT_NOTPRESENT, "cpu1 never cached V: not present");
 	pmodel_set_cpu(pm, 0);
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_OK &&
+	    pa == PA0, "cpu0 before the shootdown, the page still its: the "
+	    "old entry is used, harmlessly");
+	pmap_page_freed(pm, PA0);
 	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB &&
-	    pa == PA0, "cpu0 before the shootdown: stale entry used");
+	    pa == PA0, "cpu0 before the shootdown, the page freed: a stale "
+	    "translation used");
+	pmap_page_allocated(pm, PA0);
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB,
+	    "... and still when the page has a new owner");
 	pmodel_set_cpu(pm, 1);
 	pmap_update(pm);
 	pmodel_set_cpu(pm, 0);
