@@ -135,7 +135,7 @@ smp_switch(struct smp *s, unsigned int me)
 		pmodel_set_cpu(s->pm, me);
 	}
 	/* another CPU's finding ends this one's op where it stands */
-	if (harness_stopped(h) && pmodel_catch_active()) {
+	if (harness_stopped(h)) {
 		s->cpu[me].state = SMP_READY;
 		pmodel_throw(PMODEL_CAUGHT_PANIC, "stopped: another CPU made a "
 		    "finding");
@@ -193,12 +193,21 @@ smp_wait(void *arg, struct uvm *uvm, enum uvm_wait_reason why,
 	s->policy_fn(s->policy_arg, uvm, why, chan, wmesg);
 }
 
+static void
+smp_body(void *arg)
+{
+	struct smp_start *st = arg;
+
+	harness_smp_cpu(st->s->h, st->c);
+}
+
 static void *
 smp_thread(void *arg)
 {
 	struct smp_start *st = arg;
 	struct smp *s = st->s;
 	unsigned int me = st->c;
+	struct pmodel_catch c;
 
 	my_cpu = me;
 	pmodel_set_switch_hook(smp_hook, s);
@@ -209,7 +218,13 @@ smp_thread(void *arg)
 	harness_smp_switch_in(s->h, me);
 	pmodel_set_cpu(s->pm, me);
 
-	harness_smp_cpu(s->h, me);
+	/*
+	 * Under a catch point of its own, so that another CPU's finding
+	 * can end this one at any switch point, in the harness's code (a
+	 * policy lookup waiting for a lock a stopped CPU kept) as well as
+	 * in the core's (whose calls have their own catch points).
+	 */
+	(void)pmodel_catch_call(&c, smp_body, st);
 
 	/* done: pass the baton on (the last one wakes the main thread) */
 	s->cpu[me].state = SMP_DONE;
