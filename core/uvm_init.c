@@ -259,16 +259,7 @@ uvm_mapent_free(struct uvm *uvm, struct vm_map_entry *e)
 	    "uvm_mapent_free: entry %p freed twice", (void *)e);
 	e->flags = 0;
 	e->left = e->right = e->parent = e->prev = NULL;
-	/*
-	 * Poisoned, as NetBSD's DIAGNOSTIC pools poison freed items: a
-	 * stale pointer (a fault that slept and did not look again) then
-	 * reaches no page of anybody's, but an offset far outside the
-	 * kernel object, where the swap-slot and page code assert.
-	 */
-	e->start = e->end = UVM_MAPENT_POISON;
-	e->offset = 0;
-	e->object.uvm_obj = NULL;
-	e->protection = e->max_protection = 0;
+
 	mapent_lock(uvm);
 	e->next = uvm->entry_free;
 	uvm->entry_free = e;

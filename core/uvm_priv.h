@@ -40,9 +40,6 @@ struct vm_page *uao_lookup(const struct uvm_object *uobj, voff_t off);
 /* Free swap slots (uvm_aobj.c).  => takes swap_data_lock. */
 unsigned int	uvm_swap_nfree(struct uvm *uvm);
 
-/* What a freed map entry's start and end read (uvm_mapent_free). */
-#define UVM_MAPENT_POISON	((vaddr_t)0xdeadbeefdead0000ULL)
-
 /*
  * Deliberate bugs, compiled in with -DKMFUZZ_PLANT=N (meson option
  * `plant'), to show that the checker named for each finds it.  Never in
