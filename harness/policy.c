@@ -173,6 +173,22 @@ region_has_pages(struct harness *h, vaddr_t sva, vaddr_t eva)
 }
 
 /*
+ * An unmap's VA only promises the pages are gone already; a fault
+ * (rtouch) may have brought some in: then it unmaps them too.
+ */
+static unsigned int
+unmap_vaonly(struct harness *h, const struct hs_region *r, struct km_op *op)
+{
+	vaddr_t va = r->va + ptoa(op->page);
+
+	if (!(op->flags & KOPF_UNMAP_VAONLY) ||
+	    !region_has_pages(h, va, va + ptoa(op->count)))
+		return 0;
+	op->flags &= ~(uint32_t)KOPF_UNMAP_VAONLY;
+	return KADJ_NO_VAONLY;
+}
+
+/*
  * Does `op' take the lock of `map' (NULL: of any map)?  The calls on a
  * map lock it, and an allocation's or region's map is locked to give it
  * back; a pool page through the direct map takes no map lock.  Faults
@@ -369,11 +385,13 @@ adjust_rules(struct harness *h, struct km_op *op)
 		uint64_t bit = (uint64_t)1 << op->page;
 		if (r->flags & KOPF_MAP_QUANTUM) {
 			/* never split: all of it (its pages are all live) */
-			if (op->page == 0 && op->count == r->npages)
-				return 0;
-			op->page = 0;
-			op->count = r->npages;
-			return KADJ_WHOLE;
+			unsigned int adjq = 0;
+			if (op->page != 0 || op->count != r->npages) {
+				op->page = 0;
+				op->count = r->npages;
+				adjq = KADJ_WHOLE;
+			}
+			return adjq | unmap_vaonly(h, r, op);
 		}
 		if (!(r->live & bit))
 			return KADJ_SKIP_UNMAPPED;
@@ -391,16 +409,7 @@ adjust_rules(struct harness *h, struct km_op *op)
 		if (unmap_clips(h, h->maps[r->map].map, va,
 		    va + ptoa(op->count)) > entries_left(h))
 			return KADJ_SKIP_NOENTRY;
-		/*
-		 * VA only promises the pages are gone already; a fault
-		 * (rtouch) may have brought some in: unmap them too.
-		 */
-		if ((op->flags & KOPF_UNMAP_VAONLY) &&
-		    region_has_pages(h, va, va + ptoa(op->count))) {
-			op->flags &= ~(uint32_t)KOPF_UNMAP_VAONLY;
-			adj2 |= KADJ_NO_VAONLY;
-		}
-		return adj2;
+		return adj2 | unmap_vaonly(h, r, op);
 	}
 	case KOP_SUBALLOC:
 		if (h->nmaps >= HARNESS_MAX_MAPS ||
