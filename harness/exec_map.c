@@ -86,6 +86,12 @@ map_end(struct harness *h, struct km_op *op, uintptr_t va)
 	r->live = op->npages >= 64 ? ~(uint64_t)0 :
 	    ((uint64_t)1 << op->npages) - 1;
 	op->result_id = r->id;
+	if (h->cfg.checkers) {
+		char what[16];
+
+		uvm_snprintf(what, sizeof(what), "r%u", r->id);
+		check_range_query(h, r->map, va, ptoa(r->npages), true, what);
+	}
 }
 
 /* The C spelling of VM_PROT_* bits. */
@@ -187,10 +193,13 @@ unmap_end(struct harness *h, struct km_op *op, uintptr_t unused)
 		r->live &= ~((uint64_t)1 << p);
 	uvm_snprintf(what, sizeof(what), "r%u pages %u..%u", r->id, op->page,
 	    op->page + op->count - 1);
+	unsigned int mi = r->map;
 	if (r->live == 0)
 		HS_REMOVE(h->regions, h->nregions, op->handle_sel);
-	if (h->cfg.checkers)
+	if (h->cfg.checkers) {
 		check_unmapped(h, s, e - s, what);
+		check_range_query(h, mi, s, e - s, false, "an unmapped range");
+	}
 }
 
 static void

@@ -434,8 +434,8 @@ begin(struct harness *h, struct harness_finding *f, unsigned int shape)
 {
 	uvm_memset(f, 0, sizeof(*f));
 	h->finding = f;
-	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map, shape,
-	    f->msg, sizeof(f->msg));
+	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map ||
+	    km_shape(shape)->direct_map, shape, f->msg, sizeof(f->msg));
 	if (h->uvm == NULL) {
 		f->checker = "input";
 		f->opname = "end";

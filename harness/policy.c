@@ -176,7 +176,7 @@ locks_map(const struct harness *h, const struct km_op *op,
 
 	switch (op->code) {
 	case KOP_POOLPAGE_GET: case KOP_POOLPAGE_PUT:
-		if (h->cfg.poolpage_direct_map)
+		if (h->uvm->cfg.poolpage_direct_map)
 			return false;
 		m = op->code == KOP_POOLPAGE_GET ? h->maps[op->map_sel].map :
 		    h->maps[h->pool[op->handle_sel].map].map;
@@ -300,8 +300,12 @@ adjust_rules(struct harness *h, struct km_op *op)
 	case KOP_TOUCH: {
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
 		if (hs_type(a) == UVM_KMF_PAGEABLE &&
-		    !fault_can_finish(h, a, op->page))
-			return KADJ_SKIP_FAULT;
+		    !(op->flags & KOPF_TOUCH_NOWAIT) &&
+		    !fault_can_finish(h, a, op->page)) {
+			/* the fault would wait for a page forever */
+			op->flags |= KOPF_TOUCH_NOWAIT;
+			return KADJ_FAULT_NOWAIT;
+		}
 		return 0;
 	}
 	case KOP_POOLPAGE_GET: {
