@@ -56,10 +56,12 @@ hm_shape_params(const struct pmodel_params *base, unsigned int n,
 	p->max_map_entries = s->max_map_entries;
 	switch (s->kva) {
 	case KM_KVA_TOP:
-		/* the last 64 MiB below 2^64, but its very last page */
+		/* the last 64 MiB below 2^64, but its very last page, with
+		 * no kernel pages reserved below kva_start (uvm_km_init's
+		 * other case) */
 		p->kva_max = (vaddr_t)0 - PAGE_SIZE;
 		p->kva_min = p->kva_max - HARNESS_MODEL_KVA_SIZE + PAGE_SIZE;
-		p->kva_start = 0;
+		p->kva_start = p->kva_min;
 		break;
 	case KM_KVA_SMALL:
 		p->kva_max = p->kva_min + ((vsize_t)4 << 20);

@@ -102,6 +102,16 @@ fuzz_harness(const struct km_target *t, bool direct_map,
 	return h;
 }
 
+void
+fuzz_harnesses_destroy(void)
+{
+	for (unsigned int i = 0; i < FUZZ_MAX_HARNESSES; i++)
+		if (harnesses[i].h != NULL) {
+			harness_model_destroy(harnesses[i].h);
+			harnesses[i].h = NULL;
+		}
+}
+
 /* ---- running ------------------------------------------------------------ */
 
 static struct km_op text_ops[HARNESS_MAX_OPS];
@@ -179,9 +189,13 @@ fuzz_entry(const struct km_target *t, const uint8_t *data, size_t len)
 	}
 	fuzz_opts_default(&o);
 	o.report = !no_abort;
-	if (fuzz_run_input(t, data, len, &o, NULL, &f) == HARNESS_FINDING &&
-	    !no_abort)
+	if (fuzz_run_input(t, data, len, &o, NULL, &f) != HARNESS_FINDING)
+		return 0;
+	if (!no_abort)
 		abort();
+	/* one line, so that a benchmark still counts what it ran into */
+	fprintf(stderr, "kmfuzz: finding not aborted (KMFUZZ_NO_ABORT): %s at "
+	    "op %u (%s): %.200s\n", f.checker, f.op_index, f.opname, f.msg);
 	return 0;
 }
 

@@ -55,6 +55,8 @@ void	fuzz_opts_default(struct fuzz_opts *o);
  */
 struct harness *fuzz_harness(const struct km_target *t, bool direct_map,
 	    const struct fuzz_opts *o);
+/* Tear down every harness fuzz_harness made (uvm_destroy included). */
+void	fuzz_harnesses_destroy(void);
 
 /*
  * fuzz_run_input: run `data' as target t would (km_input_run on the
@@ -69,7 +71,8 @@ int	fuzz_run_input(const struct km_target *t, const uint8_t *data,
 
 /*
  * libFuzzer/AFL++ body: run, abort() on a finding.  KMFUZZ_NO_ABORT=1 in
- * the environment runs findings silently on (throughput benchmarks only).
+ * the environment runs on past findings, printing one line for each
+ * (benchmarks that must not stop early).
  */
 int	fuzz_entry(const struct km_target *t, const uint8_t *data,
 	    size_t len);

@@ -107,6 +107,48 @@ struct range_check {
  * map's lock -- unless the other CPU holds it (hold_lock): nothing
  * changes the map while it does, so the list is walked as it stands.
  */
+/* Does the shadow have the page at va of map mi in use (an allocation
+ * or a live page of a region)? */
+static bool
+hs_page_in_use(struct harness *h, unsigned int mi, vaddr_t va)
+{
+	const struct hs_alloc *a = hs_alloc_at(h, va);
+	const struct hs_region *r = hs_region_at(h, va, NULL);
+
+	return (a != NULL && a->map == mi) || (r != NULL && r->map == mi);
+}
+
+/*
+ * The core's own range query agrees with the shadow: [s, s + size) of
+ * map mi is all mapped (want) or is not (!want: a range just freed).
+ * A mapped range is asked again with the page before it when that page
+ * is in use too, so the query walks from one entry into the next.
+ * Skipped while the other CPU holds the map's lock (the query takes it).
+ */
+void
+check_range_query(struct harness *h, unsigned int mi, vaddr_t s,
+    vsize_t size, bool want, const char *what)
+{
+	struct vm_map *map = h->maps[mi].map;
+	bool before = false;
+
+	if (&map->lock == h->held || h->found)
+		return;
+	if (want && s > vm_map_min(map) &&
+	    hs_page_in_use(h, mi, s - PAGE_SIZE)) {
+		before = true;
+		s -= PAGE_SIZE;
+		size += PAGE_SIZE;
+	}
+	if (uvm_map_checkrange(map, s, s + size) != want)
+		hfail(h, "map", s, "uvm_map_checkrange(m%u, 0x%lx, 0x%lx) says "
+		    "%s%s is %smapped, the shadow that it is%s",
+		    h->maps[mi].id, (unsigned long)s,
+		    (unsigned long)(s + size), what,
+		    before ? " with the page before it" : "",
+		    want ? "not all " : "", want ? "" : " not");
+}
+
 bool
 hs_map_entry_at(struct harness *h, struct vm_map *map, vaddr_t va,
     struct vm_map_entry **ep)
@@ -177,6 +219,12 @@ check_new_alloc(struct harness *h, const struct hs_alloc *a)
 		    found ? (unsigned long)e->start : 0UL,
 		    found ? (unsigned long)e->end : 0UL);
 		return;
+	}
+	{
+		char what[16];
+
+		uvm_snprintf(what, sizeof(what), "a%u", a->id);
+		check_range_query(h, a->map, a->va, a->size, true, what);
 	}
 	for (unsigned int i = 0; i < h->nallocs; i++) {
 		const struct hs_alloc *b = &h->allocs[i];

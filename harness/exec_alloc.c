@@ -135,6 +135,7 @@ free_end(struct harness *h, struct km_op *op, uintptr_t unused)
 	}
 	uvm_snprintf(what, sizeof(what), "a%u", gone.id);
 	check_unmapped(h, gone.va, gone.size, what);
+	check_range_query(h, gone.map, gone.va, gone.size, false, what);
 	if (hs_type(&gone) != UVM_KMF_PAGEABLE)
 		return;
 	for (vaddr_t va = gone.va; va < gone.va + gone.size && !h->found;

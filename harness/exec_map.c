@@ -87,6 +87,12 @@ map_end(struct harness *h, struct km_op *op, uintptr_t va)
 	r->live = op->npages >= 64 ? ~(uint64_t)0 :
 	    ((uint64_t)1 << op->npages) - 1;
 	op->result_id = r->id;
+	if (h->cfg.checkers) {
+		char what[16];
+
+		uvm_snprintf(what, sizeof(what), "r%u", r->id);
+		check_range_query(h, r->map, va, ptoa(r->npages), true, what);
+	}
 }
 
 /* The C spelling of VM_PROT_* bits. */
@@ -188,10 +194,13 @@ unmap_end(struct harness *h, struct km_op *op, uintptr_t unused)
 		r->live &= ~((uint64_t)1 << p);
 	uvm_snprintf(what, sizeof(what), "r%u pages %u..%u", r->id, op->page,
 	    op->page + op->count - 1);
+	unsigned int mi = r->map;
 	if (r->live == 0)
 		hs_remove_region(h, op->handle_sel);
-	if (h->cfg.checkers)
+	if (h->cfg.checkers) {
 		check_unmapped(h, s, e - s, what);
+		check_range_query(h, mi, s, e - s, false, "an unmapped range");
+	}
 }
 
 static void
@@ -243,7 +252,8 @@ rtouch_call(struct harness *h, const struct km_op *op)
 
 	for (unsigned int i = 0;; i++) {
 		error = uvm_fault(h->maps[r->map].map, va, write ?
-		    VM_PROT_WRITE : VM_PROT_READ, false);
+		    VM_PROT_WRITE : VM_PROT_READ,
+		    (op->flags & KOPF_TOUCH_NOWAIT) != 0);
 		if (error != 0 || !h->smp || i == RTOUCH_REFAULTS ||
 		    h->host.access(h->host.ctx, va, write, false) != HACC_FAULT)
 			return (uintptr_t)error;
@@ -262,6 +272,13 @@ rtouch_end(struct harness *h, struct km_op *op, uintptr_t error)
 			hfail(h, "pmap", va, "fault on r%u page %u succeeded, "
 			    "but nothing may be faulted in there", r->id,
 			    op->page);
+		return;
+	}
+	if (error != 0 && hs_fault_may_refuse(h, op, va, error)) {
+		if (error == ENOMEM && h->host.access(h->host.ctx, va, false,
+		    false) != HACC_FAULT)
+			hfail(h, "pmap", va, "r%u page %u translates after its "
+			    "fault failed (%d)", r->id, op->page, (int)error);
 		return;
 	}
 	if (error != 0) {
@@ -283,9 +300,10 @@ rtouch_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 
 	emit_printf(e, "\t\terror = uvm_fault(");
 	emit_map(e, h->maps[r->map].id);
-	emit_printf(e, ", r%u + 0x%lx, %s, false);\n\t\tDONE(error);\n", r->id,
+	emit_printf(e, ", r%u + 0x%lx, %s, %s);\n\t\tDONE(error);\n", r->id,
 	    (unsigned long)ptoa(op->page), (op->flags & KOPF_WRITE) ?
-	    "VM_PROT_WRITE" : "VM_PROT_READ");
+	    "VM_PROT_WRITE" : "VM_PROT_READ",
+	    (op->flags & KOPF_TOUCH_NOWAIT) ? "true" : "false");
 }
 
 const struct km_op_impl op_rtouch_impl = {

@@ -94,6 +94,8 @@ struct km_shape {
 	uint8_t		reserve_kernel, reserve_pagedaemon;
 	uint16_t	nswap, max_map_entries;
 	uint8_t		kva;		/* enum km_kva */
+	bool		direct_map;	/* pool pages through the direct
+					   map, whatever the variant */
 };
 extern const struct km_shape km_shapes[KM_NSHAPES];
 /* => shape n (0 for n out of range). */
@@ -201,12 +203,12 @@ struct harness_config {
 };
 
 struct harness_finding {
-	const char	*checker;
-	const char	*opname;	/* the failing op's name; "end" for the
-					   checks after the last op */	/* "map", "ownership", "pages", "pmap",
+	const char	*checker;	/* "map", "ownership", "pages", "pmap",
 					   "tlb", "swap", "security", "data",
 					   "leak", "assert", "wouldblock",
-					   "misuse" */
+					   "misuse", ... (signature.c) */
+	const char	*opname;	/* the failing op's name; "end" for the
+					   checks after the last op */
 	uint32_t	op_index;	/* 0-based; ntrace at the end check */
 	uint32_t	line;		/* text line, 0 from bytes */
 	vaddr_t		va;		/* the address concerned, 0 if none */

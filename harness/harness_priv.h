@@ -205,6 +205,12 @@ void	hs_before_take(struct harness *h, struct hs_before *b);
 /* A failed call left the counters as prepare saw them. */
 void	check_nothing_left(struct harness *h, const char *what);
 void	check_new_alloc(struct harness *h, const struct hs_alloc *a);
+/* May a fault of op (touch, rtouch) at va have failed with `error'? */
+bool	hs_fault_may_refuse(struct harness *h, const struct km_op *op,
+	    vaddr_t va, uintptr_t error);
+/* uvm_map_checkrange on [s, s + size) of map mi must say `want'. */
+void	check_range_query(struct harness *h, unsigned int mi, vaddr_t s,
+	    vsize_t size, bool want, const char *what);
 void	check_new_poolpage(struct harness *h, const struct hs_poolpage *p);
 /* A freed range [va, va + size) of `what' no longer translates. */
 void	check_unmapped(struct harness *h, vaddr_t va, vsize_t size,

@@ -437,7 +437,12 @@ interp_begin(struct harness *h, struct harness_finding *f,
 {
 	uvm_memset(f, 0, sizeof(*f));
 	h->finding = f;
-	h->uvm = h->host.reset(h->host.ctx, inst, f->msg, sizeof(f->msg));
+	/* a shape may put pool pages behind the direct map, whatever the
+	 * variant says */
+	struct harness_instance built = *inst;
+	built.poolpage_direct_map = inst->poolpage_direct_map ||
+	    km_shape(inst->shape)->direct_map;
+	h->uvm = h->host.reset(h->host.ctx, &built, f->msg, sizeof(f->msg));
 	if (h->uvm == NULL) {
 		f->checker = "input";
 		f->opname = "end";

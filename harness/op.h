@@ -120,6 +120,8 @@ enum km_field {
 #define KOPF_NOWAIT		0x1	/* poolpage_get: waitok = false */
 #define KOPF_UNCACHED		0x2	/* poolpage_get: not the _cache API */
 #define KOPF_WRITE		0x1	/* touch */
+#define KOPF_TOUCH_NOWAIT	0x2	/* touch: a fault that never sleeps */
+#define KOPF_TOUCH_BITS		(KOPF_WRITE | KOPF_TOUCH_NOWAIT)
 #define KOPF_MAP_FIXED		0x01	/* map: exactly the hint, or fail */
 #define KOPF_MAP_NOMERGE	0x02	/* map: never merged */
 #define KOPF_MAP_QUANTUM	0x04	/* map: never merged nor split */
@@ -143,7 +145,7 @@ enum km_adjust {
 	KADJ_CANFAIL		= 0x004, /* CANFAIL added: pages never come */
 	KADJ_NOWAIT		= 0x008, /* nowait added: a wait never ends */
 	KADJ_LET_GO		= 0x010, /* the other CPU let go first */
-	KADJ_SKIP_FAULT		= 0x020, /* not run: no page for the fault */
+	KADJ_FAULT_NOWAIT	= 0x020, /* nowait: no page for the fault */
 	KADJ_SKIP_FULL		= 0x040, /* not run: the shadow is full */
 	KADJ_SKIP_NOROOM	= 0x080, /* not run: no room for the submap */
 	KADJ_AS_WRITTEN		= 0x100, /* ran as written though the policy
@@ -157,7 +159,7 @@ enum km_adjust {
 					     the run stopped there */
 	KADJ_NO_VAONLY		= 0x8000, /* unmap: pages were faulted in */
 };
-#define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
+#define KADJ_NOT_RUN	(KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
 	KADJ_SKIP_UNMAPPED | KADJ_SKIP_NOENTRY)
 
 /*

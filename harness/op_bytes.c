@@ -28,7 +28,8 @@
  *   F_SUBSIZE  npages = 16 * (1 + b % 16)
  *   F_SUBOPTS, F_POOLOPTS   flags = b & (the field's option bits)
  *   F_PAGE     page = b;  F_COUNT count = 1 + b % 16;  F_N n = 1 + b % 64
- *   F_RW       flags = b & KOPF_WRITE;  F_MISUSE misuse = b % KMIS_COUNT
+ *   F_RW       flags = b & (KOPF_WRITE | KOPF_TOUCH_NOWAIT);
+ *              F_MISUSE misuse = b % KMIS_COUNT
  *   F_NPAGES   npages = 1 + b % 64 (a region: every page tracked);
  *              F_HINT n = b (pages above the map
  *              minimum);  F_MAPOPTS, F_UNMAPOPTS flags = b & the bits
@@ -312,7 +313,7 @@ kop_decode_field(const struct km_opset *set, unsigned int f,
 		op->count = 1 + v[0] % KOP_MAX_COUNT;
 		break;
 	case F_RW:
-		op->flags = v[0] & KOPF_WRITE;
+		op->flags = v[0] & KOPF_TOUCH_BITS;
 		break;
 	case F_N:
 		op->n = 1 + v[0] % KOP_MAX_N;
@@ -509,7 +510,7 @@ kop_encode_field(const struct km_opset *set, unsigned int f,
 		return kop_encode_range(op->count, 1, KOP_MAX_COUNT, &v[0]);
 	case F_RW:
 		v[0] = (uint8_t)op->flags;
-		return (op->flags & ~(uint32_t)KOPF_WRITE) == 0;
+		return (op->flags & ~(uint32_t)KOPF_TOUCH_BITS) == 0;
 	case F_N:
 		return kop_encode_range(op->n, 1, KOP_MAX_N, &v[0]);
 	case F_MISUSE:

@@ -146,7 +146,7 @@ static const char *const km_adjust_words[] = {
 	"CANFAIL added (a page wait could never end)",
 	"nowait added (a wait could never end)",
 	"the other CPU let go of its lock first",
-	"not run (the fault could never get a page)",
+	"nowait added (the fault could never get a page)",
 	"not run (the harness tracks as many as it can)",
 	"not run (no room for the submap: NetBSD would panic)",
 	"ran as written (the policy would adjust it now)",

@@ -19,7 +19,8 @@
  *   F_SUBSIZE  a multiple of 0x10000 (16 pages), at most 0x100000
  *   F_SUBOPTS, F_POOLOPTS   the field's option words, any order, each once
  *   F_PAGE     page=P, 0..63;  F_COUNT count=C, 1..16;  F_N  N, 1..64
- *   F_RW       read | write;   F_MISUSE a misuse kind's name
+ *   F_RW       read | write, then optional nowait (the fault may not
+ *              sleep);   F_MISUSE a misuse kind's name
  *   F_NPAGES   a multiple of 0x1000, at most 64 pages
  *   F_HINT     optional hint=P, P pages above the map's minimum, 0..255
  *   F_MAPOPTS, F_UNMAPOPTS  option words
@@ -536,6 +537,7 @@ kt_subsize(struct kt_parser *p, struct km_op *op)
 	return KTEXT_OK;
 }
 
+/* "read" or "write", then "nowait" for a fault that must not sleep. */
 static int
 kt_rw(struct kt_parser *p, struct km_op *op)
 {
@@ -544,6 +546,10 @@ kt_rw(struct kt_parser *p, struct km_op *op)
 	else if (!kt_is(kt_peek(p), "read"))
 		return kt_expected(p, "read or write");
 	p->i++;
+	if (kt_is(kt_peek(p), "nowait")) {
+		op->flags |= KOPF_TOUCH_NOWAIT;
+		p->i++;
+	}
 	return KTEXT_OK;
 }
 
@@ -933,8 +939,9 @@ kt_pr_field(struct kt_out *o, unsigned int f, const struct km_op *op)
 		kt_pr(o, " count=%u", op->count);
 		break;
 	case F_RW:
-		kt_pr(o, " %s", (op->flags & KOPF_WRITE) ? "write" : "read");
-		if (op->flags & ~(uint32_t)KOPF_WRITE)
+		kt_pr(o, " %s%s", (op->flags & KOPF_WRITE) ? "write" : "read",
+		    (op->flags & KOPF_TOUCH_NOWAIT) ? " nowait" : "");
+		if (op->flags & ~(uint32_t)KOPF_TOUCH_BITS)
 			kt_pr(o, " 0x%x", op->flags);
 		break;
 	case F_N:

@@ -205,7 +205,7 @@ locks_map(const struct harness *h, const struct km_op *op,
 
 	switch (op->code) {
 	case KOP_POOLPAGE_GET: case KOP_POOLPAGE_PUT:
-		if (h->cfg.poolpage_direct_map)
+		if (h->uvm->cfg.poolpage_direct_map)
 			return false;
 		m = op->code == KOP_POOLPAGE_GET ? h->maps[op->map_sel].map :
 		    h->maps[h->pool[op->handle_sel].map].map;
@@ -329,8 +329,12 @@ adjust_rules(struct harness *h, struct km_op *op)
 	case KOP_TOUCH: {
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
 		if (hs_type(a) == UVM_KMF_PAGEABLE &&
-		    !fault_can_finish(h, a->va + ptoa(op->page)))
-			return KADJ_SKIP_FAULT;
+		    !(op->flags & KOPF_TOUCH_NOWAIT) &&
+		    !fault_can_finish(h, a->va + ptoa(op->page))) {
+			/* the fault would wait for a page forever */
+			op->flags |= KOPF_TOUCH_NOWAIT;
+			return KADJ_FAULT_NOWAIT;
+		}
 		return 0;
 	}
 	case KOP_RTOUCH: {
@@ -339,8 +343,11 @@ adjust_rules(struct harness *h, struct km_op *op)
 		if (!(r->live >> op->page & 1))
 			return KADJ_SKIP_UNMAPPED;
 		if ((r->flags & KOPF_MAP_OBJ) &&
-		    !fault_can_finish(h, r->va + ptoa(op->page)))
-			return KADJ_SKIP_FAULT;
+		    !(op->flags & KOPF_TOUCH_NOWAIT) &&
+		    !fault_can_finish(h, r->va + ptoa(op->page))) {
+			op->flags |= KOPF_TOUCH_NOWAIT;
+			return KADJ_FAULT_NOWAIT;
+		}
 		return 0;
 	}
 	case KOP_POOLPAGE_GET: {

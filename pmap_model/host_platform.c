@@ -556,10 +556,3 @@ uvm_platform_swap_read(struct uvm *uvm, int slot, paddr_t pa)
 	__atomic_fetch_add(&h->nswapin, 1, __ATOMIC_RELAXED);
 	return 0;
 }
-
-void
-uvm_platform_putchar(struct uvm *uvm, int c)
-{
-	(void)uvm;
-	fputc(c, stderr);
-}

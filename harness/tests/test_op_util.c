@@ -89,7 +89,7 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 			return "pgremove count";
 		break;
 	case KOP_TOUCH:
-		if (op->flags & ~1u)
+		if (op->flags & ~(uint32_t)KOPF_TOUCH_BITS)
 			return "touch flags";
 		break;
 	case KOP_PAGEOUT: case KOP_IDLEZERO: case KOP_FAIL_PAGEALLOC:
