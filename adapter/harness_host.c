@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "harness_host.h"
+#include "smp_host.h"
 
 struct hmodel {
 	struct harness		*h;
@@ -55,10 +56,12 @@ hm_shape_params(const struct pmodel_params *base, unsigned int n,
 	p->max_map_entries = s->max_map_entries;
 	switch (s->kva) {
 	case KM_KVA_TOP:
-		/* the last 64 MiB below 2^64, but its very last page */
+		/* the last 64 MiB below 2^64, but its very last page, with
+		 * no kernel pages reserved below kva_start (uvm_km_init's
+		 * other case) */
 		p->kva_max = (vaddr_t)0 - PAGE_SIZE;
 		p->kva_min = p->kva_max - HARNESS_MODEL_KVA_SIZE + PAGE_SIZE;
-		p->kva_start = 0;
+		p->kva_start = p->kva_min;
 		break;
 	case KM_KVA_SMALL:
 		p->kva_max = p->kva_min + ((vsize_t)4 << 20);
@@ -105,10 +108,12 @@ hm_wait(void *arg, struct uvm *uvm, enum uvm_wait_reason why,
  * => NULL if uvm_create failed (pmodel_host_reset said why on stderr).
  */
 static struct uvm *
-hm_reset(void *ctx, bool poolpage_direct_map, unsigned int shape, char *msg,
+hm_reset(void *ctx, const struct harness_instance *inst, char *msg,
     size_t len)
 {
 	struct hmodel *m = ctx;
+	unsigned int shape = inst->shape;
+	bool poolpage_direct_map = inst->poolpage_direct_map;
 
 	if (shape >= KM_NSHAPES) {
 		snprintf(msg, len, "no shape %u (0..%d)", shape, KM_NSHAPES - 1);
@@ -128,8 +133,10 @@ hm_reset(void *ctx, bool poolpage_direct_map, unsigned int shape, char *msg,
 	m->ph = m->shapes[shape];
 	m->ph->cfg.poolpage_direct_map = poolpage_direct_map;
 	m->ph->params.poolpage_direct_map = poolpage_direct_map;
+	m->ph->cfg.poolpage_free_noupdate = inst->poolpage_free_noupdate;
 	if (pmodel_host_reset(m->ph) != 0)
 		return NULL;
+	pmodel_set_ncpus(m->ph->pmap, inst->ncpus != 0 ? inst->ncpus : 1);
 	return m->ph->uvm;
 }
 
@@ -187,7 +194,11 @@ hm_mmu_check(void *ctx, bool full, char *why, size_t len)
 	 * deterministic test for a missing update).  The TLB walk and the
 	 * whole-table walk run with the full checks; a stale entry the
 	 * harness actually uses is caught at once by pmodel_access anyway.
+	 * A VA entered again while a TLB still held it (reuse) names the
+	 * CPUs and frames, so it goes first.
 	 */
+	if (pmodel_reuse_check(pm, why, len) != 0)
+		return -1;
 	if (pmodel_pending_check(pm, why, len) != 0)
 		return -1;
 	if (!full)
@@ -211,6 +222,12 @@ hm_call(void *ctx, void (*fn)(void *), void *arg, char *msg, size_t len)
 		snprintf(msg, len, "%s", c.cc_msg);
 	return kind == PMODEL_CAUGHT_WOULDBLOCK ? HCALL_WOULDBLOCK :
 	    HCALL_PANIC;
+}
+
+static void
+hm_smp_run(void *ctx, struct harness *h)
+{
+	smp_host_run(((struct hmodel *)ctx)->ph, h);
 }
 
 static bool
@@ -244,6 +261,7 @@ harness_model_params(struct pmodel_params *p)
 	p->max_pool_pages = HARNESS_MODEL_POOLPAGES;
 	p->reserve_kernel = HARNESS_MODEL_RESERVE_KERNEL;
 	p->reserve_pagedaemon = HARNESS_MODEL_RESERVE_PDAEMON;
+	p->ncpus = KM_MAX_CPUS;		/* TLBs; a run uses as many as it has */
 }
 
 struct harness *
@@ -284,6 +302,7 @@ harness_model_create_params(const struct harness_config *cfg,
 	host.call = hm_call;
 	host.hold_lock = hm_hold_lock;
 	host.release_lock = hm_release_lock;
+	host.smp_run = hm_smp_run;
 	harness_init(h, &host, cfg);
 	return h;
 fail:

@@ -31,6 +31,8 @@ struct repro {
 	const char		*target;	/* the fuzz target it came from */
 	bool			direct_map;	/* pool pages from the direct map */
 	const char *const	*text;		/* the program, NULL-terminated */
+	/* its calls; NULL: a program for several CPUs, run in the
+	   harness's scheduler (harness/smp.c) */
 	void			(*program)(struct harness *h);
 	/* the finding when it was written, or NULL: it ran clean */
 	const char		*signature;

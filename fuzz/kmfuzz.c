@@ -47,7 +47,7 @@ static const char usage_main[] =
 "  creproduce  write a standalone C program that reproduces an input\n"
 "  picture  draw the address map before the failing op, as SVG\n"
 "  triage   turn crash inputs into findings/, one folder per signature\n"
-"Targets (--target, default km): km map pool misuse text\n"
+"Targets (--target, default km): km map pool misuse text smp\n"
 "Run 'kmfuzz COMMAND --help' for the options of one command.\n";
 
 static const char usage_run[] =

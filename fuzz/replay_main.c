@@ -91,5 +91,7 @@ main(int argc, char **argv)
 		if (r == 2 || (r == 1 && worst != 2))
 			worst = r;
 	}
+	/* torn down as a kernel would never be: the teardown is code too */
+	fuzz_harnesses_destroy();
 	return worst;
 }

@@ -27,13 +27,16 @@
 void
 fuzz_opts_default(struct fuzz_opts *o)
 {
-	static int no_checkers = -1;
+	static int no_checkers = -1, noupdate;
 	static unsigned int full_every = HARNESS_FULL_CHECK_EVERY;
 
 	if (no_checkers < 0) {
 		const char *e = getenv("KMFUZZ_NO_CHECKERS");
 
 		no_checkers = e != NULL && e[0] != '\0' && strcmp(e, "0") != 0;
+		/* fuzz_smp on NetBSD's non-DEBUG pool-page free */
+		e = getenv("KMFUZZ_NOUPDATE");
+		noupdate = e != NULL && e[0] != '\0' && strcmp(e, "0") != 0;
 		/* for measuring the schedule (scripts/bench-fuzz) */
 		e = getenv("KMFUZZ_FULL_CHECK_EVERY");
 		if (e != NULL && e[0] != '\0')
@@ -44,6 +47,7 @@ fuzz_opts_default(struct fuzz_opts *o)
 	o->checkers = !no_checkers;
 	o->full_check_every = full_every;
 	o->variant = -1;
+	o->noupdate = noupdate != 0;
 }
 
 /* ---- harnesses, one per opset and variant, for the whole process ---- */
@@ -94,7 +98,18 @@ fuzz_harness(const struct km_target *t, bool direct_map,
 	h->cfg.checkers = o->checkers;
 	h->cfg.full_check_every = o->full_check_every;
 	h->cfg.poolpage_direct_map = direct_map;
+	h->cfg.allow_noupdate = o->noupdate || o->text;
 	return h;
+}
+
+void
+fuzz_harnesses_destroy(void)
+{
+	for (unsigned int i = 0; i < FUZZ_MAX_HARNESSES; i++)
+		if (harnesses[i].h != NULL) {
+			harness_model_destroy(harnesses[i].h);
+			harnesses[i].h = NULL;
+		}
 }
 
 /* ---- running ------------------------------------------------------------ */
@@ -133,7 +148,9 @@ bool
 fuzz_op_in_set(const struct km_op *op, const struct km_opset *set, char *why,
     size_t len)
 {
-	bool found = op->code == KOP_SHAPE;	/* every target's first byte */
+	/* every target's first byte; an smp target's schedule bytes */
+	bool found = op->code == KOP_SHAPE ||
+	    (op->code == KOP_SCHEDULE && set->smp);
 
 	for (unsigned int i = 0; i < set->nops; i++)
 		if (set->ops[i] == op->code)
@@ -148,6 +165,11 @@ fuzz_op_in_set(const struct km_op *op, const struct km_opset *set, char *why,
 		snprintf(why, len, "alloc type 0x%x is not in opset %s "
 		    "(types 0x%x)", op->flags & UVM_KMF_TYPEMASK, set->name,
 		    set->type_mask);
+		return false;
+	}
+	if (op->cpu != 0 && !set->smp) {
+		snprintf(why, len, "cpu%u: opset %s runs one CPU", op->cpu,
+		    set->name);
 		return false;
 	}
 	return true;
@@ -167,9 +189,13 @@ fuzz_entry(const struct km_target *t, const uint8_t *data, size_t len)
 	}
 	fuzz_opts_default(&o);
 	o.report = !no_abort;
-	if (fuzz_run_input(t, data, len, &o, NULL, &f) == HARNESS_FINDING &&
-	    !no_abort)
+	if (fuzz_run_input(t, data, len, &o, NULL, &f) != HARNESS_FINDING)
+		return 0;
+	if (!no_abort)
 		abort();
+	/* one line, so that a benchmark still counts what it ran into */
+	fprintf(stderr, "kmfuzz: finding not aborted (KMFUZZ_NO_ABORT): %s at "
+	    "op %u (%s): %.200s\n", f.checker, f.op_index, f.opname, f.msg);
 	return 0;
 }
 

@@ -35,6 +35,11 @@ struct fuzz_opts {
 					   1 direct map only */
 	bool		text;		/* the input is op lines (a text
 					   target's always are) */
+	/*
+	 * A schedule may ask for NetBSD's non-DEBUG cached pool-page free
+	 * (KMFUZZ_NOUPDATE=1; text input always may: it says so itself).
+	 */
+	bool		noupdate;
 };
 /*
  * The fuzzing defaults: report on, the harness's schedule
@@ -50,6 +55,8 @@ void	fuzz_opts_default(struct fuzz_opts *o);
  */
 struct harness *fuzz_harness(const struct km_target *t, bool direct_map,
 	    const struct fuzz_opts *o);
+/* Tear down every harness fuzz_harness made (uvm_destroy included). */
+void	fuzz_harnesses_destroy(void);
 
 /*
  * fuzz_run_input: run `data' as target t would (km_input_run on the
@@ -64,7 +71,8 @@ int	fuzz_run_input(const struct km_target *t, const uint8_t *data,
 
 /*
  * libFuzzer/AFL++ body: run, abort() on a finding.  KMFUZZ_NO_ABORT=1 in
- * the environment runs findings silently on (throughput benchmarks only).
+ * the environment runs on past findings, printing one line for each
+ * (benchmarks that must not stop early).
  */
 int	fuzz_entry(const struct km_target *t, const uint8_t *data,
 	    size_t len);

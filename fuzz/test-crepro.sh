@@ -56,17 +56,17 @@ st=$?; ok "every corpus input's C repro exits 0 on the real core ($((total - bad
 "$checkers" --list >"$tmp/cases"
 [ -s "$tmp/cases" ]
 ok "test_checkers lists its corruptions" $?
-while IFS=$'\t' read -r checker at program; do
+while IFS=$'\t' read -r index checker at program; do
   echo "$program" | tr '/' '\n' >"$tmp/p.txt"
   "$kmfuzz" creproduce "$tmp/p.txt" -o "$tmp/c.c" 2>"$tmp/err"
   # the corruption as the harness's property hook after op AT, exactly
   # where test_checkers applies it (before that op's checks)
-  awk -v at="$at" -v checker="$checker" '
+  awk -v at="$at" -v idx="$index" '
     /^#include "repro.h"/ {
       print; print "#include \"corrupt.h\""
       print "static void\nhook(struct harness *h, void *arg)\n{"
       print "\t(void)arg;\n\tif (h->op_index == " at ")"
-      print "\t\tcorrupt_by_name(h, \"" checker "\");\n}"
+      print "\t\tcorrupt_by_index(h, " idx ");\n}"
       next }
     /^\t\t\.program = program,/ { print; print "\t\t.property = hook,"; next }
     { print }' "$tmp/c.c" >"$tmp/cc.c"

@@ -107,6 +107,48 @@ struct range_check {
  * map's lock -- unless the other CPU holds it (hold_lock): nothing
  * changes the map while it does, so the list is walked as it stands.
  */
+/* Does the shadow have the page at va of map mi in use (an allocation
+ * or a live page of a region)? */
+static bool
+hs_page_in_use(struct harness *h, unsigned int mi, vaddr_t va)
+{
+	const struct hs_alloc *a = hs_alloc_at(h, va);
+	const struct hs_region *r = hs_region_at(h, va, NULL);
+
+	return (a != NULL && a->map == mi) || (r != NULL && r->map == mi);
+}
+
+/*
+ * The core's own range query agrees with the shadow: [s, s + size) of
+ * map mi is all mapped (want) or is not (!want: a range just freed).
+ * A mapped range is asked again with the page before it when that page
+ * is in use too, so the query walks from one entry into the next.
+ * Skipped while the other CPU holds the map's lock (the query takes it).
+ */
+void
+check_range_query(struct harness *h, unsigned int mi, vaddr_t s,
+    vsize_t size, bool want, const char *what)
+{
+	struct vm_map *map = h->maps[mi].map;
+	bool before = false;
+
+	if (&map->lock == h->held || h->found)
+		return;
+	if (want && s > vm_map_min(map) &&
+	    hs_page_in_use(h, mi, s - PAGE_SIZE)) {
+		before = true;
+		s -= PAGE_SIZE;
+		size += PAGE_SIZE;
+	}
+	if (uvm_map_checkrange(map, s, s + size) != want)
+		hfail(h, "map", s, "uvm_map_checkrange(m%u, 0x%lx, 0x%lx) says "
+		    "%s%s is %smapped, the shadow that it is%s",
+		    h->maps[mi].id, (unsigned long)s,
+		    (unsigned long)(s + size), what,
+		    before ? " with the page before it" : "",
+		    want ? "not all " : "", want ? "" : " not");
+}
+
 bool
 hs_map_entry_at(struct harness *h, struct vm_map *map, vaddr_t va,
     struct vm_map_entry **ep)
@@ -177,6 +219,12 @@ check_new_alloc(struct harness *h, const struct hs_alloc *a)
 		    found ? (unsigned long)e->start : 0UL,
 		    found ? (unsigned long)e->end : 0UL);
 		return;
+	}
+	{
+		char what[16];
+
+		uvm_snprintf(what, sizeof(what), "a%u", a->id);
+		check_range_query(h, a->map, a->va, a->size, true, what);
 	}
 	for (unsigned int i = 0; i < h->nallocs; i++) {
 		const struct hs_alloc *b = &h->allocs[i];
@@ -307,7 +355,8 @@ hs_touched_maps(struct harness *h, const struct km_op *op)
 static bool
 touches_object(const struct km_op *op)
 {
-	return op->code == KOP_TOUCH || op->code == KOP_PAGEOUT ||
+	return op->code == KOP_TOUCH || op->code == KOP_RTOUCH ||
+	    op->code == KOP_PAGEOUT ||
 	    op->code == KOP_PGREMOVE || op->code == KOP_FREE ||
 	    op->freed_id != 0;
 }
@@ -557,10 +606,24 @@ mapping_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 			return 0;
 		}
 	}
+	/*
+	 * A region page is mapped only by a fault (rtouch): an object
+	 * region's, at its object page, never executable.
+	 */
 	const struct hs_region *r = hs_region_at(h, va, NULL);
-	if (r != NULL)
-		return !hfail(h, "pmap", va, "r%u has a mapping (nothing "
-		    "faults a region in)", r->id);
+	if (r != NULL) {
+		if (!(r->flags & KOPF_MAP_OBJ))
+			return !hfail(h, "pmap", va, "r%u has a mapping (it "
+			    "has no object: nothing faults it in)", r->id);
+		if (pg->uobject != uvm->kernel_object ||
+		    pg->offset != va - vm_map_min(uvm->kernel_map))
+			return !hfail(h, "pages", va, "r%u maps pa 0x%lx, not "
+			    "its object page", r->id, (unsigned long)pa);
+		if (!(hmap & HMAP_NX))
+			return !hfail(h, "security", va, "r%u is executable",
+			    r->id);
+		return 0;
+	}
 	if (hs_pool_at(h, va) != NULL) {
 		if (pg->uobject != NULL || !(hmap & HMAP_NX))
 			return !hfail(h, "pages", va, "pool page maps an "
@@ -691,6 +754,20 @@ check_structures(struct harness *h)
  * Every page and swap slot of the kernel object belongs to a live
  * pageable allocation: its offset's VA lies inside one.
  */
+/* Is va a page that may have an object page: pageable, or an object
+   region's page still mapped (rtouch faults those in)? */
+static bool
+object_va_p(struct harness *h, vaddr_t va)
+{
+	const struct hs_alloc *a = hs_alloc_at(h, va);
+	const struct hs_region *r;
+
+	if (a != NULL)
+		return hs_type(a) == UVM_KMF_PAGEABLE;
+	r = hs_region_at(h, va, NULL);
+	return r != NULL && (r->flags & KOPF_MAP_OBJ);
+}
+
 static void
 check_object(struct harness *h)
 {
@@ -702,11 +779,10 @@ check_object(struct harness *h)
 		const struct vm_page *pg = &uvm->pages[i];
 		if (pg->uobject != uobj)
 			continue;
-		const struct hs_alloc *a = hs_alloc_at(h, base + pg->offset);
-		if (a == NULL || hs_type(a) != UVM_KMF_PAGEABLE) {
+		if (!object_va_p(h, base + pg->offset)) {
 			hfail(h, "leak", base + pg->offset, "object page at "
-			    "offset 0x%lx lies in no live pageable allocation",
-			    (unsigned long)pg->offset);
+			    "offset 0x%lx lies in no live pageable allocation "
+			    "or object region", (unsigned long)pg->offset);
 			return;
 		}
 	}
@@ -714,11 +790,10 @@ check_object(struct harness *h)
 		for (const struct uao_swent *e = uobj->swhash[b]; e != NULL;
 		    e = e->next) {
 			vaddr_t va = base + ptoa(e->pageidx);
-			const struct hs_alloc *a = hs_alloc_at(h, va);
-			if (a == NULL || hs_type(a) != UVM_KMF_PAGEABLE) {
+			if (!object_va_p(h, va)) {
 				hfail(h, "leak", va, "swap slot %d of page "
 				    "index 0x%lx lies in no live pageable "
-				    "allocation", e->slot,
+				    "allocation or object region", e->slot,
 				    (unsigned long)e->pageidx);
 				return;
 			}

@@ -49,6 +49,7 @@ alloc_end(struct harness *h, struct km_op *op, uintptr_t va)
 	struct hs_alloc *a = &h->allocs[h->nallocs++];
 	uvm_memset(a, 0, sizeof(*a));
 	a->id = hs_new_id(h, &h->next_alloc_id, label);
+	a->cpu = op->cpu;
 	a->map = op->map_sel;
 	a->va = va;
 	a->size = round_page(hs_op_size(op));
@@ -121,7 +122,7 @@ free_end(struct harness *h, struct km_op *op, uintptr_t unused)
 	char what[16];
 
 	(void)unused;
-	HS_REMOVE(h->allocs, h->nallocs, op->handle_sel);
+	hs_remove_alloc(h, op->handle_sel);
 	if (!h->cfg.checkers)
 		return;
 	/* Every page behind it came back, and nothing translates. */
@@ -134,6 +135,7 @@ free_end(struct harness *h, struct km_op *op, uintptr_t unused)
 	}
 	uvm_snprintf(what, sizeof(what), "a%u", gone.id);
 	check_unmapped(h, gone.va, gone.size, what);
+	check_range_query(h, gone.map, gone.va, gone.size, false, what);
 	if (hs_type(&gone) != UVM_KMF_PAGEABLE)
 		return;
 	for (vaddr_t va = gone.va; va < gone.va + gone.size && !h->found;

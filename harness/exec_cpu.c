@@ -132,7 +132,7 @@ harness_other_cpu_free(struct harness *h, bool for_va)
 	op->freed_id = a->id;
 	h->touched_maps |= 1u << a->map;
 	h->armed_free = 0;
-	HS_REMOVE(h->allocs, h->nallocs, (unsigned int)i);
+	hs_remove_alloc(h, (unsigned int)i);
 	if (km_op_handle_kind(op) == 'a' && op->handle_sel > i)
 		op->handle_sel--;
 	if (!h->cfg.checkers || !for_va)

@@ -2,8 +2,8 @@
  * exec_map.c: the map itself as a fuzz surface -- the uvm_map op (a
  * region, with a hint or FIXED, NOMERGE or QUANTUM, protections, the
  * kernel object) and the uvm_unmap op (uvm_unmap1 of any page range of
- * a live region, VA only or not) -- each as prepare / call / end / emit
- * (harness_priv.h).  Regions reach what uvm_km_alloc never does: merging
+ * a live region, VA only or not) and the rtouch op (a fault on a region
+ * page) -- each as prepare / call / end / emit (harness_priv.h).  Regions reach what uvm_km_alloc never does: merging
  * back, forward and both ways, clipping at either end, releasing an
  * entry from the middle, FIXED into an occupied range.
  *
@@ -77,6 +77,7 @@ map_end(struct harness *h, struct km_op *op, uintptr_t va)
 	struct hs_region *r = &h->regions[h->nregions++];
 	uvm_memset(r, 0, sizeof(*r));
 	r->id = hs_new_id(h, &h->next_region_id, label);
+	r->cpu = op->cpu;
 	r->map = op->map_sel;
 	r->prot = op->prot;
 	r->maxprot = op->maxprot;
@@ -86,6 +87,12 @@ map_end(struct harness *h, struct km_op *op, uintptr_t va)
 	r->live = op->npages >= 64 ? ~(uint64_t)0 :
 	    ((uint64_t)1 << op->npages) - 1;
 	op->result_id = r->id;
+	if (h->cfg.checkers) {
+		char what[16];
+
+		uvm_snprintf(what, sizeof(what), "r%u", r->id);
+		check_range_query(h, r->map, va, ptoa(r->npages), true, what);
+	}
 }
 
 /* The C spelling of VM_PROT_* bits. */
@@ -187,10 +194,13 @@ unmap_end(struct harness *h, struct km_op *op, uintptr_t unused)
 		r->live &= ~((uint64_t)1 << p);
 	uvm_snprintf(what, sizeof(what), "r%u pages %u..%u", r->id, op->page,
 	    op->page + op->count - 1);
+	unsigned int mi = r->map;
 	if (r->live == 0)
-		HS_REMOVE(h->regions, h->nregions, op->handle_sel);
-	if (h->cfg.checkers)
+		hs_remove_region(h, op->handle_sel);
+	if (h->cfg.checkers) {
 		check_unmapped(h, s, e - s, what);
+		check_range_query(h, mi, s, e - s, false, "an unmapped range");
+	}
 }
 
 static void
@@ -208,4 +218,94 @@ unmap_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 
 const struct km_op_impl op_uvm_unmap_impl = {
 	.call = unmap_call, .end = unmap_end, .emit = unmap_emit,
+};
+
+/* ---- rtouch ------------------------------------------------------------- */
+
+/*
+ * A fault on a region page, as the kernel makes one by using it (the
+ * policy runs none on a page unmapped since: its VA may be another's):
+ * it must succeed exactly when the region is backed by the kernel object
+ * and its protection allows the access (an object-less region has
+ * nothing to fault in: EFAULT).  With several CPUs another
+ * one's pageout may take the page again before the access; like touch,
+ * the fault is then simply taken again.
+ */
+#define RTOUCH_REFAULTS	16
+
+static bool
+rtouch_can_p(const struct hs_region *r, const struct km_op *op)
+{
+	vm_prot_t want = (op->flags & KOPF_WRITE) ? VM_PROT_WRITE :
+	    VM_PROT_READ;
+
+	return (r->flags & KOPF_MAP_OBJ) && (r->prot & want) == want;
+}
+
+static uintptr_t
+rtouch_call(struct harness *h, const struct km_op *op)
+{
+	const struct hs_region *r = &h->regions[op->handle_sel];
+	vaddr_t va = r->va + ptoa(op->page);
+	bool write = (op->flags & KOPF_WRITE) != 0;
+	int error;
+
+	for (unsigned int i = 0;; i++) {
+		error = uvm_fault(h->maps[r->map].map, va, write ?
+		    VM_PROT_WRITE : VM_PROT_READ,
+		    (op->flags & KOPF_TOUCH_NOWAIT) != 0);
+		if (error != 0 || !h->smp || i == RTOUCH_REFAULTS ||
+		    h->host.access(h->host.ctx, va, write, false) != HACC_FAULT)
+			return (uintptr_t)error;
+	}
+}
+
+static void
+rtouch_end(struct harness *h, struct km_op *op, uintptr_t error)
+{
+	const struct hs_region *r = &h->regions[op->handle_sel];
+	vaddr_t va = r->va + ptoa(op->page);
+	bool write = (op->flags & KOPF_WRITE) != 0;
+
+	if (!rtouch_can_p(r, op)) {
+		if (error == 0)
+			hfail(h, "pmap", va, "fault on r%u page %u succeeded, "
+			    "but nothing may be faulted in there", r->id,
+			    op->page);
+		return;
+	}
+	if (error != 0 && hs_fault_may_refuse(h, op, va, error)) {
+		if (error == ENOMEM && h->host.access(h->host.ctx, va, false,
+		    false) != HACC_FAULT)
+			hfail(h, "pmap", va, "r%u page %u translates after its "
+			    "fault failed (%d)", r->id, op->page, (int)error);
+		return;
+	}
+	if (error != 0) {
+		hfail(h, "pmap", va, "fault on r%u page %u failed: %d", r->id,
+		    op->page, (int)error);
+		return;
+	}
+	int acc = h->host.access(h->host.ctx, va, write, false);
+	if (acc != HACC_OK)
+		hfail(h, acc == HACC_STALE ? "tlb" : "pmap", va, "r%u page %u "
+		    "does not %s after its fault", r->id, op->page,
+		    write ? "write" : "read");
+}
+
+static void
+rtouch_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
+{
+	const struct hs_region *r = &h->regions[op->handle_sel];
+
+	emit_printf(e, "\t\terror = uvm_fault(");
+	emit_map(e, h->maps[r->map].id);
+	emit_printf(e, ", r%u + 0x%lx, %s, %s);\n\t\tDONE(error);\n", r->id,
+	    (unsigned long)ptoa(op->page), (op->flags & KOPF_WRITE) ?
+	    "VM_PROT_WRITE" : "VM_PROT_READ",
+	    (op->flags & KOPF_TOUCH_NOWAIT) ? "true" : "false");
+}
+
+const struct km_op_impl op_rtouch_impl = {
+	.call = rtouch_call, .end = rtouch_end, .emit = rtouch_emit,
 };

@@ -4,7 +4,9 @@
  * each as prepare / call / end / emit (harness_priv.h).
  *
  * Example: "touch a1 page=2 write" on a PAGEABLE a1 faults the page in
- * (uvm_fault(map, a1 + 0x2000, VM_PROT_WRITE)); the end step then reads
+ * (uvm_fault(kernel_map, a1 + 0x2000, VM_PROT_WRITE): a CPU's fault
+ * starts at kernel_map and descends into a1's submap, if any; on a
+ * VA-only a1 the same fault must fail with EFAULT); the end step then reads
  * all 4096 bytes through the MMU, compares them with what the shadow
  * expects (zeros before the first write, else the seeded pattern last
  * written), writes a new pattern over the whole page and records its
@@ -12,6 +14,7 @@
  * "data" finding.  The C repro spells only the fault:
  *	error = uvm_fault(m0, a1 + 0x2000, VM_PROT_WRITE, false);
  *	DONE(error);
+ * (m0 is kernel_map).
  */
 #include "harness_priv.h"
 
@@ -123,24 +126,46 @@ const struct km_op_impl op_pgremove_impl = {
 
 /* ---- touch -------------------------------------------------------------- */
 
-/* A page with nothing behind it: VA only, or removed by pgremove. */
+/* A page removed by pgremove: nothing to read, and no fault is made. */
 static bool
 touch_nothing_p(const struct hs_alloc *a, uint32_t page)
 {
-	return hs_type(a) == UVM_KMF_VAONLY ||
-	    (a->removed & ((uint64_t)1 << page));
+	return (a->removed & ((uint64_t)1 << page)) != 0;
 }
+
+/* Does the touch fault?  Pageable pages fault in; VA-only memory must
+ * refuse the fault; wired pages are mapped already. */
+static bool
+touch_faults_p(const struct hs_alloc *a, uint32_t page)
+{
+	return hs_type(a) != UVM_KMF_WIRED && !touch_nothing_p(a, page);
+}
+
+/*
+ * Several CPUs: another one's pageout may take the page between the
+ * fault's last unlock and the access, as on a real machine, where the
+ * access would just fault again: so does this, a few times.  (Between
+ * the access here and touch_end's there is no switch point.)
+ */
+#define TOUCH_REFAULTS	16
 
 static uintptr_t
 touch_call(struct harness *h, const struct km_op *op)
 {
 	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+	vaddr_t va = a->va + ptoa(op->page);
+	int error;
 
-	if (hs_type(a) != UVM_KMF_PAGEABLE || touch_nothing_p(a, op->page))
+	if (!touch_faults_p(a, op->page))
 		return 0;
-	return (uintptr_t)uvm_fault(h->maps[a->map].map,
-	    a->va + ptoa(op->page), (op->flags & KOPF_WRITE) ?
-	    VM_PROT_WRITE : VM_PROT_READ, false);
+	for (unsigned int i = 0;; i++) {
+		error = uvm_fault(h->maps[0].map, va,
+		    (op->flags & KOPF_WRITE) ? VM_PROT_WRITE : VM_PROT_READ,
+		    (op->flags & KOPF_TOUCH_NOWAIT) != 0);
+		if (error != 0 || !h->smp || i == TOUCH_REFAULTS ||
+		    h->host.access(h->host.ctx, va, false, false) != HACC_FAULT)
+			return (uintptr_t)error;
+	}
 }
 
 bool
@@ -168,6 +193,24 @@ hs_verify_page(struct harness *h, const struct hs_alloc *a,
 	return true;
 }
 
+/*
+ * May a nowait fault at va fail with `error'?  ENOMEM when no page is
+ * free for it, EBUSY when its page is busy; a waiting fault may not.
+ */
+bool
+hs_fault_may_refuse(struct harness *h, const struct km_op *op, vaddr_t va,
+    uintptr_t error)
+{
+	const struct vm_page *pg;
+
+	if (!(op->flags & KOPF_TOUCH_NOWAIT))
+		return false;
+	if (error == ENOMEM)
+		return true;
+	pg = uvm_pagelookup(h->uvm->kernel_object, hs_kobj_off(h, va));
+	return error == EBUSY && pg != NULL && (pg->flags & PG_BUSY);
+}
+
 static void
 touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 {
@@ -176,7 +219,27 @@ touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 
 	if (touch_nothing_p(a, op->page))
 		return;
+	if (hs_type(a) == UVM_KMF_VAONLY) {
+		if (error != EFAULT)
+			hfail(h, "pmap", va, "fault on VA-only a%u page %u "
+			    "returned %d, expected EFAULT (%d)", a->id,
+			    op->page, (int)error, EFAULT);
+		else if (h->host.access(h->host.ctx, va, false, false) !=
+		    HACC_FAULT)
+			hfail(h, "pmap", va, "VA-only a%u page %u translates "
+			    "after a refused fault", a->id, op->page);
+		return;
+	}
 	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		if (error != 0 && hs_fault_may_refuse(h, op, va, error)) {
+			/* a busy page stays as it was; no page, no mapping */
+			if (error == ENOMEM && h->host.access(h->host.ctx, va,
+			    false, false) != HACC_FAULT)
+				hfail(h, "pmap", va, "a%u page %u translates "
+				    "after its fault failed (%d)", a->id,
+				    op->page, (int)error);
+			return;
+		}
 		if (error != 0) {
 			hfail(h, "pmap", va, "fault-in of a%u page %u failed: "
 			    "%d", a->id, op->page, (int)error);
@@ -213,22 +276,27 @@ touch_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 	const struct hs_alloc *a = &h->allocs[op->handle_sel];
 
 	if (touch_nothing_p(a, op->page)) {
-		emit_printf(e, "\t\t/* nothing behind the page: no call */\n"
+		emit_printf(e, "\t\t/* page removed: nothing to read, no call */\n"
 		    "\t\tDONE(0);\n");
 		return;
 	}
-	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+	if (touch_faults_p(a, op->page)) {
 		emit_printf(e, "\t\terror = uvm_fault(");
-		emit_map(e, h->maps[a->map].id);
-		emit_printf(e, ", a%u + 0x%lx, %s, false);\n", a->id,
+		emit_map(e, h->maps[0].id);
+		emit_printf(e, ", a%u + 0x%lx, %s, %s);\n", a->id,
 		    (unsigned long)ptoa(op->page), (op->flags & KOPF_WRITE) ?
-		    "VM_PROT_WRITE" : "VM_PROT_READ");
+		    "VM_PROT_WRITE" : "VM_PROT_READ",
+		    (op->flags & KOPF_TOUCH_NOWAIT) ? "true" : "false");
 	} else {
 		emit_printf(e, "\t\terror = 0;\t/* wired: mapped already */\n");
 	}
-	emit_printf(e, "\t\t/* DONE %s the page through the MMU */\n"
-	    "\t\tDONE(error);\n", (op->flags & KOPF_WRITE) ?
-	    "checks, then writes," : "reads and checks");
+	if (hs_type(a) == UVM_KMF_VAONLY)
+		emit_printf(e, "\t\t/* DONE wants EFAULT, nothing mapped */\n"
+		    "\t\tDONE(error);\n");
+	else
+		emit_printf(e, "\t\t/* DONE %s the page through the MMU */\n"
+		    "\t\tDONE(error);\n", (op->flags & KOPF_WRITE) ?
+		    "checks, then writes," : "reads and checks");
 }
 
 const struct km_op_impl op_touch_impl = {
@@ -315,7 +383,7 @@ const struct km_op_impl op_idlezero_impl = {
 static uintptr_t
 fail_pagealloc_call(struct harness *h, const struct km_op *op)
 {
-	h->uvm->test.fail_pagealloc_in = op->n;
+	(void)uvm_test_fail_pagealloc(h->uvm, op->n);
 	return 0;
 }
 
@@ -325,7 +393,7 @@ fail_pagealloc_emit(struct harness *h, const struct km_op *op,
 {
 	(void)h;
 	emit_printf(e, "\t\t/* the %u-th page allocation from now fails */\n"
-	    "\t\tuvm->test.fail_pagealloc_in = %u;\n\t\tDONE(0);\n", op->n,
+	    "\t\t(void)uvm_test_fail_pagealloc(uvm, %u);\n\t\tDONE(0);\n", op->n,
 	    op->n);
 }
 

@@ -41,10 +41,16 @@ poolpage_get_end(struct harness *h, struct km_op *op, uintptr_t va)
 		return;
 	struct hs_poolpage *p = &h->pool[h->npool++];
 	p->id = hs_new_id(h, &h->next_pool_id, label);
+	p->cpu = op->cpu;
 	p->map = op->map_sel;
 	p->uncached = (op->flags & KOPF_UNCACHED) != 0;
 	p->va = va;
 	op->result_id = p->id;
+	if (h->smp) {
+		char what[24];
+		uvm_snprintf(what, sizeof(what), "its pool page p%u", p->id);
+		smp_use(h, va, true, what);
+	}
 }
 
 static void
@@ -95,7 +101,7 @@ poolpage_put_end(struct harness *h, struct km_op *op, uintptr_t unused)
 	char what[24];
 
 	(void)unused;
-	HS_REMOVE(h->pool, h->npool, op->handle_sel);
+	hs_remove_pool(h, op->handle_sel);
 	/* A direct-map VA always translates; a map VA must not any more. */
 	if (h->cfg.checkers && !h->uvm->cfg.poolpage_direct_map) {
 		uvm_snprintf(what, sizeof(what), "pool page p%u", gone.id);
@@ -115,7 +121,21 @@ poolpage_put_emit(struct harness *h, const struct km_op *op,
 	emit_printf(e, ", p%u);\n\t\tDONE(0);\n", p->id);
 }
 
+/* Several CPUs: the owner reads its page once more before it goes. */
+static void
+poolpage_put_prepare(struct harness *h, struct km_op *op)
+{
+	const struct hs_poolpage *p = &h->pool[op->handle_sel];
+	char what[24];
+
+	if (!h->smp)
+		return;
+	uvm_snprintf(what, sizeof(what), "its pool page p%u", p->id);
+	smp_use(h, p->va, false, what);
+}
+
 const struct km_op_impl op_poolpage_put_impl = {
+	.prepare = poolpage_put_prepare,
 	.call = poolpage_put_call, .end = poolpage_put_end,
 	.emit = poolpage_put_emit,
 };

@@ -94,6 +94,8 @@ struct km_shape {
 	uint8_t		reserve_kernel, reserve_pagedaemon;
 	uint16_t	nswap, max_map_entries;
 	uint8_t		kva;		/* enum km_kva */
+	bool		direct_map;	/* pool pages through the direct
+					   map, whatever the variant */
 };
 extern const struct km_shape km_shapes[KM_NSHAPES];
 /* => shape n (0 for n out of range). */
@@ -104,16 +106,25 @@ int	km_shape_text(unsigned int n, char *buf, size_t len);
 typedef int (*harness_mapping_cb)(void *arg, vaddr_t va, paddr_t pa,
     unsigned int hmap);
 
+/* What instance a program runs on (harness_host.reset). */
+struct harness_instance {
+	unsigned int	shape;		/* 0..KM_NSHAPES-1 */
+	bool		poolpage_direct_map;
+	bool		poolpage_free_noupdate;	/* uvm_config's */
+	unsigned int	ncpus;		/* TLBs the pmap needs: 1..4 */
+};
+
 struct harness_host {
 	void	*ctx;
 	/*
-	 * A fresh instance of shape `shape' (the previous one is gone).
+	 * A fresh instance as `inst' says (the previous one is gone).
 	 * The host routes the instance's uvm_platform_wait to
 	 * harness_wait(h, ...).  => NULL (why in msg) if this host cannot
-	 * build that shape: the input is then a bad input here.
+	 * build that instance (a shape, several CPUs): the input is then a
+	 * bad input here.
 	 */
-	struct uvm *(*reset)(void *ctx, bool poolpage_direct_map,
-		    unsigned int shape, char *msg, size_t len);
+	struct uvm *(*reset)(void *ctx, const struct harness_instance *inst,
+		    char *msg, size_t len);
 	/* Translate as the CPU would: HACC_OK / HACC_FAULT / HACC_STALE. */
 	int	(*access)(void *ctx, vaddr_t va, bool write, bool exec);
 	/* Copy through the translation; 0 or HACC_FAULT/HACC_STALE. */
@@ -132,6 +143,16 @@ struct harness_host {
 		    size_t len);
 	bool	(*hold_lock)(void *ctx, kmutex_t *m);
 	void	(*release_lock)(void *ctx, kmutex_t *m);
+	/*
+	 * Concurrency (NULL: this host runs one CPU only).  Run
+	 * harness_smp_cpu(h, c) for every c < h->ncpu, each on a virtual
+	 * CPU of its own, cooperatively: exactly one runs at a time, and
+	 * at every switch point (lock, unlock, wait, wakeup, pmap call) the
+	 * host asks harness_smp_pick which runs next, bracketing the switch
+	 * with harness_smp_switch_out/in.  Returns when all have returned.
+	 * A finding stops the others at their next switch point.
+	 */
+	void	(*smp_run)(void *ctx, struct harness *h);
 };
 
 /* Where C statements go (kmfuzz creproduce): out(arg, text) for each. */
@@ -142,6 +163,11 @@ struct km_emit {
 
 struct harness_config {
 	const struct km_opset *set;	/* byte programs: opcodes drawn */
+	/*
+	 * A schedule may ask for NetBSD's non-DEBUG cached pool-page free
+	 * (noupdate).  Off: the policy drops it, and says so.
+	 */
+	bool		allow_noupdate;
 	bool		checkers;	/* false: run only (throughput) */
 	/*
 	 * Ops between full walks (0: only before and after the release).
@@ -177,12 +203,12 @@ struct harness_config {
 };
 
 struct harness_finding {
-	const char	*checker;
-	const char	*opname;	/* the failing op's name; "end" for the
-					   checks after the last op */	/* "map", "ownership", "pages", "pmap",
+	const char	*checker;	/* "map", "ownership", "pages", "pmap",
 					   "tlb", "swap", "security", "data",
 					   "leak", "assert", "wouldblock",
-					   "misuse" */
+					   "misuse", ... (signature.c) */
+	const char	*opname;	/* the failing op's name; "end" for the
+					   checks after the last op */
 	uint32_t	op_index;	/* 0-based; ntrace at the end check */
 	uint32_t	line;		/* text line, 0 from bytes */
 	vaddr_t		va;		/* the address concerned, 0 if none */
@@ -207,10 +233,11 @@ struct hs_before {
 	bool		pages_short;	/* pages run out; it may not wait */
 };
 
-/* Shadow of one live allocation. */
+/* Shadow of one live allocation (id 0: a removed one, see smp.c). */
 struct hs_alloc {
 	uint16_t	id;		/* a<id> */
 	uint8_t		map;		/* index into maps[] */
+	uint8_t		cpu;		/* the CPU that made it owns it */
 	uint8_t		removed_any;
 	vaddr_t		va;
 	vsize_t		size;		/* rounded to pages */
@@ -229,6 +256,7 @@ struct hs_alloc {
 struct hs_poolpage {
 	uint16_t	id;
 	uint8_t		map;
+	uint8_t		cpu;		/* owner */
 	uint8_t		uncached;
 	vaddr_t		va;
 };
@@ -242,6 +270,7 @@ struct hs_poolpage {
 struct hs_region {
 	uint16_t	id;		/* r<id> */
 	uint8_t		map;		/* index into maps[] */
+	uint8_t		cpu;		/* owner */
 	uint8_t		prot, maxprot;
 	uint32_t	flags;		/* KOPF_MAP_* as mapped */
 	vaddr_t		va;
@@ -253,6 +282,34 @@ struct hs_map {
 	uint16_t	id;		/* m<id>, 0 = kernel_map */
 	struct vm_map	*map;
 	bool		intrsafe;
+};
+
+/* The schedule of a concurrent run (sched.c). */
+struct km_sched {
+	uint8_t		strategy;	/* KSCHED_* */
+	uint8_t		ncpu, depth;
+	uint8_t		prio[KM_MAX_CPUS];	/* pct */
+	uint32_t	change[KM_MAX_CPUS];	/* pct: change points, steps */
+	uint32_t	step;		/* switch points so far */
+	uint64_t	rng;
+};
+void		km_sched_init(struct km_sched *s, const struct km_op *op);
+unsigned int	km_sched_pick(struct km_sched *s, unsigned int runnable,
+		    unsigned int cur);
+
+/*
+ * One virtual CPU of a concurrent run (smp.c): its place in the
+ * program, the op it is running, and -- while it is switched out -- the
+ * harness's per-op fields as it left them.
+ */
+struct harness_cpu {
+	bool		busy;		/* an op of its is between begin/end */
+	bool		has_op;		/* switched out inside its op */
+	struct km_op	work;		/* that op, with shadow indices */
+	uint32_t	op_index;
+	uintptr_t	result;
+	struct hs_before before;
+	unsigned int	touched_maps, waits, waits_unmodelled, injected_seen;
 };
 
 struct harness {
@@ -300,7 +357,28 @@ struct harness {
 	/* the ops run, resolved */
 	struct km_op		trace[HARNESS_MAX_OPS];
 	uint32_t		ntrace;
+
+	/* a concurrent run (smp.c); ncpu 1 otherwise */
+	unsigned int		ncpu, cur_cpu;
+	bool			smp;		/* its ops are running now */
+	bool			noupdate;	/* the instance's free form */
+	bool			stuck;		/* KADJ_STUCK: stopped clean */
+	struct km_sched		sched;
+	struct harness_cpu	cpus[KM_MAX_CPUS];
+	uint64_t		dropped[HARNESS_MAX_OPS / 64]; /* no target */
 };
+
+/*
+ * The concurrent run's entry points for the host (harness_host.smp_run):
+ * the body of virtual CPU c; the next CPU at a switch point of `cur'
+ * among `runnable' (bit per CPU, never 0); the per-op state of the CPU
+ * leaving and of the one coming back.
+ */
+void		harness_smp_cpu(struct harness *h, unsigned int c);
+unsigned int	harness_smp_pick(struct harness *h, unsigned int runnable,
+		    unsigned int cur);
+void		harness_smp_switch_out(struct harness *h, unsigned int c);
+void		harness_smp_switch_in(struct harness *h, unsigned int c);
 
 void	harness_init(struct harness *h, const struct harness_host *host,
 	    const struct harness_config *cfg);

@@ -106,6 +106,49 @@ hs_new_id(struct harness *h, uint16_t *next, uint16_t label)
 	(n)--;								\
 } while (0)
 
+/*
+ * Remove live handle i from the shadow.  While CPUs run concurrently
+ * (smp.c) it leaves a hole (id 0) instead, so that no other CPU's index
+ * or pointer moves under it; the holes go at the next quiescent point.
+ */
+void	hs_remove_alloc(struct harness *h, unsigned int i);
+void	hs_remove_pool(struct harness *h, unsigned int i);
+void	hs_remove_region(struct harness *h, unsigned int i);
+
+/* ---- interp.c, for smp.c ------------------------------------------------ */
+
+/*
+ * Resolve op (bytes: selectors to live handles, the shadow index in
+ * handle_sel; text: names checked).  => false: no live target (bytes),
+ * or why not in err (text).
+ */
+bool	interp_resolve_bytes(struct harness *h, struct km_op *op);
+bool	interp_resolve_text(struct harness *h, struct km_op *op, char *err,
+	    size_t len);
+/* Run op (trace index `index') in full: begin, calls, end.  => false: stop */
+bool	interp_step(struct harness *h, uint32_t index, struct km_op *op);
+/* A fresh instance for the program; false: the host cannot build it. */
+bool	interp_begin(struct harness *h, struct harness_finding *f,
+	    const struct harness_instance *inst);
+
+/* ---- smp.c: several CPUs ------------------------------------------------ */
+
+/*
+ * While CPUs run: the current CPU uses va (its pool page, as the pool's
+ * caller would), through its own TLB.  A stale translation is a "tlb"
+ * finding, no translation a "pmap" one, both naming `what'.
+ */
+void	smp_use(struct harness *h, vaddr_t va, bool write, const char *what);
+/* Is this program (trace-like ops) one for several CPUs? */
+bool	smp_program_p(const struct km_op *ops, size_t n);
+/*
+ * Run the program in h->trace[0, n) (shape, schedule, ops) on its CPUs,
+ * then the end checks.  `text': names are the program's.
+ * => HARNESS_* as harness_run_*.
+ */
+int	smp_run(struct harness *h, size_t n, bool text,
+	    struct harness_finding *f);
+
 /* ---- exec_cpu.c: the other CPU ------------------------------------------ */
 
 int	harness_armed_index(const struct harness *h);
@@ -119,6 +162,12 @@ bool	harness_other_cpu_free(struct harness *h, bool for_va);
  * rule included.  Sets op->adjusted.
  */
 void	policy_adjust(struct harness *h, struct km_op *op);
+/*
+ * The instance a schedule op asks for: noupdate only if the run allows
+ * it (else dropped: KADJ_NO_NOUPDATE).  Sets inst->ncpus and noupdate.
+ */
+void	policy_schedule(struct harness *h, struct km_op *op,
+	    struct harness_instance *inst);
 /* Complete the "I/O" of every busy page.  => true if there was any. */
 bool	policy_finish_busy_io(struct harness *h);
 
@@ -156,6 +205,12 @@ void	hs_before_take(struct harness *h, struct hs_before *b);
 /* A failed call left the counters as prepare saw them. */
 void	check_nothing_left(struct harness *h, const char *what);
 void	check_new_alloc(struct harness *h, const struct hs_alloc *a);
+/* May a fault of op (touch, rtouch) at va have failed with `error'? */
+bool	hs_fault_may_refuse(struct harness *h, const struct km_op *op,
+	    vaddr_t va, uintptr_t error);
+/* uvm_map_checkrange on [s, s + size) of map mi must say `want'. */
+void	check_range_query(struct harness *h, unsigned int mi, vaddr_t s,
+	    vsize_t size, bool want, const char *what);
 void	check_new_poolpage(struct harness *h, const struct hs_poolpage *p);
 /* A freed range [va, va + size) of `what' no longer translates. */
 void	check_unmapped(struct harness *h, vaddr_t va, vsize_t size,

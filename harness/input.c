@@ -63,6 +63,7 @@ const struct km_target km_targets[] = {
 	{ "pool",	&km_opset_pool,		false,	true },
 	{ "misuse",	&km_opset_misuse,	false,	false },
 	{ "text",	&km_opset_km,		true,	false },
+	{ "smp",	&km_opset_smp,		false,	false },
 };
 const unsigned int km_ntargets = sizeof(km_targets) / sizeof(km_targets[0]);
 

@@ -184,8 +184,8 @@ pages_fit(const struct km_op *op, const struct hs_alloc *a)
  * reduced to the allocation.  => false: the op has no live target and is
  * not part of the program (nothing to record).
  */
-static bool
-resolve_bytes(struct harness *h, struct km_op *op)
+bool
+interp_resolve_bytes(struct harness *h, struct km_op *op)
 {
 	if (km_op_has_map(op)) {
 		op->map_sel = (uint8_t)(op->map_sel % h->nmaps);
@@ -225,8 +225,8 @@ resolve_bytes(struct harness *h, struct km_op *op)
  * Text: names must be live; selectors are derived for encoding.
  * => false with a bad-input message.
  */
-static bool
-resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
+bool
+interp_resolve_text(struct harness *h, struct km_op *op, char *err, size_t len)
 {
 	unsigned int idx;
 
@@ -305,15 +305,16 @@ has_substr(const char *s, const char *needle)
 }
 
 /*
- * Begin the resolved op at h->trace[h->ntrace - 1]: policy, then the
- * op's snapshot.  => true: make its calls.
+ * Begin the resolved op `op', trace entry `index' (the entry itself, or
+ * a CPU's working copy of it): policy, then the op's snapshot.
+ * => true: make its calls.
  */
 static bool
-op_begin(struct harness *h, struct km_op *op)
+op_begin(struct harness *h, uint32_t index, struct km_op *op)
 {
 	const struct km_op_impl *impl = km_op_impl(op->code);
 
-	h->op_index = h->ntrace - 1;
+	h->op_index = index;
 	h->op = op;
 	h->result = 0;
 	h->waits = h->waits_unmodelled = 0;
@@ -378,6 +379,8 @@ harness_op_abort(struct harness *h, int hcall, const char *msg)
 	if (op != NULL)
 		op->waits = (uint8_t)(h->waits < 255 ? h->waits : 255);
 	h->stopped = true;	/* the instance is dead either way */
+	if (h->stuck)
+		return;		/* several CPUs, none can go on: see policy.c */
 	if (op != NULL && op->code == KOP_MISUSE) {
 		/* the misuse op's own verdict: a checker named after it */
 		const char *checker = km_opcode_name(op->code);
@@ -405,14 +408,13 @@ call_trampoline(void *arg)
 	x->h->result = km_op_impl(x->op->code)->call(x->h, x->op);
 }
 
-/* Run the op in the trace's last slot.  => false: stop. */
-static bool
-step(struct harness *h, struct km_op *op)
+bool
+interp_step(struct harness *h, uint32_t index, struct km_op *op)
 {
 	char msg[512];
 	struct call_args x = { h, op };
 
-	if (!op_begin(h, op))
+	if (!op_begin(h, index, op))
 		return !h->stopped;
 	int r = h->host.call(h->host.ctx, call_trampoline, &x, msg,
 	    sizeof(msg));
@@ -426,16 +428,21 @@ step(struct harness *h, struct km_op *op)
 /* ---- a run -------------------------------------------------------------- */
 
 /*
- * A fresh instance of `shape' and an empty shadow.  => false (f an
- * "input" report) if the host cannot build that shape.
+ * A fresh instance as `inst' says and an empty shadow.  => false (f an
+ * "input" report) if the host cannot build that instance.
  */
-static bool
-begin(struct harness *h, struct harness_finding *f, unsigned int shape)
+bool
+interp_begin(struct harness *h, struct harness_finding *f,
+    const struct harness_instance *inst)
 {
 	uvm_memset(f, 0, sizeof(*f));
 	h->finding = f;
-	h->uvm = h->host.reset(h->host.ctx, h->cfg.poolpage_direct_map, shape,
-	    f->msg, sizeof(f->msg));
+	/* a shape may put pool pages behind the direct map, whatever the
+	 * variant says */
+	struct harness_instance built = *inst;
+	built.poolpage_direct_map = inst->poolpage_direct_map ||
+	    km_shape(inst->shape)->direct_map;
+	h->uvm = h->host.reset(h->host.ctx, &built, f->msg, sizeof(f->msg));
 	if (h->uvm == NULL) {
 		f->checker = "input";
 		f->opname = "end";
@@ -460,7 +467,23 @@ begin(struct harness *h, struct harness_finding *f, unsigned int shape)
 	h->op_index = 0;
 	h->op = NULL;
 	h->found = h->stopped = false;
+	h->ncpu = inst->ncpus != 0 ? inst->ncpus : 1;
+	h->stuck = false;
+	h->cur_cpu = 0;
+	h->noupdate = inst->poolpage_free_noupdate;
 	return true;
+}
+
+/* The instance of a single-CPU program of `shape'. */
+static bool
+begin(struct harness *h, struct harness_finding *f, unsigned int shape)
+{
+	struct harness_instance inst = {
+		.shape = shape, .ncpus = 1,
+		.poolpage_direct_map = h->cfg.poolpage_direct_map,
+	};
+
+	return interp_begin(h, f, &inst);
 }
 
 /*
@@ -591,14 +614,21 @@ run_bytes_once(struct harness *h, const uint8_t *buf, size_t len,
 	struct km_op op;
 
 	km_bytes_init(&b, buf, len, h->cfg.set);
+	if (h->cfg.set->smp) {
+		/* the whole program first: each CPU takes its own ops */
+		size_t n = 0;
+		while (n < h->cfg.max_ops && km_bytes_decode(&b, &h->trace[n]))
+			n++;
+		return smp_run(h, n, false, f);
+	}
 	if (!begin(h, f, b.shape))
 		return HARNESS_BADINPUT;
 	while (h->ntrace < h->cfg.max_ops && km_bytes_decode(&b, &op)) {
-		if (!resolve_bytes(h, &op))
+		if (!interp_resolve_bytes(h, &op))
 			continue;
 		struct km_op *t = &h->trace[h->ntrace++];
 		*t = op;
-		if (!step(h, t))
+		if (!interp_step(h, h->ntrace - 1, t))
 			break;
 	}
 	return harness_program_end(h);
@@ -610,6 +640,17 @@ harness_program_begin(struct harness *h, const struct km_op *ops, size_t n,
 {
 	unsigned int shape = n > 0 && ops[0].code == KOP_SHAPE ? ops[0].n : 0;
 
+	if (smp_program_p(ops, n)) {
+		/* the C repro spells one CPU's calls; several need threads */
+		uvm_memset(f, 0, sizeof(*f));
+		f->checker = "input";
+		f->opname = km_opcode_name(KOP_SCHEDULE);
+		uvm_snprintf(f->msg, sizeof(f->msg), "a program for several "
+		    "CPUs runs in the harness's scheduler (kmfuzz run), not "
+		    "as one C function");
+		h->finding = f;
+		return false;
+	}
 	if (!begin(h, f, shape))
 		return false;
 	h->text_mode = true;
@@ -635,7 +676,13 @@ text_op(struct harness *h, uint32_t i, struct km_op **tp)
 	if (t->code == KOP_SHAPE && i != 0)
 		uvm_snprintf(f->msg, sizeof(f->msg), "shape comes first: it "
 		    "chose the instance before any op ran");
-	else if (resolve_text(h, t, f->msg, sizeof(f->msg)))
+	else if (t->code == KOP_SCHEDULE)
+		uvm_snprintf(f->msg, sizeof(f->msg), "schedule comes first "
+		    "(after a shape): it chose the CPUs before any op ran");
+	else if (t->cpu != 0)
+		uvm_snprintf(f->msg, sizeof(f->msg), "cpu%u: a program for "
+		    "several CPUs starts with a schedule line", t->cpu);
+	else if (interp_resolve_text(h, t, f->msg, sizeof(f->msg)))
 		return true;
 	f->checker = "input";
 	f->opname = km_opcode_name(t->code);
@@ -667,7 +714,7 @@ harness_op_begin(struct harness *h, uint32_t i)
 		uvm_memset(h->finding, 0, sizeof(*h->finding));
 		return false;
 	}
-	return op_begin(h, t);
+	return op_begin(h, h->ntrace - 1, t);
 }
 
 static int
@@ -676,12 +723,22 @@ run_ops_once(struct harness *h, const struct km_op *ops, size_t n,
 {
 	struct km_op *t;
 
+	if (smp_program_p(ops, n)) {
+		if (n > h->cfg.max_ops)
+			n = h->cfg.max_ops;
+		for (size_t i = 0; i < n; i++) {
+			h->trace[i] = ops[i];
+			h->trace[i].adjusted = h->trace[i].waits = 0;
+			h->trace[i].freed_id = 0;
+		}
+		return smp_run(h, n, true, f);
+	}
 	if (!harness_program_begin(h, ops, n, f))
 		return HARNESS_BADINPUT;
 	for (uint32_t i = 0; i < h->nprog; i++) {
 		if (!text_op(h, i, &t))
 			return HARNESS_BADINPUT;
-		if (!step(h, t))
+		if (!interp_step(h, h->ntrace - 1, t))
 			break;
 	}
 	return harness_program_end(h);
@@ -697,7 +754,9 @@ run_ops_once(struct harness *h, const struct km_op *ops, size_t n,
 static bool
 want_precise(const struct harness *h, int r)
 {
-	return r == HARNESS_FINDING && h->cfg.full_check_every != 1;
+	/* a concurrent run checks at its quiescent points only: no gain */
+	return r == HARNESS_FINDING && h->cfg.full_check_every != 1 &&
+	    h->ncpu == 1;
 }
 
 int

@@ -80,6 +80,9 @@ enum km_field {
 	F_UNMAPOPTS,	/* unmap: vaonly */
 	F_SHAPE,	/* shape: 0..KM_NSHAPES-1 (op.n); bytes: the leading
 			   byte of the program, never an argument byte */
+	F_SCHED,	/* schedule: strategy (flags & KOPF_SCHED_PCT), cpus
+			   (count), depth (page), seed (n), noupdate; 3 bytes
+			   (sched.c, op_bytes.c) */
 	F_NTYPES	/* at most 32: op_schema.c keeps a bit per type */
 };
 #define KOP_MAX_FIELDS	6
@@ -106,6 +109,9 @@ enum km_field {
 #define KOP_MAX_COUNT		16	/* pgremove count */
 #define KOP_MAX_N		64	/* pageout/idlezero/fail_pagealloc */
 #define KM_NSHAPES		16	/* instance shapes (harness/shape.c) */
+#define KM_MAX_CPUS		4	/* virtual CPUs of a concurrent run */
+#define KOP_SCHED_MAX_DEPTH	4	/* PCT: depth - 1 change points */
+#define KOP_SCHED_MAX_SEED	0xffff
 
 /* Option bits (km_op.flags of ops that are not alloc). */
 #define KOPF_FIXED		0x1	/* suballoc */
@@ -114,6 +120,8 @@ enum km_field {
 #define KOPF_NOWAIT		0x1	/* poolpage_get: waitok = false */
 #define KOPF_UNCACHED		0x2	/* poolpage_get: not the _cache API */
 #define KOPF_WRITE		0x1	/* touch */
+#define KOPF_TOUCH_NOWAIT	0x2	/* touch: a fault that never sleeps */
+#define KOPF_TOUCH_BITS		(KOPF_WRITE | KOPF_TOUCH_NOWAIT)
 #define KOPF_MAP_FIXED		0x01	/* map: exactly the hint, or fail */
 #define KOPF_MAP_NOMERGE	0x02	/* map: never merged */
 #define KOPF_MAP_QUANTUM	0x04	/* map: never merged nor split */
@@ -121,6 +129,11 @@ enum km_field {
 #define KOPF_MAP_WAITVA		0x10	/* map: wait for VA */
 #define KOPF_MAP_TRYLOCK	0x20	/* map: fail if the lock is held */
 #define KOPF_UNMAP_VAONLY	0x1	/* unmap: the VA only, pages done */
+#define KOPF_SCHED_PCT		0x1	/* schedule: pct (else random) */
+#define KOPF_SCHED_NOUPDATE	0x2	/* schedule: the instance frees cached
+					   pool pages without pmap_update
+					   (NetBSD without DEBUG) */
+enum { KSCHED_RANDOM = 0, KSCHED_PCT = 1 };
 
 /*
  * What the policy did to an op (km_op.adjusted), printed as
@@ -132,7 +145,7 @@ enum km_adjust {
 	KADJ_CANFAIL		= 0x004, /* CANFAIL added: pages never come */
 	KADJ_NOWAIT		= 0x008, /* nowait added: a wait never ends */
 	KADJ_LET_GO		= 0x010, /* the other CPU let go first */
-	KADJ_SKIP_FAULT		= 0x020, /* not run: no page for the fault */
+	KADJ_FAULT_NOWAIT	= 0x020, /* nowait: no page for the fault */
 	KADJ_SKIP_FULL		= 0x040, /* not run: the shadow is full */
 	KADJ_SKIP_NOROOM	= 0x080, /* not run: no room for the submap */
 	KADJ_AS_WRITTEN		= 0x100, /* ran as written though the policy
@@ -141,8 +154,12 @@ enum km_adjust {
 	KADJ_LIVE_RUN		= 0x400, /* unmap narrowed to mapped pages */
 	KADJ_SKIP_UNMAPPED	= 0x800, /* not run: the page is unmapped */
 	KADJ_SKIP_NOENTRY	= 0x1000, /* not run: no map entry to split */
+	KADJ_NO_NOUPDATE	= 0x2000, /* schedule: noupdate not allowed */
+	KADJ_STUCK		= 0x4000, /* smp: its wait could never end;
+					     the run stopped there */
+	KADJ_NO_VAONLY		= 0x8000, /* unmap: pages were faulted in */
 };
-#define KADJ_NOT_RUN	(KADJ_SKIP_FAULT | KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
+#define KADJ_NOT_RUN	(KADJ_SKIP_FULL | KADJ_SKIP_NOROOM | \
 	KADJ_SKIP_UNMAPPED | KADJ_SKIP_NOENTRY)
 
 /*
@@ -153,6 +170,7 @@ enum km_adjust {
 struct km_op {
 	uint8_t		code;		/* enum km_opcode */
 	uint8_t		misuse;		/* enum km_misuse */
+	uint8_t		cpu;		/* the CPU that runs it ("cpuN: ") */
 	uint8_t		map_sel, handle_sel;
 	uint16_t	map_id, handle_id;
 	uint16_t	result_id;	/* -> aN/pN/mN; 0: failed, none */
@@ -228,9 +246,15 @@ struct km_opset {
 	uint8_t		nops;
 	uint8_t		ops[KOP_COUNT];
 	uint32_t	type_mask;	/* alloc types allowed (UVM_KMF_*) */
+	/*
+	 * A program for several CPUs: a schedule op follows the shape
+	 * (its 3 argument bytes come first from the back) and opcode
+	 * bytes name a CPU too.
+	 */
+	bool		smp;
 };
 extern const struct km_opset km_opset_km, km_opset_map, km_opset_pool,
-	km_opset_misuse;
+	km_opset_misuse, km_opset_smp;
 const struct km_opset *km_opset_find(const char *name);
 
 /* ---- bytes (op_bytes.c) -------------------------------------------------- */
@@ -246,6 +270,8 @@ struct km_bytes {
 	const struct km_opset *set;
 	unsigned int	shape;		/* from the leading byte */
 	bool		shape_pending;	/* shape op not yet decoded */
+	bool		sched_pending;	/* smp: schedule op not yet decoded */
+	unsigned int	ncpu;		/* smp: CPUs of the schedule (else 1) */
 };
 void	km_bytes_init(struct km_bytes *b, const uint8_t *buf, size_t len,
 	    const struct km_opset *set);

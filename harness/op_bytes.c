@@ -28,7 +28,8 @@
  *   F_SUBSIZE  npages = 16 * (1 + b % 16)
  *   F_SUBOPTS, F_POOLOPTS   flags = b & (the field's option bits)
  *   F_PAGE     page = b;  F_COUNT count = 1 + b % 16;  F_N n = 1 + b % 64
- *   F_RW       flags = b & KOPF_WRITE;  F_MISUSE misuse = b % KMIS_COUNT
+ *   F_RW       flags = b & (KOPF_WRITE | KOPF_TOUCH_NOWAIT);
+ *              F_MISUSE misuse = b % KMIS_COUNT
  *   F_NPAGES   npages = 1 + b % 64 (a region: every page tracked);
  *              F_HINT n = b (pages above the map
  *              minimum);  F_MAPOPTS, F_UNMAPOPTS flags = b & the bits
@@ -70,13 +71,13 @@ kop_npages_byte(uint32_t n, uint8_t *v)
 		}
 	return false;
 }
-#define KOP_MAX_BYTES		2	/* bytes in one field */
+#define KOP_MAX_BYTES		3	/* bytes in one field */
 
 /* Bytes each field type takes (the rest take one). */
 static unsigned int
 kop_field_bytes(unsigned int f)
 {
-	return f == F_SIZE || f == F_FLAGS ? 2 :
+	return f == F_SIZE || f == F_FLAGS ? 2 : f == F_SCHED ? 3 :
 	    f == F_END || f == F_SHAPE ? 0 : 1;
 }
 
@@ -129,8 +130,26 @@ const struct km_opset km_opset_misuse = {
 	.type_mask = KOP_ALL_TYPES,
 };
 
+/*
+ * fuzz_smp: 2..4 CPUs on one instance, each with its own handles; the
+ * ops whose calls take the locks and pmap calls that race (no stand-ins
+ * for another CPU: the other CPUs are real), regions and faults on them
+ * (their entries merge and clip under another CPU's feet), and failure
+ * injection (a fault that sleeps for a page).
+ */
+const struct km_opset km_opset_smp = {
+	.name = "smp",
+	.nops = 13,
+	.ops = { KOP_ALLOC, KOP_FREE, KOP_TOUCH, KOP_PAGEOUT,
+	    KOP_POOLPAGE_GET, KOP_POOLPAGE_PUT, KOP_DRAIN, KOP_PGREMOVE,
+	    KOP_BUSY, KOP_MAP, KOP_UNMAP, KOP_RTOUCH, KOP_FAIL_PAGEALLOC },
+	.type_mask = KOP_ALL_TYPES,
+	.smp = true,
+};
+
 static const struct km_opset *const kop_opsets[] = {
 	&km_opset_km, &km_opset_map, &km_opset_pool, &km_opset_misuse,
+	&km_opset_smp,
 };
 
 static bool
@@ -226,15 +245,22 @@ km_bytes_init(struct km_bytes *b, const uint8_t *buf, size_t len,
 	b->set = set;
 	b->shape = len > 0 ? buf[0] % KM_NSHAPES : 0;
 	b->shape_pending = b->shape != 0;
+	b->sched_pending = set->smp;
+	b->ncpu = 1;
 }
 
-/* The next opcode from the front.  => false once front has met back. */
+/*
+ * The next opcode from the front, and the CPU it runs on (smp opsets).
+ * => false once front has met back.
+ */
 static bool
-km_bytes_next_op(struct km_bytes *b, uint8_t *code)
+km_bytes_next_op(struct km_bytes *b, uint8_t *code, uint8_t *cpu)
 {
 	if (b->front >= b->back)
 		return false;
-	*code = b->set->ops[b->buf[b->front++] % b->set->nops];
+	uint8_t v = b->buf[b->front++];
+	*code = b->set->ops[v % b->set->nops];
+	*cpu = (uint8_t)((v / b->set->nops) % b->ncpu);
 	return true;
 }
 
@@ -287,7 +313,7 @@ kop_decode_field(const struct km_opset *set, unsigned int f,
 		op->count = 1 + v[0] % KOP_MAX_COUNT;
 		break;
 	case F_RW:
-		op->flags = v[0] & KOPF_WRITE;
+		op->flags = v[0] & KOPF_TOUCH_BITS;
 		break;
 	case F_N:
 		op->n = 1 + v[0] % KOP_MAX_N;
@@ -310,6 +336,15 @@ kop_decode_field(const struct km_opset *set, unsigned int f,
 		break;
 	case F_REGION:
 		op->handle_sel = v[0];
+		break;
+	case F_SCHED:
+		/* cpus 2 + (v0 & 3), 3 meaning 4 too; bit 2 pct; pct's
+		   depth 1 + bits 3-4; bit 5 noupdate; seed v1 | v2 << 8 */
+		op->count = 2 + ((v[0] & 3) == 3 ? 2 : (v[0] & 3));
+		op->flags = (v[0] & 4) ? KOPF_SCHED_PCT : 0;
+		op->page = (v[0] & 4) ? 1 + ((v[0] >> 3) & 3) : 0;
+		op->flags |= (v[0] & 0x20) ? KOPF_SCHED_NOUPDATE : 0;
+		op->n = (uint32_t)v[1] | (uint32_t)v[2] << 8;
 		break;
 	default:
 		break;
@@ -336,15 +371,22 @@ km_bytes_decode(struct km_bytes *b, struct km_op *op)
 		op->n = b->shape;
 		return true;
 	}
-	if (!km_bytes_next_op(b, &code))
-		return false;
 	uvm_memset(op, 0, sizeof(*op));
+	if (b->sched_pending) {
+		/* always there in an smp program: no opcode byte, 3 args */
+		b->sched_pending = false;
+		code = KOP_SCHEDULE;
+	} else if (!km_bytes_next_op(b, &code, &op->cpu)) {
+		return false;
+	}
 	op->code = code;
 	for (const uint8_t *f = km_op_fields(code); *f != F_END; f++) {
 		for (unsigned int i = 0; i < kop_field_bytes(*f); i++)
 			v[i] = km_bytes_arg(b);
 		kop_decode_field(b->set, *f, v, op);
 	}
+	if (code == KOP_SCHEDULE)
+		b->ncpu = op->count;
 	return true;
 }
 
@@ -372,6 +414,7 @@ kop_split_shape(const struct km_op **ops, size_t *nops)
 	return shape;
 }
 
+
 /*
  * => bytes to encode ops[0, nops): the shape byte (a leading shape op,
  *    else 0), then one per opcode plus its arguments; 0 for no ops and
@@ -386,7 +429,8 @@ km_encode_size(const struct km_op *ops, size_t nops)
 	if (nops == 0 && shape == 0)
 		return 0;
 	for (size_t i = 0; i < nops; i++)
-		n += 1 + kop_nargs(ops[i].code);
+		n += (ops[i].code == KOP_SCHEDULE ? 0 : 1) +
+		    kop_nargs(ops[i].code);
 	return n;
 }
 
@@ -466,7 +510,7 @@ kop_encode_field(const struct km_opset *set, unsigned int f,
 		return kop_encode_range(op->count, 1, KOP_MAX_COUNT, &v[0]);
 	case F_RW:
 		v[0] = (uint8_t)op->flags;
-		return (op->flags & ~(uint32_t)KOPF_WRITE) == 0;
+		return (op->flags & ~(uint32_t)KOPF_TOUCH_BITS) == 0;
 	case F_N:
 		return kop_encode_range(op->n, 1, KOP_MAX_N, &v[0]);
 	case F_MISUSE:
@@ -488,6 +532,24 @@ kop_encode_field(const struct km_opset *set, unsigned int f,
 		return true;
 	case F_SHAPE:
 		return true;	/* no argument byte: the leading byte */
+	case F_SCHED:
+		if (op->count < 2 || op->count > KM_MAX_CPUS ||
+		    op->n > KOP_SCHED_MAX_SEED ||
+		    (op->flags & ~(uint32_t)(KOPF_SCHED_PCT |
+		    KOPF_SCHED_NOUPDATE)) != 0)
+			return false;
+		if (op->flags & KOPF_SCHED_PCT) {
+			if (op->page < 1 || op->page > KOP_SCHED_MAX_DEPTH)
+				return false;
+			v[0] = (uint8_t)(4 | (op->page - 1) << 3);
+		} else if (op->page != 0) {
+			return false;
+		}
+		v[0] |= (uint8_t)(op->count - 2);
+		v[0] |= (op->flags & KOPF_SCHED_NOUPDATE) ? 0x20 : 0;
+		v[1] = (uint8_t)op->n;
+		v[2] = (uint8_t)(op->n >> 8);
+		return true;
 	default:
 		return false;
 	}
@@ -519,23 +581,36 @@ km_encode(const struct km_op *ops, size_t nops, const struct km_opset *set,
 	if (shape >= KM_NSHAPES)
 		return 0;
 	out[0] = (uint8_t)shape;
+	/*
+	 * An smp program starts with its schedule (no opcode byte); every
+	 * other program has none.  The CPU rides in the opcode byte.
+	 */
+	bool has_sched = nops > 0 && ops[0].code == KOP_SCHEDULE;
+	unsigned int ncpu = has_sched ? ops[0].count : 1;
+	size_t front = 1, nopc = nops - (has_sched ? 1 : 0);
+	if (has_sched != set->smp || ncpu * set->nops > 256)
+		return 0;
 	for (size_t i = 0; i < nops; i++) {
 		const struct km_op *op = &ops[i];
+		uint8_t ob;
 
-		if (op->code >= KOP_COUNT ||
-		    !kop_opcode_byte(set, op->code, &out[1 + i]))
+		if (op->code == KOP_SCHEDULE ? i != 0 || op->cpu != 0 :
+		    op->code >= KOP_COUNT || op->cpu >= ncpu ||
+		    !kop_opcode_byte(set, op->code, &ob))
 			return 0;
+		if (op->code != KOP_SCHEDULE)
+			out[front++] = (uint8_t)(ob + set->nops * op->cpu);
 		for (const uint8_t *f = km_op_fields(op->code); *f != F_END;
 		    f++) {
 			if (!kop_encode_field(set, *f, op, v))
 				return 0;
 			for (unsigned int k = 0; k < kop_field_bytes(*f); k++) {
-				KASSERT(back > 1 + nops);
+				KASSERT(back > 1 + nopc);
 				out[--back] = v[k];
 			}
 		}
 	}
-	KASSERTMSG(back == 1 + nops, "km_encode: %zu argument bytes unused",
-	    back - 1 - nops);
+	KASSERTMSG(back == 1 + nopc, "km_encode: %zu argument bytes unused",
+	    back - 1 - nopc);
 	return len;
 }

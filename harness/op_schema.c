@@ -118,6 +118,7 @@ static bool
 km_op_same_args(const struct km_op *a, const struct km_op *b)
 {
 	return a->code == b->code && a->misuse == b->misuse &&
+	    a->cpu == b->cpu &&
 	    a->npages == b->npages && a->sub == b->sub &&
 	    a->align_log == b->align_log && a->flags == b->flags &&
 	    a->page == b->page && a->count == b->count && a->n == b->n &&
@@ -145,7 +146,7 @@ static const char *const km_adjust_words[] = {
 	"CANFAIL added (a page wait could never end)",
 	"nowait added (a wait could never end)",
 	"the other CPU let go of its lock first",
-	"not run (the fault could never get a page)",
+	"nowait added (the fault could never get a page)",
 	"not run (the harness tracks as many as it can)",
 	"not run (no room for the submap: NetBSD would panic)",
 	"ran as written (the policy would adjust it now)",
@@ -153,6 +154,9 @@ static const char *const km_adjust_words[] = {
 	"narrowed to the pages still mapped",
 	"not run (that page of the region is no longer mapped)",
 	"not run (no map entry left for it: NetBSD would panic)",
+	"noupdate dropped (pool-page frees update the TLBs: NetBSD DEBUG)",
+	"the run stopped here (no CPU can end this wait: others hold it)",
+	"vaonly dropped (a fault brought pages in)",
 };
 
 int

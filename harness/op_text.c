@@ -19,7 +19,8 @@
  *   F_SUBSIZE  a multiple of 0x10000 (16 pages), at most 0x100000
  *   F_SUBOPTS, F_POOLOPTS   the field's option words, any order, each once
  *   F_PAGE     page=P, 0..63;  F_COUNT count=C, 1..16;  F_N  N, 1..64
- *   F_RW       read | write;   F_MISUSE a misuse kind's name
+ *   F_RW       read | write, then optional nowait (the fault may not
+ *              sleep);   F_MISUSE a misuse kind's name
  *   F_NPAGES   a multiple of 0x1000, at most 64 pages
  *   F_HINT     optional hint=P, P pages above the map's minimum, 0..255
  *   F_MAPOPTS, F_UNMAPOPTS  option words
@@ -536,6 +537,7 @@ kt_subsize(struct kt_parser *p, struct km_op *op)
 	return KTEXT_OK;
 }
 
+/* "read" or "write", then "nowait" for a fault that must not sleep. */
 static int
 kt_rw(struct kt_parser *p, struct km_op *op)
 {
@@ -544,6 +546,10 @@ kt_rw(struct kt_parser *p, struct km_op *op)
 	else if (!kt_is(kt_peek(p), "read"))
 		return kt_expected(p, "read or write");
 	p->i++;
+	if (kt_is(kt_peek(p), "nowait")) {
+		op->flags |= KOPF_TOUCH_NOWAIT;
+		p->i++;
+	}
 	return KTEXT_OK;
 }
 
@@ -630,6 +636,32 @@ kt_prot(struct kt_parser *p, struct km_op *op)
 	return KTEXT_OK;
 }
 
+/*
+ * F_SCHED: "random cpus=C seed=S" or "pct cpus=C depth=D seed=S", then
+ * its options (noupdate).
+ */
+static int
+kt_sched(struct kt_parser *p, struct km_op *op)
+{
+	const struct kt_tok *t = kt_peek(p);
+	int r;
+
+	if (t != NULL && kt_is(t, "pct"))
+		op->flags = KOPF_SCHED_PCT;
+	else if (t == NULL || !kt_is(t, "random"))
+		return kt_expected(p, "a strategy: random or pct");
+	p->i++;
+	if ((r = kt_keyval(p, "cpus", 2, KM_MAX_CPUS, &op->count)) != KTEXT_OK)
+		return r;
+	if ((op->flags & KOPF_SCHED_PCT) && (r = kt_keyval(p, "depth", 1,
+	    KOP_SCHED_MAX_DEPTH, &op->page)) != KTEXT_OK)
+		return r;
+	if ((r = kt_keyval(p, "seed", 0, KOP_SCHED_MAX_SEED, &op->n)) !=
+	    KTEXT_OK)
+		return r;
+	return kt_options(p, F_SCHED, &op->flags);
+}
+
 /* One field of op->code's row. */
 static int
 kt_field(struct kt_parser *p, unsigned int f, struct km_op *op)
@@ -655,6 +687,8 @@ kt_field(struct kt_parser *p, unsigned int f, struct km_op *op)
 		return kt_hint(p, op);
 	case F_PROT:
 		return kt_prot(p, op);
+	case F_SCHED:
+		return kt_sched(p, op);
 	case F_SHAPE: {
 		int r = kt_bounded(p, kt_peek(p), "a shape number like 3",
 		    "instance shape", 0, KM_NSHAPES - 1, &op->n);
@@ -720,18 +754,40 @@ km_text_parse_line(const char *line, size_t len, struct km_op *op,
 	if (p.ntok == 0)
 		return KTEXT_EMPTY;
 
+	/* "cpuN:" first: the CPU that runs the op */
+	const struct kt_tok *t0 = &p.tok[0];
+	struct kt_tok num;
+	if (kt_prefix(t0, "cpu", &num) && num.n >= 2 &&
+	    num.s[num.n - 1] == ':') {
+		uint32_t c;
+		num.n--;
+		if ((r = kt_bounded(&p, &num, "a CPU like cpu1:", "CPU", 0,
+		    KM_MAX_CPUS - 1, &c)) != KTEXT_OK) {
+			uvm_memset(op, 0, sizeof(*op));
+			return r;
+		}
+		op->cpu = (uint8_t)c;
+		p.i = 1;
+		if (p.ntok == 1) {
+			uvm_memset(op, 0, sizeof(*op));
+			return kt_error(&p, "an op after %s",
+			    kt_quote(t0, q));
+		}
+	}
+	const struct kt_tok *t = &p.tok[p.i];
 	unsigned int code = 0;
-	while (code < KOP_COUNT && !kt_is(&p.tok[0], km_opcode_name(code)))
+	while (code < KOP_COUNT && !kt_is(t, km_opcode_name(code)))
 		code++;
 	if (code == KOP_COUNT)
 	{
 		char names[300];
 		kt_list(names, sizeof(names), km_opcode_name, KOP_COUNT);
+		uvm_memset(op, 0, sizeof(*op));
 		return kt_error(&p, "unknown op %s (expected one of: %s)",
-		    kt_quote(&p.tok[0], q), names);
+		    kt_quote(t, q), names);
 	}
 	op->code = (uint8_t)code;
-	p.i = 1;
+	p.i++;
 	r = kt_args(&p, op);
 	if (r == KTEXT_OK && p.i < p.ntok) {
 		char prev[KT_QUOTE_MAX + 8];
@@ -840,6 +896,14 @@ kt_pr_field(struct kt_out *o, unsigned int f, const struct km_op *op)
 	case F_SHAPE:
 		kt_pr(o, " %u", op->n);
 		break;
+	case F_SCHED:
+		kt_pr(o, " %s cpus=%u", (op->flags & KOPF_SCHED_PCT) ? "pct" :
+		    "random", op->count);
+		if (op->flags & KOPF_SCHED_PCT)
+			kt_pr(o, " depth=%u", op->page);
+		kt_pr(o, " seed=0x%04x", op->n);
+		kt_pr_options(o, f, op->flags & ~(uint32_t)KOPF_SCHED_PCT);
+		break;
 	case F_PROT:
 		kt_pr(o, " %c%c%c/%c%c%c", (op->prot & 1) ? 'r' : '-',
 		    (op->prot & 2) ? 'w' : '-', (op->prot & 4) ? 'x' : '-',
@@ -875,8 +939,9 @@ kt_pr_field(struct kt_out *o, unsigned int f, const struct km_op *op)
 		kt_pr(o, " count=%u", op->count);
 		break;
 	case F_RW:
-		kt_pr(o, " %s", (op->flags & KOPF_WRITE) ? "write" : "read");
-		if (op->flags & ~(uint32_t)KOPF_WRITE)
+		kt_pr(o, " %s%s", (op->flags & KOPF_WRITE) ? "write" : "read",
+		    (op->flags & KOPF_TOUCH_NOWAIT) ? " nowait" : "");
+		if (op->flags & ~(uint32_t)KOPF_TOUCH_BITS)
 			kt_pr(o, " 0x%x", op->flags);
 		break;
 	case F_N:
@@ -908,6 +973,8 @@ km_text_print(const struct km_op *op, char *buf, size_t len)
 		kt_pr(&o, "?opcode%u", op->code);
 		return (int)o.pos;
 	}
+	if (op->cpu != 0)
+		kt_pr(&o, "cpu%u: ", op->cpu);
 	kt_pr(&o, "%s", name);
 	for (const uint8_t *f = km_op_fields(op->code); *f != F_END; f++)
 		kt_pr_field(&o, *f, op);

@@ -140,23 +140,52 @@ pages_suffice(struct harness *h, unsigned int npages)
 }
 
 /*
- * Could a fault on page `page' of `a' get a page?  A resident page needs
+ * Could a fault at va (pageable kernel memory) get a page?  A resident
+ * page needs
  * none; otherwise there must be a free page kernel-object allocations may
  * take (above the pagedaemon's reserve), or something the pagedaemon can
  * push out to a free swap slot.
  */
 static bool
-fault_can_finish(struct harness *h, const struct hs_alloc *a,
-    unsigned int page)
+fault_can_finish(struct harness *h, vaddr_t va)
 {
 	struct uvm *uvm = h->uvm;
 
-	if (uvm_pagelookup(uvm->kernel_object,
-	    hs_kobj_off(h, a->va + ptoa(page))) != NULL)
+	if (uvm_pagelookup(uvm->kernel_object, hs_kobj_off(h, va)) != NULL)
 		return true;
 	if (uvm->exp.free > uvm->exp.reserve_pagedaemon + 1)
 		return true;
 	return uvm_reclaimable(uvm);
+}
+
+/* Has [sva, eva) of a region a mapping, an object page or a swap slot? */
+static bool
+region_has_pages(struct harness *h, vaddr_t sva, vaddr_t eva)
+{
+	struct uvm_object *uobj = h->uvm->kernel_object;
+
+	for (vaddr_t va = sva; va < eva; va += PAGE_SIZE)
+		if (pmap_extract(h->uvm->pmap, va, NULL) ||
+		    uvm_pagelookup(uobj, hs_kobj_off(h, va)) != NULL ||
+		    uao_find_swslot(uobj, atop(hs_kobj_off(h, va))) != 0)
+			return true;
+	return false;
+}
+
+/*
+ * An unmap's VA only promises the pages are gone already; a fault
+ * (rtouch) may have brought some in: then it unmaps them too.
+ */
+static unsigned int
+unmap_vaonly(struct harness *h, const struct hs_region *r, struct km_op *op)
+{
+	vaddr_t va = r->va + ptoa(op->page);
+
+	if (!(op->flags & KOPF_UNMAP_VAONLY) ||
+	    !region_has_pages(h, va, va + ptoa(op->count)))
+		return 0;
+	op->flags &= ~(uint32_t)KOPF_UNMAP_VAONLY;
+	return KADJ_NO_VAONLY;
 }
 
 /*
@@ -176,7 +205,7 @@ locks_map(const struct harness *h, const struct km_op *op,
 
 	switch (op->code) {
 	case KOP_POOLPAGE_GET: case KOP_POOLPAGE_PUT:
-		if (h->cfg.poolpage_direct_map)
+		if (h->uvm->cfg.poolpage_direct_map)
 			return false;
 		m = op->code == KOP_POOLPAGE_GET ? h->maps[op->map_sel].map :
 		    h->maps[h->pool[op->handle_sel].map].map;
@@ -300,8 +329,25 @@ adjust_rules(struct harness *h, struct km_op *op)
 	case KOP_TOUCH: {
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
 		if (hs_type(a) == UVM_KMF_PAGEABLE &&
-		    !fault_can_finish(h, a, op->page))
-			return KADJ_SKIP_FAULT;
+		    !(op->flags & KOPF_TOUCH_NOWAIT) &&
+		    !fault_can_finish(h, a->va + ptoa(op->page))) {
+			/* the fault would wait for a page forever */
+			op->flags |= KOPF_TOUCH_NOWAIT;
+			return KADJ_FAULT_NOWAIT;
+		}
+		return 0;
+	}
+	case KOP_RTOUCH: {
+		const struct hs_region *r = &h->regions[op->handle_sel];
+		/* the VA of an unmapped page may be someone else's now */
+		if (!(r->live >> op->page & 1))
+			return KADJ_SKIP_UNMAPPED;
+		if ((r->flags & KOPF_MAP_OBJ) &&
+		    !(op->flags & KOPF_TOUCH_NOWAIT) &&
+		    !fault_can_finish(h, r->va + ptoa(op->page))) {
+			op->flags |= KOPF_TOUCH_NOWAIT;
+			return KADJ_FAULT_NOWAIT;
+		}
 		return 0;
 	}
 	case KOP_POOLPAGE_GET: {
@@ -346,11 +392,13 @@ adjust_rules(struct harness *h, struct km_op *op)
 		uint64_t bit = (uint64_t)1 << op->page;
 		if (r->flags & KOPF_MAP_QUANTUM) {
 			/* never split: all of it (its pages are all live) */
-			if (op->page == 0 && op->count == r->npages)
-				return 0;
-			op->page = 0;
-			op->count = r->npages;
-			return KADJ_WHOLE;
+			unsigned int adjq = 0;
+			if (op->page != 0 || op->count != r->npages) {
+				op->page = 0;
+				op->count = r->npages;
+				adjq = KADJ_WHOLE;
+			}
+			return adjq | unmap_vaonly(h, r, op);
 		}
 		if (!(r->live & bit))
 			return KADJ_SKIP_UNMAPPED;
@@ -368,7 +416,7 @@ adjust_rules(struct harness *h, struct km_op *op)
 		if (unmap_clips(h, h->maps[r->map].map, va,
 		    va + ptoa(op->count)) > entries_left(h))
 			return KADJ_SKIP_NOENTRY;
-		return adj2;
+		return adj2 | unmap_vaonly(h, r, op);
 	}
 	case KOP_SUBALLOC:
 		if (h->nmaps >= HARNESS_MAX_MAPS ||
@@ -407,6 +455,29 @@ policy_adjust(struct harness *h, struct km_op *op)
 	op->adjusted = (uint16_t)adj;
 }
 
+/*
+ * A concurrent program's schedule: how many CPUs, and whether the
+ * instance frees cached pool pages without pmap_update (NetBSD's
+ * non-DEBUG code).  That form makes stale translations by design, so a
+ * run only gets it when its config allows it; otherwise the op says
+ * "# adjusted: noupdate dropped ...".
+ */
+void
+policy_schedule(struct harness *h, struct km_op *op,
+    struct harness_instance *inst)
+{
+	if ((op->flags & KOPF_SCHED_NOUPDATE) && !h->cfg.allow_noupdate) {
+		if (h->cfg.as_written)
+			op->adjusted |= KADJ_AS_WRITTEN;
+		else {
+			op->flags &= ~(uint32_t)KOPF_SCHED_NOUPDATE;
+			op->adjusted |= KADJ_NO_NOUPDATE;
+		}
+	}
+	inst->ncpus = op->count;
+	inst->poolpage_free_noupdate = (op->flags & KOPF_SCHED_NOUPDATE) != 0;
+}
+
 /* ---- waiting ------------------------------------------------------------ */
 
 bool
@@ -433,8 +504,8 @@ reclaim(struct harness *h)
 	return policy_finish_busy_io(h) ? uvm_pageout(h->uvm, 16) : 0;
 }
 
-bool
-harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
+static bool
+wait_policy(struct harness *h, enum uvm_wait_reason why, const void *what,
     const char *wmesg, char *msg, size_t len)
 {
 	if (++h->waits > HARNESS_WAIT_BUDGET) {
@@ -479,5 +550,28 @@ harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
 	}
 	}
 	uvm_snprintf(msg, len, "would block: unknown wait %d", (int)why);
+	return false;
+}
+
+/*
+ * With several CPUs, a wait the policy cannot end comes when every CPU
+ * sleeps or is done and what the sleeper needs is held by the others'
+ * live handles: the program's doing, which the policy cannot see coming
+ * at the op's start (the others allocate meanwhile), not the core's.
+ * The run stops there, clean, and the op says so ("# adjusted: ...
+ * stuck"); every CPU unwinds at its next switch point.  A deadlock on
+ * locks stays a finding (adapter/smp_host.c).
+ */
+bool
+harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
+    const char *wmesg, char *msg, size_t len)
+{
+	if (wait_policy(h, why, what, wmesg, msg, len))
+		return true;
+	if (h->smp) {
+		if (h->op != NULL)
+			h->op->adjusted |= KADJ_STUCK;
+		h->stuck = h->stopped = true;
+	}
 	return false;
 }

@@ -6,7 +6,9 @@
  * segments, the two page reserves, swap slots, the map-entry pool (small
  * enough to run out), and where kernel VA lies (the default window, the
  * last 64 MiB below 2^64, or a 4 MiB map) -- so a fuzzer reaches the
- * paths a fixed instance never takes.  A table rather than free fields:
+ * paths a fixed instance never takes.  Four shapes put pool pages
+ * behind the direct map (uvm_km_alloc_poolpage's other half) for every
+ * target, not only pool's direct-map variant.  A table rather than free fields:
  * each host builds an instance per shape once and resets it by snapshot
  * (adapter/harness_host.c), so a bounded set keeps that cheap.
  *
@@ -17,23 +19,23 @@
 #include "harness_priv.h"
 
 const struct km_shape km_shapes[KM_NSHAPES] = {
-	/* colors segs rsv-k rsv-pd swap entries kva */
-	[0]  = { 4,  2,  8,  2, 128, 2048, KM_KVA_DEFAULT },
-	[1]  = { 1,  1,  8,  2, 128, 2048, KM_KVA_DEFAULT },
-	[2]  = { 16, 2,  8,  2, 128, 2048, KM_KVA_DEFAULT },
-	[3]  = { 4,  2,  0,  0, 128, 2048, KM_KVA_DEFAULT },
-	[4]  = { 4,  2, 64, 16, 128, 2048, KM_KVA_DEFAULT },
-	[5]  = { 4,  2,  8,  2,   8, 2048, KM_KVA_DEFAULT },
-	[6]  = { 4,  2,  8,  2, 512, 2048, KM_KVA_DEFAULT },
-	[7]  = { 4,  2,  8,  2, 128,   24, KM_KVA_DEFAULT },
-	[8]  = { 2,  3,  8,  2, 128,   64, KM_KVA_DEFAULT },
-	[9]  = { 4,  2,  8,  2, 128, 2048, KM_KVA_TOP },
-	[10] = { 4,  2,  8,  2, 128, 2048, KM_KVA_SMALL },
-	[11] = { 8,  1,  8,  2,  32,   40, KM_KVA_TOP },
-	[12] = { 2,  4,  8,  2, 128, 2048, KM_KVA_DEFAULT },
-	[13] = { 4,  2,  0,  0,  16, 2048, KM_KVA_SMALL },
-	[14] = { 16, 4, 32,  8,  64, 2048, KM_KVA_DEFAULT },
-	[15] = { 1,  1,  2,  1,   8,   32, KM_KVA_SMALL },
+	/* colors segs rsv-k rsv-pd swap entries kva           direct map */
+	[0]  = { 4,  2,  8,  2, 128, 2048, KM_KVA_DEFAULT,  false },
+	[1]  = { 1,  1,  8,  2, 128, 2048, KM_KVA_DEFAULT,  false },
+	[2]  = { 16, 2,  8,  2, 128, 2048, KM_KVA_DEFAULT,  false },
+	[3]  = { 4,  2,  0,  0, 128, 2048, KM_KVA_DEFAULT,  true  },
+	[4]  = { 4,  2, 64, 16, 128, 2048, KM_KVA_DEFAULT,  false },
+	[5]  = { 4,  2,  8,  2,   8, 2048, KM_KVA_DEFAULT,  false },
+	[6]  = { 4,  2,  8,  2, 512, 2048, KM_KVA_DEFAULT,  false },
+	[7]  = { 4,  2,  8,  2, 128,   24, KM_KVA_DEFAULT,  false },
+	[8]  = { 2,  3,  8,  2, 128,   64, KM_KVA_DEFAULT,  true  },
+	[9]  = { 4,  2,  8,  2, 128, 2048, KM_KVA_TOP,      false },
+	[10] = { 4,  2,  8,  2, 128, 2048, KM_KVA_SMALL,    false },
+	[11] = { 8,  1,  8,  2,  32,   40, KM_KVA_TOP,      false },
+	[12] = { 2,  4,  8,  2, 128, 2048, KM_KVA_DEFAULT,  true  },
+	[13] = { 4,  2,  0,  0,  16, 2048, KM_KVA_SMALL,    false },
+	[14] = { 16, 4, 32,  8,  64, 2048, KM_KVA_DEFAULT,  true  },
+	[15] = { 1,  1,  2,  1,   8,   32, KM_KVA_SMALL,    false },
 };
 
 const struct km_shape *
@@ -49,9 +51,10 @@ km_shape_text(unsigned int n, char *buf, size_t len)
 	const struct km_shape *s = km_shape(n);
 
 	return uvm_snprintf(buf, len, "%u colors, %u segments, reserves "
-	    "%u/%u, %u swap slots, %u map entries, kernel VA %s", s->ncolors,
-	    s->nseg, s->reserve_kernel, s->reserve_pagedaemon, s->nswap,
-	    s->max_map_entries, kva[s->kva]);
+	    "%u/%u, %u swap slots, %u map entries, kernel VA %s%s",
+	    s->ncolors, s->nseg, s->reserve_kernel, s->reserve_pagedaemon,
+	    s->nswap, s->max_map_entries, kva[s->kva],
+	    s->direct_map ? ", pool pages through the direct map" : "");
 }
 
 /*

@@ -9,7 +9,12 @@
  *   1. delete chunks of ops (halves, quarters, ..., pairs);
  *   2. delete single ops, last first;
  *   3. simplify each op: drop modifier flags, shrink sizes and counts,
- *      zero alignment, page offsets and sub-page remainders.
+ *      zero alignment, page offsets and sub-page remainders; move an op
+ *      of a program for several CPUs to cpu0; simplify the schedule
+ *      (fewer CPUs, fewer PCT change points, random for pct, seed 0).
+ * So ops and schedule shrink together: a CPU left without ops is
+ * dropped by the next schedule edit, and each schedule edit is kept only
+ * if the interleaving it gives still fails the same way.
  * Shrinking runs with a full check after every op (the precise
  * schedule), whatever the harness was configured with, so the finding
  * it keeps -- and returns in *f -- is the precise one.
@@ -133,6 +138,40 @@ try_edit(struct shrinker *s, struct km_op *ops, size_t n, size_t i,
 	return false;
 }
 
+/* The schedule op ops[i]: fewer CPUs, change points, plainer seed. */
+static bool
+simplify_schedule(struct shrinker *s, struct km_op *ops, size_t n, size_t i)
+{
+	struct km_op e = ops[i];
+	unsigned int top = 0;
+	bool changed = false;
+
+	for (size_t j = 0; j < n; j++)
+		if (ops[j].cpu > top)
+			top = ops[j].cpu;
+	if (e.count > 2 && top + 1 < e.count) {
+		e.count = top + 1 < 2 ? 2 : top + 1;
+		changed |= try_edit(s, ops, n, i, &e);
+	}
+	e = ops[i];
+	if ((e.flags & KOPF_SCHED_PCT) && e.page > 1) {
+		e.page--;
+		changed |= try_edit(s, ops, n, i, &e);
+	}
+	e = ops[i];
+	if (e.flags & KOPF_SCHED_PCT) {
+		e.flags &= ~(uint32_t)KOPF_SCHED_PCT;
+		e.page = 0;
+		changed |= try_edit(s, ops, n, i, &e);
+	}
+	e = ops[i];
+	if (e.n != 0) {
+		e.n = 0;
+		changed |= try_edit(s, ops, n, i, &e);
+	}
+	return changed;
+}
+
 static bool
 pass_simplify(struct shrinker *s, struct km_op *ops, size_t n)
 {
@@ -140,6 +179,16 @@ pass_simplify(struct shrinker *s, struct km_op *ops, size_t n)
 
 	for (size_t i = 0; i < n && s->runs < s->budget; i++) {
 		struct km_op e = ops[i];
+		if (e.code == KOP_SCHEDULE) {
+			changed |= simplify_schedule(s, ops, n, i);
+			continue;
+		}
+		if (e.cpu != 0) {
+			/* its CPU's handles stay its: a wrong move fails */
+			e.cpu = 0;
+			changed |= try_edit(s, ops, n, i, &e);
+			e = ops[i];
+		}
 		/* Modifier flags off, one at a time (alloc: keep the type). */
 		uint32_t keep = ops[i].code == KOP_ALLOC ? UVM_KMF_TYPEMASK : 0;
 		for (uint32_t bit = 1; bit != 0 && bit <= ops[i].flags; bit <<= 1)
@@ -190,7 +239,15 @@ pass_simplify(struct shrinker *s, struct km_op *ops, size_t n)
 	return changed;
 }
 
-/* Rename created handles 1, 2, ... per kind, in creation order. */
+/*
+ * New names are first made above every label (RENAME_TMP + n), so that
+ * renaming one handle never catches another's uses: with several CPUs
+ * the program's order is not the order the names were made in, and p2
+ * may have to become p1 while p1 becomes p2.
+ */
+#define RENAME_TMP	0x8000
+
+/* Rename created handles 1, 2, ... per kind, in program order. */
 static void
 renumber(struct km_op *ops, size_t n)
 {
@@ -202,7 +259,8 @@ renumber(struct km_op *ops, size_t n)
 		if (k == 0 || ops[i].result_id == 0)
 			continue;
 		int ki = k == 'a' ? 0 : k == 'p' ? 1 : k == 'm' ? 2 : 3;
-		uint16_t old = ops[i].result_id, neu = next[ki]++;
+		uint16_t old = ops[i].result_id;
+		uint16_t neu = (uint16_t)(RENAME_TMP + next[ki]++);
 		ops[i].result_id = neu;
 		for (size_t j = i + 1; j < n; j++) {
 			if (km_op_uses(&ops[j], kinds[ki], old)) {
@@ -215,6 +273,14 @@ renumber(struct km_op *ops, size_t n)
 			if (km_op_creates(&ops[j]) == k && ops[j].result_id == old)
 				break;
 		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ops[i].result_id >= RENAME_TMP)
+			ops[i].result_id -= RENAME_TMP;
+		if (ops[i].handle_id >= RENAME_TMP)
+			ops[i].handle_id -= RENAME_TMP;
+		if (km_op_has_map(&ops[i]) && ops[i].map_id >= RENAME_TMP)
+			ops[i].map_id -= RENAME_TMP;
 	}
 }
 

@@ -4,8 +4,9 @@
  * Normalizing is a scan over words.  A word that starts with a digit is
  * a number (12, 0x3000, 0xffffffff80010000) and becomes N; a word made
  * of one of the handle letters a, p, m followed only by digits is a
- * handle and becomes aN, pN, mN; any other identifier is copied whole,
- * digits included.  Example:
+ * handle and becomes aN, pN, mN; so does a CPU, cpu1 -> cpuN (a race
+ * is the same bug whichever CPUs meet in it); any other identifier is
+ * copied whole, digits included.  Example:
  *
  *	"free of a12 returned 15 of its 16 wired pages at 0xffff8000"
  *	-> "free of aN returned N of its N wired pages at N"
@@ -108,9 +109,17 @@ sig_normalize_into(struct sig_out *o, const char *in, size_t n)
 		    (in[s] == 'a' || in[s] == 'p' || in[s] == 'm');
 		for (size_t k = s + 1; handle && k < i; k++)
 			handle = sig_digit_p(in[k]);
+		/* a CPU is a name too: the same race with the CPUs swapped
+		   is the same finding ("cpu1" and "cpu0" -> "cpuN") */
+		bool cpu = i - s >= 4 && in[s] == 'c' && in[s + 1] == 'p' &&
+		    in[s + 2] == 'u';
+		for (size_t k = s + 3; cpu && k < i; k++)
+			cpu = sig_digit_p(in[k]);
 		if (handle) {
 			sig_putc(o, in[s]);
 			sig_putc(o, 'N');
+		} else if (cpu) {
+			sig_puts(o, "cpuN", 4);
 		} else {
 			sig_puts(o, in + s, i - s);
 		}

@@ -135,6 +135,7 @@ pmodel_host_create(const struct pmodel_params *params)
 	pp.nframes = (size_t)p.pt_pages + p.npages + (p.nseg - 1);
 	pp.pt_pages = p.pt_pages;
 	pp.tlb_entries = p.tlb_entries;
+	pp.ncpus = p.ncpus;
 	pp.dmap_base = p.dmap_base;
 	pp.kva_lo = p.kva_min;
 	pp.kva_hi = p.kva_max;

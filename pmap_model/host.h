@@ -46,6 +46,7 @@ struct pmodel_params {
 	bool		poolpage_direct_map;
 	unsigned int	reserve_pagedaemon, reserve_kernel;
 	unsigned int	tlb_entries;	/* 0: PMODEL_TLB_DEFAULT */
+	unsigned int	ncpus;		/* virtual CPUs (TLBs); 0: 1 */
 	vaddr_t		dmap_base;	/* 0: PMODEL_DMAP_BASE */
 	bool		fill_zero;	/* fresh frames read 0, not 0xa5 */
 };

@@ -33,6 +33,24 @@ static _Thread_local struct pmodel_catch *catch_top;
 static _Thread_local char thread_token;
 #define SELF	((uintptr_t)&thread_token)
 
+/* the calling thread's switch hook (host_platform.h), usually none */
+static _Thread_local pmodel_switch_fn switch_fn;
+static _Thread_local void *switch_arg;
+
+void
+pmodel_set_switch_hook(pmodel_switch_fn fn, void *arg)
+{
+	switch_fn = fn;
+	switch_arg = arg;
+}
+
+void
+pmodel_switch_point(int kind, const void *obj)
+{
+	if (switch_fn != NULL)
+		switch_fn(switch_arg, kind, obj);
+}
+
 /* ------------------------------------------------------------------ */
 /* catching */
 
@@ -189,6 +207,7 @@ mutex_enter(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_enter");
 
+	pmodel_switch_point(PMODEL_SW_LOCK, m);
 	if (pthread_mutex_trylock(&h->hm_mtx) == 0) {
 		atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 		return;
@@ -200,8 +219,18 @@ mutex_enter(kmutex_t *m)
 		pmodel_panicf("mutex_enter: locking against myself: mutex %p",
 		    (void *)m);
 	}
-	/* a real other thread holds it: sleep as a kernel would */
-	pthread_mutex_lock(&h->hm_mtx);
+	/*
+	 * Another thread holds it.  A cooperatively scheduled one only
+	 * runs when this one lets it (the hook), else sleep as a kernel
+	 * would.
+	 */
+	if (switch_fn != NULL) {
+		do
+			switch_fn(switch_arg, PMODEL_SW_BLOCKED, m);
+		while (pthread_mutex_trylock(&h->hm_mtx) != 0);
+	} else {
+		pthread_mutex_lock(&h->hm_mtx);
+	}
 	atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 }
 
@@ -210,6 +239,7 @@ mutex_tryenter(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_tryenter");
 
+	pmodel_switch_point(PMODEL_SW_LOCK, m);
 	if (pthread_mutex_trylock(&h->hm_mtx) == 0) {
 		atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 		return true;
@@ -232,6 +262,14 @@ mutex_exit(kmutex_t *m)
 		    (void *)m);
 	atomic_store_explicit(&h->hm_owner, 0, memory_order_relaxed);
 	pthread_mutex_unlock(&h->hm_mtx);
+	pmodel_switch_point(PMODEL_SW_UNLOCK, m);
+}
+
+bool
+pmodel_mutex_free_p(const kmutex_t *m)
+{
+	return atomic_load_explicit(&hm(m, "pmodel_mutex_free_p")->hm_owner,
+	    memory_order_relaxed) == 0;
 }
 
 bool
@@ -396,6 +434,7 @@ uvm_platform_wakeup(struct uvm *uvm, const void *chan)
 	sq->sq_gen++;
 	pthread_cond_broadcast(&sq->sq_cv);
 	pthread_mutex_unlock(&sq->sq_mtx);
+	pmodel_switch_point(PMODEL_SW_WAKEUP, chan);
 }
 
 void
@@ -516,11 +555,4 @@ uvm_platform_swap_read(struct uvm *uvm, int slot, paddr_t pa)
 	    PAGE_SIZE);
 	__atomic_fetch_add(&h->nswapin, 1, __ATOMIC_RELAXED);
 	return 0;
-}
-
-void
-uvm_platform_putchar(struct uvm *uvm, int c)
-{
-	(void)uvm;
-	fputc(c, stderr);
 }

@@ -114,4 +114,30 @@ void	pmodel_wait_sleep(void *arg, struct uvm *uvm,
 void	pmodel_sleep_stats(unsigned long *nsleeps, unsigned long *nwakeups,
 	    unsigned long *ntimeouts);
 
+/*
+ * Switch points, for a host that runs several virtual CPUs as
+ * cooperatively scheduled threads (adapter/smp_host.c).  A thread that
+ * installs a hook has it called
+ *	PMODEL_SW_LOCK		before every mutex_enter/tryenter
+ *	PMODEL_SW_BLOCKED	when mutex_enter finds the mutex taken by
+ *				another thread: the hook must let the holder
+ *				run; mutex_enter tries again when it returns
+ *	PMODEL_SW_UNLOCK	after every mutex_exit
+ *	PMODEL_SW_WAKEUP	after every uvm_platform_wakeup (obj: chan)
+ *	PMODEL_SW_PMAP		at the entry of every pmap(9) call
+ * and may switch to another thread there (waits go to the host's wait
+ * callback, which the same host replaces).  Without a hook (the usual
+ * case) nothing changes: a taken mutex is slept on.
+ */
+enum pmodel_switch_kind {
+	PMODEL_SW_LOCK, PMODEL_SW_BLOCKED, PMODEL_SW_UNLOCK,
+	PMODEL_SW_WAKEUP, PMODEL_SW_PMAP,
+};
+typedef void	(*pmodel_switch_fn)(void *arg, int kind, const void *obj);
+/* The calling thread's hook (NULL: none). */
+void	pmodel_set_switch_hook(pmodel_switch_fn fn, void *arg);
+void	pmodel_switch_point(int kind, const void *obj);
+/* Is the mutex free right now (no owner)? */
+bool	pmodel_mutex_free_p(const kmutex_t *mtx);
+
 #endif /* KMFUZZ_HOST_PLATFORM_H */

@@ -34,6 +34,7 @@
 #define PMODEL_DMAP_BASE	((vaddr_t)0xffff800000000000ULL)
 #define PMODEL_TLB_DEFAULT	64
 #define PMODEL_PENDING_MAX	32	/* queued invlpgs before a full flush */
+#define PMODEL_MAX_CPUS		4	/* TLBs: one per virtual CPU */
 
 /* x86-64 PTE bits (Intel SDM vol. 3, 4.5). */
 #define PMODEL_PTE_P		((uint64_t)1 << 0)
@@ -66,6 +67,7 @@ struct pmodel_pmap_params {
 	size_t		nframes;	/* arena size in 4 KiB frames */
 	unsigned int	pt_pages;	/* frames [0, pt_pages): PT pool */
 	unsigned int	tlb_entries;	/* power of two; 0: PMODEL_TLB_DEFAULT */
+	unsigned int	ncpus;		/* TLBs, 1..PMODEL_MAX_CPUS; 0: 1 */
 	vaddr_t		dmap_base;	/* 0: PMODEL_DMAP_BASE */
 	vaddr_t		kva_lo, kva_hi;	/* kenter/enter window; 0,0: any
 					   high-half VA outside the dmap */
@@ -107,6 +109,7 @@ struct pmodel_stats {
 	unsigned long	nmappings;		/* present leaves */
 	unsigned long	npending;		/* invalidations since update */
 	unsigned long	nupdates, tlb_hits, tlb_misses, nstale;
+	unsigned long	nreuse;			/* VAs re-entered before shootdown */
 	unsigned long	frames_free, frames_alloc;
 };
 void		pmodel_get_stats(const struct pmap *pm, struct pmodel_stats *st);
@@ -134,7 +137,10 @@ void		pmodel_fail_ptalloc(struct pmap *pm, unsigned long n);
  * TLB first, then the tables; a miss fills the TLB and sets A (and D on a
  * write) in the leaf.  A TLB hit that the tables no longer grant (gone,
  * other frame, lost RW, gained NX) is counted and returns PMODEL_STALE_TLB
- * with *pa_out the stale frame the CPU would have used.
+ * with *pa_out the stale frame the CPU would have used -- with several
+ * CPUs only once that frame was freed since the entry was filled (before
+ * another CPU's shootdown the old page, still its owner's, is what real
+ * hardware uses too: pmodel_tlb.c).
  * => pa_out may be NULL; on success it gets pa including the page offset.
  * => direct-map VAs translate without the TLB.
  */
@@ -152,17 +158,38 @@ int		pmodel_write(struct pmap *pm, vaddr_t va, const void *buf,
 		    size_t len);
 vaddr_t		pmodel_fault_va(const struct pmap *pm);
 
-/* Drop every TLB entry (a context switch, say) without an update. */
+/* Drop every TLB entry of every CPU without an update. */
 void		pmodel_tlb_flush_all(struct pmap *pm);
+
+/*
+ * Virtual CPUs.  Each has its own TLB; pmodel_access fills and uses the
+ * current CPU's.  pmap_update is a shootdown: every queued invalidation
+ * is done on every CPU's TLB.  A scheduler running several CPUs over one
+ * pmap calls pmodel_set_cpu when it switches.
+ * => cpu < the pmap's ncpus (else a panic).
+ */
+void		pmodel_set_cpu(struct pmap *pm, unsigned int cpu);
+unsigned int	pmodel_cpu(const struct pmap *pm);
+unsigned int	pmodel_ncpus(const struct pmap *pm);
+/*
+ * CPUs in use from now, 1..params.ncpus (TLBs are made for all at
+ * create; a single-CPU run then pays for one); the current CPU is 0.
+ */
+void		pmodel_set_ncpus(struct pmap *pm, unsigned int n);
 
 /*
  * Checkers.  Each returns 0, or -1 with a message naming the VA/PA.
  *  pmodel_tlb_check:	no TLB entry grants more than the tables.
  *  pmodel_pending_check: no removal/protection drop waits for pmap_update.
+ *  pmodel_reuse_check:	no VA was entered again (kenter/enter, by any CPU)
+ *			while some CPU's TLB still held its old translation
+ *			-- the removal not yet shot down.
+ *			Recorded when it happens, reported here.
  *  pmodel_sanity:	the whole-table walk (pmodel_check.c).
  */
 int		pmodel_tlb_check(struct pmap *pm, char *why, size_t len);
 int		pmodel_pending_check(struct pmap *pm, char *why, size_t len);
+int		pmodel_reuse_check(struct pmap *pm, char *why, size_t len);
 int		pmodel_sanity(struct pmap *pm, char *why, size_t len);
 
 /*

@@ -198,6 +198,7 @@ pmap_page_freed(struct pmap *pm, paddr_t pa)
 		pm->pm_frames_alloc--;
 		pm->pm_frames_free++;
 	}
+	pm->pm_framegen[f]++;	/* a TLB entry to it now reaches a stranger */
 	PMODEL_POISON(pm->pm_arena + pa, PAGE_SIZE);
 }
 
@@ -228,6 +229,7 @@ pmodel_get_stats(const struct pmap *pm, struct pmodel_stats *st)
 	st->nupdates = pm->pm_nupdates;
 	st->tlb_hits = pm->pm_tlb_hits;
 	st->tlb_misses = pm->pm_tlb_misses;
+	st->nreuse = pm->pm_nreuse;
 	st->nstale = pm->pm_nstale;
 	st->frames_free = pm->pm_frames_free;
 	st->frames_alloc = pm->pm_frames_alloc;

@@ -47,6 +47,7 @@ enum {
 struct pmodel_tlbent {
 	uint64_t	te_vpn;		/* va >> PAGE_SHIFT */
 	uint64_t	te_pfn;		/* pa >> PAGE_SHIFT */
+	uint32_t	te_gen;		/* pm_framegen[te_pfn] when filled */
 	uint8_t		te_valid, te_write, te_exec, te_dirty;
 };
 
@@ -58,6 +59,7 @@ struct pmap {
 	vaddr_t		pm_kva_lo, pm_kva_hi;
 
 	uint8_t		*pm_frame;		/* FR_*, per frame */
+	uint32_t	*pm_framegen;		/* frees of each frame, ever */
 	uint64_t	*pm_dirtymap;		/* frame touched since reset */
 	uint64_t	*pm_writtenmap;		/* ... and its contents changed */
 	uint32_t	*pm_dirtylist;
@@ -77,13 +79,25 @@ struct pmap {
 	unsigned long	pm_fail_ptalloc_in;
 	unsigned long	pm_nmappings;
 
-	/* TLB and the invalidations pmap_update owes it */
+	/*
+	 * TLBs, one per CPU (pm_ncpus blocks of pm_tlbmask + 1 entries),
+	 * and the invalidations pmap_update owes all of them
+	 */
 	struct pmodel_tlbent *pm_tlb;
 	unsigned int	pm_tlbmask;
+	unsigned int	pm_ncpus;	/* TLBs made */
+	unsigned int	pm_nactive;	/* CPUs in use (pmodel_set_ncpus) */
+	unsigned int	pm_curcpu;
 	vaddr_t		pm_pending[PMODEL_PENDING_MAX];
+	uint8_t		pm_pending_cpu[PMODEL_PENDING_MAX]; /* who removed */
 	unsigned long	pm_npending;	/* total since last update */
 	unsigned long	pm_nupdates, pm_tlb_hits, pm_tlb_misses, pm_nstale;
 	vaddr_t		pm_fault_va;
+	/* the first VA entered again before its shootdown (reuse check) */
+	unsigned long	pm_nreuse;
+	vaddr_t		pm_reuse_va;
+	uint64_t	pm_reuse_oldpfn, pm_reuse_newpfn;
+	uint8_t		pm_reuse_cpu, pm_reuse_stalecpu, pm_reuse_pending;
 };
 
 #define PT_SHIFT(level)	(PAGE_SHIFT + 9 * ((level) - 1))	/* L1=12 */
@@ -122,6 +136,15 @@ void		pmodel_frames_reset(struct pmap *pm);
 uint64_t	*pmodel_walk(struct pmap *pm, vaddr_t va);
 /* Queue an invalidation of va for the next pmap_update. */
 void		pmodel_tlb_queue(struct pmap *pm, vaddr_t va);
+/* va is about to map pa: record it if some TLB still maps another frame. */
+void		pmodel_tlb_reuse(struct pmap *pm, vaddr_t va, paddr_t pa);
+/* CPU cpu's entry for vpn's slot. */
+static inline struct pmodel_tlbent *
+pmodel_tlbent(struct pmap *pm, unsigned int cpu, uint64_t vpn)
+{
+	return &pm->pm_tlb[(size_t)cpu * (pm->pm_tlbmask + 1) +
+	    (vpn & pm->pm_tlbmask)];
+}
 void		pmodel_tlb_reset(struct pmap *pm);
 
 void	pmodel_frame_written(struct pmap *pm, size_t f);

@@ -96,9 +96,11 @@ pmodel_pmap_create(const struct pmodel_pmap_params *p)
 
 	if (n == 0 || n > ((size_t)1 << 28) || p->pt_pages == 0 ||
 	    p->pt_pages > n || p->pt_pages > 0xffff ||
-	    (p->tlb_entries & (p->tlb_entries - 1)) != 0) {
+	    (p->tlb_entries & (p->tlb_entries - 1)) != 0 ||
+	    p->ncpus > PMODEL_MAX_CPUS) {
 		fprintf(stderr, "pmodel_pmap_create: bad geometry: nframes %zu"
-		    " pt_pages %u tlb %u\n", n, p->pt_pages, p->tlb_entries);
+		    " pt_pages %u tlb %u cpus %u\n", n, p->pt_pages,
+		    p->tlb_entries, p->ncpus);
 		return NULL;
 	}
 	pm = calloc(1, sizeof(*pm));
@@ -138,6 +140,7 @@ pmodel_pmap_create(const struct pmodel_pmap_params *p)
 	pm->pm_arena = mmap(NULL, n * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	pm->pm_frame = calloc(n, 1);
+	pm->pm_framegen = calloc(n, sizeof(uint32_t));
 	pm->pm_dirtymap = calloc(words, sizeof(uint64_t));
 	pm->pm_writtenmap = calloc(words, sizeof(uint64_t));
 	pm->pm_dirtylist = calloc(n, sizeof(uint32_t));
@@ -145,8 +148,10 @@ pmodel_pmap_create(const struct pmodel_pmap_params *p)
 	pm->pm_ptvalid = calloc(p->pt_pages, sizeof(uint16_t));
 	pm->pm_ptseen = calloc(p->pt_pages, sizeof(uint32_t));
 	pm->pm_ptfree = calloc(p->pt_pages, sizeof(uint32_t));
-	pm->pm_tlb = calloc(pm->pm_tlbmask + 1, sizeof(*pm->pm_tlb));
-	if (pm->pm_arena == MAP_FAILED || !pm->pm_frame ||
+	pm->pm_ncpus = pm->pm_nactive = p->ncpus != 0 ? p->ncpus : 1;
+	pm->pm_tlb = calloc((size_t)pm->pm_ncpus * (pm->pm_tlbmask + 1),
+	    sizeof(*pm->pm_tlb));
+	if (pm->pm_arena == MAP_FAILED || !pm->pm_frame || !pm->pm_framegen ||
 	    !pm->pm_dirtymap || !pm->pm_writtenmap || !pm->pm_dirtylist || !pm->pm_ptlevel ||
 	    !pm->pm_ptvalid || !pm->pm_ptseen || !pm->pm_ptfree ||
 	    !pm->pm_tlb) {
@@ -171,6 +176,7 @@ pmodel_pmap_destroy(struct pmap *pm)
 		munmap(pm->pm_arena, pm->pm_nframes * PAGE_SIZE);
 	}
 	free(pm->pm_frame);
+	free(pm->pm_framegen);
 	free(pm->pm_dirtymap);
 	free(pm->pm_writtenmap);
 	free(pm->pm_dirtylist);
@@ -320,6 +326,7 @@ pmap_kenter_pa(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 	uint64_t *pte;
 	uint32_t ptf;
 
+	pmodel_switch_point(PMODEL_SW_PMAP, pm);
 	(void)flags;
 	check_kva(pm, va, va + PAGE_SIZE, "pmap_kenter_pa");
 	pmodel_managed_frame(pm, pa, "pmap_kenter_pa", va, true);
@@ -333,6 +340,7 @@ pmap_kenter_pa(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 		    "(new pa %#llx)", (unsigned long long)va,
 		    (unsigned long long)(*pte & PMODEL_PTE_FRAME),
 		    (unsigned long long)pa);
+	pmodel_tlb_reuse(pm, va, pa);
 	*pte = pa | prot_bits(prot);
 	pm->pm_ptvalid[ptf]++;
 	pm->pm_nmappings++;
@@ -400,6 +408,7 @@ remove_range(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool kremove)
 void
 pmap_kremove(struct pmap *pm, vaddr_t va, vsize_t size)
 {
+	pmodel_switch_point(PMODEL_SW_PMAP, pm);
 	check_kva(pm, va, va + size, "pmap_kremove");
 	remove_range(pm, va, va + size, true);
 }
@@ -417,6 +426,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 	uint64_t *pte, npte, old;
 	uint32_t ptf;
 
+	pmodel_switch_point(PMODEL_SW_PMAP, pm);
 	check_kva(pm, va, va + PAGE_SIZE, "pmap_enter");
 	pmodel_managed_frame(pm, pa, "pmap_enter", va, true);
 	pte = walk_alloc(pm, va, true, &ptf);
@@ -443,6 +453,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 		    (!(old & PMODEL_PTE_NX) && (npte & PMODEL_PTE_NX)))
 			pmodel_tlb_queue(pm, va);
 	} else {
+		pmodel_tlb_reuse(pm, va, pa);
 		pm->pm_ptvalid[ptf]++;
 		pm->pm_nmappings++;
 	}
@@ -453,6 +464,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 void
 pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
+	pmodel_switch_point(PMODEL_SW_PMAP, pm);
 	check_kva(pm, sva, eva, "pmap_remove");
 	remove_range(pm, sva, eva, false);
 }

@@ -1,21 +1,37 @@
 /*
- * pmodel_tlb.c: the software TLB, the MMU-style access path, and the two
- * checks that turn a missing pmap_update into a finding.
+ * pmodel_tlb.c: the software TLBs (one per virtual CPU), the MMU-style
+ * access path, the shootdown, and the checks that turn a missing or late
+ * pmap_update into a finding.
  *
- * The TLB is direct-mapped: entry (vpn & mask) caches one leaf
+ * Each TLB is direct-mapped: entry (vpn & mask) caches one leaf
  * translation with the rights it granted when filled.  Like x86 it never
  * caches "not present", so an addition is visible at once, while a
- * removal or a protection drop lives on in the TLB until pmap_update.
- * The pmap queues each such change (up to PMODEL_PENDING_MAX VAs, then
- * "flush all") and pmap_update invalidates exactly those, as invlpg would.
+ * removal or a protection drop lives on in every TLB that cached it until
+ * pmap_update.  The pmap queues each such change (up to
+ * PMODEL_PENDING_MAX VAs, then "flush all") with the CPU that made it,
+ * and pmap_update invalidates exactly those on every CPU: a shootdown,
+ * as invlpg plus the IPIs would.
  *
- * Example: kenter va V -> pa 0x40000 RW; pmodel_access(V, write) fills
- * entry (V >> 12) & 63 and sets A|D.  pmap_kremove(V) clears the PTE and
- * queues V.  Before pmap_update:
+ * Example (one CPU): kenter va V -> pa 0x40000 RW; pmodel_access(V,
+ * write) fills entry (V >> 12) & 63 and sets A|D.  pmap_kremove(V) clears
+ * the PTE and queues V.  Before pmap_update:
  *	pmodel_access(V)	-> PMODEL_STALE_TLB, pa_out 0x40000
  *	pmodel_tlb_check	-> -1 "stale TLB entry va V ... pending"
  *	pmodel_pending_check	-> -1 "1 invalidation pending"
  * After pmap_update all three are clean and the access is NOTPRESENT.
+ *
+ * With several CPUs a stale entry is used harmlessly between another
+ * CPU's removal and its shootdown as long as its frame was not freed
+ * meanwhile (pm_framegen counts every free of a frame); once it was, the
+ * use is PMODEL_STALE_TLB, as is any stale use with one CPU.
+ *
+ * Example (two CPUs): cpu0 reads V (its TLB caches V -> 0x40000), cpu1
+ * kremoves V and, before its pmap_update, puts V back where another
+ * allocation kenters it -> 0x41000.  The kenter finds cpu0's entry for
+ * V still naming 0x40000 and records it; pmodel_reuse_check then says
+ * "va V entered -> 0x41000 by cpu1 while cpu0's TLB still maps it to
+ * 0x40000 (invalidation pending: the VA was reused before its
+ * shootdown)".  cpu0 reading V now would get the old page.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,46 +56,95 @@ pmodel_fault_name(int code)
 	return names[code];
 }
 
+static size_t
+tlb_bytes(const struct pmap *pm)
+{
+	return (size_t)pm->pm_ncpus * (pm->pm_tlbmask + 1) *
+	    sizeof(*pm->pm_tlb);
+}
+
 void
 pmodel_tlb_reset(struct pmap *pm)
 {
-	memset(pm->pm_tlb, 0, (pm->pm_tlbmask + 1) * sizeof(*pm->pm_tlb));
+	memset(pm->pm_tlb, 0, tlb_bytes(pm));
 	pm->pm_npending = 0;
 	pm->pm_nupdates = pm->pm_tlb_hits = pm->pm_tlb_misses = 0;
 	pm->pm_nstale = 0;
 	pm->pm_fault_va = 0;
+	pm->pm_curcpu = 0;
+	pm->pm_nreuse = 0;
 }
 
 void
 pmodel_tlb_flush_all(struct pmap *pm)
 {
-	memset(pm->pm_tlb, 0, (pm->pm_tlbmask + 1) * sizeof(*pm->pm_tlb));
+	memset(pm->pm_tlb, 0, tlb_bytes(pm));
+}
+
+void
+pmodel_set_cpu(struct pmap *pm, unsigned int cpu)
+{
+	if (cpu >= pm->pm_nactive)
+		pmodel_panicf("pmodel_set_cpu: cpu %u of %u", cpu,
+		    pm->pm_nactive);
+	pm->pm_curcpu = cpu;
+}
+
+unsigned int
+pmodel_cpu(const struct pmap *pm)
+{
+	return pm->pm_curcpu;
+}
+
+unsigned int
+pmodel_ncpus(const struct pmap *pm)
+{
+	return pm->pm_nactive;
+}
+
+void
+pmodel_set_ncpus(struct pmap *pm, unsigned int n)
+{
+	if (n < 1 || n > pm->pm_ncpus)
+		pmodel_panicf("pmodel_set_ncpus: %u CPUs (1..%u were made)", n,
+		    pm->pm_ncpus);
+	pm->pm_nactive = n;
+	pm->pm_curcpu = 0;
 }
 
 void
 pmodel_tlb_queue(struct pmap *pm, vaddr_t va)
 {
-	if (pm->pm_npending < PMODEL_PENDING_MAX)
+	if (pm->pm_npending < PMODEL_PENDING_MAX) {
 		pm->pm_pending[pm->pm_npending] = va;
+		pm->pm_pending_cpu[pm->pm_npending] = (uint8_t)pm->pm_curcpu;
+	}
 	pm->pm_npending++;
 }
 
-/* pmap_update: perform every queued invalidation (or flush all). */
+/*
+ * pmap_update: the shootdown -- every queued invalidation on every CPU's
+ * TLB (or all of every TLB once the queue overflowed).
+ */
 void
 pmap_update(struct pmap *pm)
 {
 	unsigned long i;
 
+	pmodel_switch_point(PMODEL_SW_PMAP, pm);
 	if (pm->pm_npending > PMODEL_PENDING_MAX) {
 		pmodel_tlb_flush_all(pm);
 	} else {
 		for (i = 0; i < pm->pm_npending; i++) {
 			uint64_t vpn = pm->pm_pending[i] >> PAGE_SHIFT;
-			struct pmodel_tlbent *te =
-			    &pm->pm_tlb[vpn & pm->pm_tlbmask];
 
-			if (te->te_vpn == vpn)
-				te->te_valid = 0;
+			for (unsigned int c = 0; c < pm->pm_nactive; c++) {
+				struct pmodel_tlbent *te =
+				    pmodel_tlbent(pm, c, vpn);
+
+				if (te->te_vpn == vpn)
+					te->te_valid = 0;
+			}
 		}
 	}
 	pm->pm_npending = 0;
@@ -104,12 +169,29 @@ tlb_stale(const struct pmodel_tlbent *te, const uint64_t *pte)
 	return NULL;
 }
 
+/*
+ * With several CPUs, an entry the tables no longer grant is used between
+ * another CPU's removal and its shootdown -- by design in every pmap,
+ * and harmless while its frame is the very page it was when the entry
+ * was filled (a pagedaemon writes that page out after the shootdown, so
+ * nothing written is lost).  It is the bug the shootdown exists for once
+ * the frame was freed meanwhile (free again, or another owner's now).
+ * One CPU has no such window: there every stale use is a missing update.
+ */
+static bool
+stale_harmless(const struct pmap *pm, const struct pmodel_tlbent *te)
+{
+	return pm->pm_nactive > 1 && te->te_pfn < pm->pm_nframes &&
+	    pm->pm_frame[te->te_pfn] == FR_ALLOC &&
+	    pm->pm_framegen[te->te_pfn] == te->te_gen;
+}
+
 int
 pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
     paddr_t *pa_out)
 {
 	uint64_t vpn = va >> PAGE_SHIFT, *pte;
-	struct pmodel_tlbent *te = &pm->pm_tlb[vpn & pm->pm_tlbmask];
+	struct pmodel_tlbent *te = pmodel_tlbent(pm, pm->pm_curcpu, vpn);
 
 	if (!pmodel_canonical_p(va))
 		return PMODEL_FAULT_NONCANONICAL;
@@ -124,8 +206,9 @@ pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
 	pte = pmodel_walk(pm, va);
 	if (te->te_valid && te->te_vpn == vpn) {
 		if ((!write || te->te_write) && (!exec || te->te_exec)) {
+			const char *stale = tlb_stale(te, pte);
 			pm->pm_tlb_hits++;
-			if (tlb_stale(te, pte) != NULL) {
+			if (stale != NULL && !stale_harmless(pm, te)) {
 				pm->pm_nstale++;
 				pm->pm_fault_va = va;
 				if (pa_out != NULL)
@@ -133,7 +216,7 @@ pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
 					    (va & PAGE_MASK);
 				return PMODEL_STALE_TLB;
 			}
-			if (write && !te->te_dirty) {
+			if (write && !te->te_dirty && stale == NULL) {
 				/* first write through a clean entry walks */
 				*pte |= PMODEL_PTE_D;
 				te->te_dirty = 1;
@@ -156,6 +239,8 @@ pmodel_access(struct pmap *pm, vaddr_t va, bool write, bool exec,
 	te->te_valid = 1;
 	te->te_vpn = vpn;
 	te->te_pfn = (*pte & PMODEL_PTE_FRAME) >> PAGE_SHIFT;
+	te->te_gen = te->te_pfn < pm->pm_nframes ?
+	    pm->pm_framegen[te->te_pfn] : 0;
 	te->te_write = (*pte & PMODEL_PTE_RW) != 0;
 	te->te_exec = (*pte & PMODEL_PTE_NX) == 0;
 	te->te_dirty = (*pte & PMODEL_PTE_D) != 0;
@@ -233,31 +318,94 @@ pending_p(const struct pmap *pm, vaddr_t va)
 	return false;
 }
 
+/* " of cpuN" when there are several CPUs (one CPU reads as before). */
+static const char *
+cpu_name(const struct pmap *pm, unsigned int cpu, char *buf, size_t len)
+{
+	if (pm->pm_nactive == 1)
+		return "";
+	snprintf(buf, len, " of cpu%u", cpu);
+	return buf;
+}
+
 int
 pmodel_tlb_check(struct pmap *pm, char *why, size_t len)
 {
-	unsigned int i;
+	for (unsigned int c = 0; c < pm->pm_nactive; c++) {
+		for (unsigned int i = 0; i <= pm->pm_tlbmask; i++) {
+			const struct pmodel_tlbent *te =
+			    pmodel_tlbent(pm, c, i);
+			char cn[16];
+			vaddr_t va;
+			const char *r;
 
-	for (i = 0; i <= pm->pm_tlbmask; i++) {
-		const struct pmodel_tlbent *te = &pm->pm_tlb[i];
-		vaddr_t va;
-		const char *r;
-
-		if (!te->te_valid)
-			continue;
-		va = te->te_vpn << PAGE_SHIFT;
-		r = tlb_stale(te, pmodel_walk(pm, va));
-		if (r == NULL)
-			continue;
-		snprintf(why, len, "pmap: stale TLB entry va %#llx -> pa %#llx"
-		    " (%s; %s)", (unsigned long long)va,
-		    (unsigned long long)ptoa(te->te_pfn), r,
-		    pending_p(pm, va) ? "invalidation pending: missing "
-		    "pmap_update" : "no invalidation queued: tables changed "
-		    "behind the pmap");
-		return -1;
+			if (!te->te_valid)
+				continue;
+			va = pmodel_canon(te->te_vpn << PAGE_SHIFT);
+			r = tlb_stale(te, pmodel_walk(pm, va));
+			if (r == NULL)
+				continue;
+			snprintf(why, len, "pmap: stale TLB entry%s va %#llx "
+			    "-> pa %#llx (%s; %s)", cpu_name(pm, c, cn,
+			    sizeof(cn)), (unsigned long long)va,
+			    (unsigned long long)ptoa(te->te_pfn), r,
+			    pending_p(pm, va) ? "invalidation pending: "
+			    "missing pmap_update" : "no invalidation queued: "
+			    "tables changed behind the pmap");
+			return -1;
+		}
 	}
 	return 0;
+}
+
+/*
+ * va, unmapped, is about to map frame atop(pa): a CPU whose TLB still
+ * caches va (the removal not shot down yet -- the only way a TLB can
+ * hold an unmapped VA) could go on using the old translation after the
+ * VA was handed out again, to whatever frame it names (even the same
+ * one: a page freed and taken again meanwhile).  The first such reuse is
+ * recorded for pmodel_reuse_check (pmap calls do not fail).
+ */
+void
+pmodel_tlb_reuse(struct pmap *pm, vaddr_t va, paddr_t pa)
+{
+	uint64_t vpn = va >> PAGE_SHIFT;
+
+	for (unsigned int c = 0; c < pm->pm_nactive; c++) {
+		const struct pmodel_tlbent *te = pmodel_tlbent(pm, c, vpn);
+
+		if (!te->te_valid || te->te_vpn != vpn)
+			continue;
+		if (pm->pm_nreuse++ != 0)
+			return;
+		pm->pm_reuse_va = va;
+		pm->pm_reuse_oldpfn = te->te_pfn;
+		pm->pm_reuse_newpfn = atop(pa);
+		pm->pm_reuse_cpu = (uint8_t)pm->pm_curcpu;
+		pm->pm_reuse_stalecpu = (uint8_t)c;
+		pm->pm_reuse_pending = pending_p(pm, va);
+		return;
+	}
+}
+
+int
+pmodel_reuse_check(struct pmap *pm, char *why, size_t len)
+{
+	char a[16], b[16];
+
+	if (pm->pm_nreuse == 0)
+		return 0;
+	snprintf(why, len, "pmap: va %#llx entered -> pa %#llx%s while the "
+	    "TLB%s still maps it to pa %#llx (%s)",
+	    (unsigned long long)pm->pm_reuse_va,
+	    (unsigned long long)ptoa(pm->pm_reuse_newpfn),
+	    pm->pm_nactive > 1 ? (snprintf(a, sizeof(a), " by cpu%u",
+	    pm->pm_reuse_cpu), a) : "",
+	    cpu_name(pm, pm->pm_reuse_stalecpu, b, sizeof(b)),
+	    (unsigned long long)ptoa(pm->pm_reuse_oldpfn),
+	    pm->pm_reuse_pending ? "invalidation pending: the VA was reused "
+	    "before its shootdown" : "no invalidation queued");
+	return -1;
 }
 
 int

@@ -76,6 +76,22 @@ scribble(struct harness *h)
 	pmodel_write(pm_of(h), h->allocs[0].va, &junk, sizeof(junk));
 }
 
+/* The list link from a1's entry skips its neighbour's (a2's): the tree
+ * and a lookup of a2 still work, a walk along the list does not. */
+static void
+cut_list_link(struct harness *h)
+{
+	struct vm_map *map = h->uvm->kernel_map;
+	struct vm_map_entry *e;
+
+	mutex_enter(&map->lock);
+	struct vm_map_entry *hint = map->hint;	/* a2's: keep it so */
+	if (uvm_map_lookup_entry(map, h->allocs[0].va, &e) && e->next != NULL)
+		e->next = e->next->next;
+	map->hint = hint;
+	mutex_exit(&map->lock);
+}
+
 static void
 leak_pool_header(struct harness *h)
 {
@@ -86,6 +102,10 @@ const struct corruption corruptions[] = {
 	{ "map", "a gap annotation off by a page",
 	  "alloc kernel_map 0x2000 VAONLY -> a1/alloc kernel_map 0x1000 VAONLY -> a2",
 	  0, true, break_gap },
+	{ "map", "a list link cut between neighbours (uvm_map_checkrange "
+	  "disagrees with the shadow)",
+	  "alloc kernel_map 0x2000 VAONLY -> a1/alloc kernel_map 0x1000 VAONLY -> a2",
+	  1, false, cut_list_link },
 	{ "ownership", "a map entry nobody allocated",
 	  "alloc kernel_map 0x2000 VAONLY -> a1/alloc kernel_map 0x1000 VAONLY -> a2",
 	  0, true, phantom_entry },
@@ -117,9 +137,8 @@ const unsigned int ncorruptions = sizeof(corruptions) /
     sizeof(corruptions[0]);
 
 void
-corrupt_by_name(struct harness *h, const char *checker)
+corrupt_by_index(struct harness *h, unsigned int i)
 {
-	for (unsigned int i = 0; i < ncorruptions; i++)
-		if (strcmp(corruptions[i].checker, checker) == 0)
-			corruptions[i].corrupt(h);
+	if (i < ncorruptions)
+		corruptions[i].corrupt(h);
 }

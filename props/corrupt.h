@@ -19,7 +19,7 @@ struct corruption {
 extern const struct corruption corruptions[];
 extern const unsigned int ncorruptions;
 
-/* Apply the corruption made for `checker' (a C repro calls this). */
-void	corrupt_by_name(struct harness *h, const char *checker);
+/* Apply corruptions[i] (a C repro calls this; --list gives i). */
+void	corrupt_by_index(struct harness *h, unsigned int i);
 
 #endif /* KMFUZZ_CORRUPT_H */

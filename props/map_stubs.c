@@ -70,13 +70,6 @@ uvm_platform_panic(const char *msg)
 	stub_fatal(msg);
 }
 
-void
-uvm_platform_putchar(struct uvm *uvm, int c)
-{
-	(void)uvm;
-	fputc(c, stderr);
-}
-
 /* ---- mutexes: km_opaque[0] is "held" ---- */
 
 void	mutex_init(kmutex_t *m)		{ memset(m, 0, sizeof(*m)); }

@@ -58,10 +58,11 @@ main(int argc, char **argv)
 	struct km_op ops[16];
 	struct harness_finding f;
 
-	/* --list: "checker<TAB>op<TAB>program" per case, for test-crepro.sh */
+	/* --list: "index<TAB>checker<TAB>op<TAB>program" per case, for
+	 * test-crepro.sh */
 	if (argc > 1 && strcmp(argv[1], "--list") == 0) {
 		for (unsigned int i = 0; i < ncorruptions; i++)
-			printf("%s\t%u\t%s\n", corruptions[i].checker,
+			printf("%u\t%s\t%u\t%s\n", i, corruptions[i].checker,
 			    corruptions[i].at, corruptions[i].program);
 		return 0;
 	}

@@ -21,7 +21,6 @@ int uvm_platform_swap_write(struct uvm *u, int s, paddr_t pa)
 { (void)u; (void)s; (void)pa; return 0; }
 int uvm_platform_swap_read(struct uvm *u, int s, paddr_t pa)
 { (void)u; (void)s; (void)pa; return 0; }
-void uvm_platform_putchar(struct uvm *u, int c) { (void)u; (void)c; }
 
 struct pmap { int unused; };
 void pmap_kenter_pa(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t p,

@@ -3,7 +3,7 @@
 # ClusterFuzzLite, straight from the sources (no meson inside the image).
 # Honours $CC $CFLAGS $CXX $LIB_FUZZING_ENGINE $OUT $SRC as OSS-Fuzz sets
 # them; the sources are $SRC/kmfuzz, or the tree this script sits in.
-# Writes to $OUT, per target T in km map pool misuse text:
+# Writes to $OUT, per target T in km map pool misuse text smp:
 #   fuzz_T                    the fuzzer
 #   fuzz_T_seed_corpus.zip    corpus/T
 #   fuzz_T.options            fuzz/fuzz_T.options ([libfuzzer] dict, max_len)
@@ -52,7 +52,7 @@ for f in "$repo"/pmap_model/*.c "$repo"/adapter/*.c \
   compile "$f"
 done
 
-for t in km map pool misuse text; do
+for t in km map pool misuse text smp; do
   "$CC" "${flags[@]}" -c "$repo/fuzz/fuzz_$t.c" -o "$work/fuzz_$t.o"
   # shellcheck disable=SC2086  # LIB_FUZZING_ENGINE may be several words
   "$link" "${flags[@]}" "$work/fuzz_$t.o" "${objs[@]}" $LIB_FUZZING_ENGINE \
@@ -70,4 +70,4 @@ PY
   cp "$repo/fuzz/fuzz_$t.options" "$OUT/fuzz_$t.options"
   if [ -f "$repo/fuzz/fuzz_$t.dict" ]; then cp "$repo/fuzz/fuzz_$t.dict" "$OUT/"; fi
 done
-echo "build.sh: built 5 targets into $OUT"
+echo "build.sh: built 6 targets into $OUT"

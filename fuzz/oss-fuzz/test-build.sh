@@ -19,7 +19,7 @@ src=$(cd "$1" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-targets=(km map pool misuse text)
+targets=(km map pool misuse text smp)
 
 # layout NAME SCRIPT: build as the Dockerfile would, into $tmp/NAME/out
 layout() {

@@ -13,10 +13,3 @@ uvm_platform_panic(const char *msg)
 	fprintf(stderr, "panic: %s\n", msg);
 	abort();
 }
-
-void
-uvm_platform_putchar(struct uvm *uvm, int c)
-{
-	(void)uvm;
-	putchar(c);
-}

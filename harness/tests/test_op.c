@@ -53,7 +53,8 @@ test_bytes_random(const struct km_opset *set)
 
 		size_t n = decode_all(buf, len, set, ops, MAXLEN + 1);
 		total_ops += n;
-		if (n > len || (len > 1 && n == 0)) {
+		/* an smp program always has its schedule op */
+		if (n > len + set->smp || (len > 1 && n == 0)) {
 			if (bad_decode++ < 3)
 				report_info("len %zu decoded %zu ops", len, n);
 		}
@@ -82,7 +83,8 @@ test_bytes_random(const struct km_opset *set)
 			red[i] = ops[i];
 			red[i].handle_sel %= 4;
 			red[i].map_sel %= 2;
-			red[i].page %= 1 + rng() % KOP_MAX_NPAGES;
+			if (red[i].code != KOP_SCHEDULE)	/* depth */
+				red[i].page %= 1 + rng() % KOP_MAX_NPAGES;
 		}
 		elen = km_encode(red, n, set, enc, sizeof(enc));
 		m = decode_all(enc, elen, set, back, MAXLEN + 1);
@@ -278,13 +280,19 @@ test_names(void)
 	    && km_opset_find(NULL) == NULL, "km_opset_find by name");
 	bool shapeless = true;
 	for (size_t i = 0; i < NSETS; i++)
-		shapeless &= !in_set(sets[i], KOP_SHAPE);
-	report(shapeless && km_opset_km.nops == KOP_COUNT - 2 &&
+		shapeless &= !in_set(sets[i], KOP_SHAPE) &&
+		    !in_set(sets[i], KOP_SCHEDULE);
+	report(shapeless && km_opset_km.nops == KOP_COUNT - 4 &&
 	    !in_set(&km_opset_km, KOP_MISUSE) &&
-	    km_opset_misuse.nops == KOP_COUNT - 1 &&
-	    km_opset_map.type_mask == UVM_KMF_VAONLY,
-	    "opsets: no opcode byte says shape (the leading byte does); km "
-	    "is the rest but misuse, misuse is the rest, map is VAONLY");
+	    !in_set(&km_opset_km, KOP_RTOUCH) &&
+	    km_opset_misuse.nops == KOP_COUNT - 3 &&
+	    km_opset_map.type_mask == UVM_KMF_VAONLY &&
+	    km_opset_smp.smp && !km_opset_km.smp &&
+	    !in_set(&km_opset_smp, KOP_HOLD_LOCK) &&
+	    !in_set(&km_opset_smp, KOP_WAIT_FREES),
+	    "opsets: no opcode byte says shape or schedule (leading bytes "
+	    "do); km is the rest but misuse and rtouch (smp's), misuse is "
+	    "the rest, map is VAONLY; smp has no stand-in for another CPU");
 	ok = true;
 	for (unsigned int c = 0; c < KOP_COUNT; c++)
 		ok &= km_opcode_name(c) != NULL;
@@ -453,6 +461,63 @@ test_text_from_bytes(void)
 	    "back", n);
 }
 
+/*
+ * The concurrent spelling: a schedule line and "cpuN: " prefixes, in
+ * text and through bytes (the CPU rides in the opcode byte, the
+ * schedule's 3 bytes come first from the back).
+ */
+static void
+test_text_smp(void)
+{
+	static const char *const lines[] = {
+		"schedule random cpus=2 seed=0x0000",
+		"schedule pct cpus=3 depth=2 seed=0x1a2b",
+		"schedule pct cpus=4 depth=4 seed=0xffff noupdate",
+		"alloc kernel_map 0x1000 WIRED -> a1",
+		"cpu1: free a1",
+		"cpu3: touch a2 page=1 write",
+	};
+	struct km_op ops[6], back[6];
+	char err[256], line[256];
+	uint8_t buf[64];
+	bool ok = true;
+
+	for (size_t i = 0; i < 6; i++) {
+		int r = km_text_parse_line(lines[i], strlen(lines[i]), &ops[i],
+		    err, sizeof(err));
+		km_text_print(&ops[i], line, sizeof(line));
+		if (!report(r == KTEXT_OK && strcmp(line, lines[i]) == 0,
+		    "smp text: '%s' prints back", lines[i]))
+			report_info("  %s / %s", err, line);
+	}
+	report(ops[1].count == 3 && ops[1].page == 2 && ops[1].n == 0x1a2b &&
+	    ops[1].flags == KOPF_SCHED_PCT && ops[4].cpu == 1 &&
+	    ops[5].cpu == 3, "smp text: fields of the schedule and the CPU");
+	/* schedule, then ops on cpus 0..3 (selectors from the names) */
+	ops[2].cpu = 0;
+	struct km_op prog[4] = { ops[2], ops[3], ops[4], ops[5] };
+	for (size_t i = 0; i < 4; i++)
+		prog[i].handle_sel = (uint8_t)prog[i].handle_id;
+	size_t len = km_encode(prog, 4, &km_opset_smp, buf, sizeof(buf));
+	size_t n = decode_all(buf, len, &km_opset_smp, back, 6);
+	for (size_t i = 0; i < 4 && ok; i++)
+		ok = km_op_same_bytes(&prog[i], &back[i]);
+	report(len > 0 && n == 4 && ok, "smp bytes: schedule and CPUs round "
+	    "trip (%zu bytes)", len);
+	report(km_encode(prog, 4, &km_opset_km, buf, sizeof(buf)) == 0 &&
+	    km_encode(&prog[1], 3, &km_opset_smp, buf, sizeof(buf)) == 0,
+	    "smp bytes: a schedule needs the smp opset, which needs one");
+	static const char *const bad[] = {
+		"cpu4: free a1", "cpu1:", "cpux: free a1",
+		"schedule pct cpus=2 seed=0x1", "schedule random cpus=5 seed=0",
+		"schedule random cpus=2 seed=0x10000",
+	};
+	for (size_t i = 0; i < 6; i++)
+		report(km_text_parse_line(bad[i], strlen(bad[i]), &ops[0], err,
+		    sizeof(err)) == KTEXT_ERROR, "smp text: '%s' rejected: %s",
+		    bad[i], err);
+}
+
 int
 main(void)
 {
@@ -461,6 +526,7 @@ main(void)
 	test_bytes_fixed();
 	test_names();
 	test_text_canonical();
+	test_text_smp();
 	test_text_alloc_exhaustive();
 	test_text_from_bytes();
 	test_text_malformed();

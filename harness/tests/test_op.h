@@ -17,7 +17,7 @@
 
 uint32_t rng(void);
 extern const struct km_opset *const sets[];
-#define NSETS	4
+#define NSETS	5
 void	op_dump(const char *what, const struct km_op *op);
 bool	in_set(const struct km_opset *set, unsigned int code);
 const char *decoded_op_bad(const struct km_opset *set, const struct km_op *op);

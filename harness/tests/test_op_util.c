@@ -17,6 +17,7 @@ rng(void)
 
 const struct km_opset *const sets[] = {
 	&km_opset_km, &km_opset_map, &km_opset_pool, &km_opset_misuse,
+	&km_opset_smp,
 };
 
 void
@@ -49,6 +50,12 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 
 	if (op->code == KOP_SHAPE)
 		return op->n == 0 || op->n >= KM_NSHAPES ? "shape" : NULL;
+	if (op->code == KOP_SCHEDULE)
+		return !set->smp || op->cpu != 0 || op->count < 2 ||
+		    op->count > KM_MAX_CPUS || op->n > KOP_SCHED_MAX_SEED ||
+		    ((op->flags & KOPF_SCHED_PCT) ? op->page < 1 ||
+		    op->page > KOP_SCHED_MAX_DEPTH : op->page != 0) ?
+		    "schedule" : NULL;
 	if (!in_set(set, op->code))
 		return "opcode not in set";
 	if (op->map_id || op->handle_id || op->result_id || op->line)
@@ -82,7 +89,7 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 			return "pgremove count";
 		break;
 	case KOP_TOUCH:
-		if (op->flags & ~1u)
+		if (op->flags & ~(uint32_t)KOPF_TOUCH_BITS)
 			return "touch flags";
 		break;
 	case KOP_PAGEOUT: case KOP_IDLEZERO: case KOP_FAIL_PAGEALLOC:

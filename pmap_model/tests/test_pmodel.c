@@ -465,11 +465,80 @@ test_data_and_frames(void)
 	pmodel_pmap_destroy(pm);
 }
 
+/*
+ * Two CPUs, one pmap: each has its own TLB; pmap_update shoots down on
+ * both; a VA entered again while the other CPU's TLB still maps the old
+ * frame is recorded (the reuse check), a correct update in between is
+ * clean.  Layout: va V = KVA + 0x5000, frames PA0 and PA0 + 0x1000.
+ */
+static void
+test_cpus(void)
+{
+	struct pmodel_pmap_params p = {
+		.nframes = 64, .pt_pages = 16, .ncpus = 2,
+		.kva_lo = KVA, .kva_hi = KVA + ((vaddr_t)1 << 30),
+	};
+	struct pmap *pm = pmodel_pmap_create(&p);
+	vaddr_t va = KVA + 0x5000;
+	char why[256];
+	paddr_t pa;
+
+	if (pm == NULL || pmodel_pmap_add_managed(pm, PA0, 0x3f000) != 0) {
+		report(false, "cannot create a two-CPU pmap");
+		return;
+	}
+	pmap_page_allocated(pm, PA0);
+	pmap_page_allocated(pm, PA0 + PAGE_SIZE);
+	report(pmodel_ncpus(pm) == 2 && pmodel_cpu(pm) == 0, "2 CPUs, cpu0");
+
+	/* cpu0 caches V; cpu1 removes it and updates: shot down on cpu0 */
+	pmap_kenter_pa(pm, va, PA0, VM_PROT_READ, 0);
+	pmodel_access(pm, va, false, false, NULL);
+	pmodel_set_cpu(pm, 1);
+	pmap_kremove(pm, va, PAGE_SIZE);
+	report(pmodel_access(pm, va, false, false, NULL) ==
+	    PMODEL_FAULT_NOTPRESENT, "cpu1 never cached V: not present");
+	pmodel_set_cpu(pm, 0);
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_OK &&
+	    pa == PA0, "cpu0 before the shootdown, the page still its: the "
+	    "old entry is used, harmlessly");
+	pmap_page_freed(pm, PA0);
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB &&
+	    pa == PA0, "cpu0 before the shootdown, the page freed: a stale "
+	    "translation used");
+	pmap_page_allocated(pm, PA0);
+	report(pmodel_access(pm, va, false, false, &pa) == PMODEL_STALE_TLB,
+	    "... and still when the page has a new owner");
+	pmodel_set_cpu(pm, 1);
+	pmap_update(pm);
+	pmodel_set_cpu(pm, 0);
+	report(pmodel_access(pm, va, false, false, NULL) ==
+	    PMODEL_FAULT_NOTPRESENT && pmodel_tlb_check(pm, why,
+	    sizeof(why)) == 0, "cpu1's update shot cpu0's entry down");
+	pmap_kenter_pa(pm, va, PA0 + PAGE_SIZE, VM_PROT_READ, 0);
+	report(pmodel_reuse_check(pm, why, sizeof(why)) == 0,
+	    "V reused after the shootdown: clean");
+
+	/* again, but cpu1 hands V out before its update (same frame even) */
+	pmodel_access(pm, va, false, false, NULL);
+	pmodel_set_cpu(pm, 1);
+	pmap_kremove(pm, va, PAGE_SIZE);
+	pmap_kenter_pa(pm, va, PA0 + PAGE_SIZE, VM_PROT_READ, 0);
+	report(pmodel_reuse_check(pm, why, sizeof(why)) == -1 &&
+	    strstr(why, "by cpu1") && strstr(why, "TLB of cpu0") &&
+	    strstr(why, "before its shootdown"), "reuse check: %s", why);
+	report(pmodel_pending_check(pm, why, sizeof(why)) == -1,
+	    "the removal still waits for its shootdown: %s", why);
+	pmap_update(pm);
+	pmodel_pmap_destroy(pm);
+}
+
 int
 main(void)
 {
 	test_kenter_extract();
 	test_access_tlb();
+	test_cpus();
 	test_misuse();
 	test_sanity_fires();
 	test_foreach();

@@ -200,13 +200,21 @@ hk_release_lock(void *ctx, kmutex_t *m)
  * => never NULL: a config the core refuses is a kernel bug (kpanic).
  */
 static struct uvm *
-hk_reset(void *ctx, bool poolpage_direct_map, unsigned int shape, char *msg,
+hk_reset(void *ctx, const struct harness_instance *inst, char *msg,
     size_t len)
 {
 	struct hk *k = ctx;
 	char why[160];
 	vaddr_t va;
 	uint64_t t0 = rdtsc();
+	unsigned int shape = inst->shape;
+
+	if (inst->ncpus > 1) {
+		/* one CPU runs the kernel: a program for several is a model's */
+		ksnprintf(msg, len, "a program for %u CPUs runs on the pmap "
+		    "model only: the test kernel runs one", inst->ncpus);
+		return NULL;
+	}
 
 	if (!harness_kernel_builds(shape)) {
 		char text[160];
@@ -236,7 +244,8 @@ hk_reset(void *ctx, bool poolpage_direct_map, unsigned int shape, char *msg,
 	k->complaint[0] = '\0';
 
 	hk_shape_config(k, shape, &k->cfg);
-	k->cfg.poolpage_direct_map = poolpage_direct_map;
+	k->cfg.poolpage_direct_map = inst->poolpage_direct_map;
+	k->cfg.poolpage_free_noupdate = inst->poolpage_free_noupdate;
 	k->uvm = uvm_create(&k->cfg, k->mem, k->memsize, why, sizeof(why));
 	if (k->uvm == NULL)
 		kpanic("harness_kernel: uvm_create: %s", why);

@@ -244,10 +244,3 @@ uvm_platform_swap_read(struct uvm *uvm, int slot, paddr_t pa)
 	    swap_slot(slot, "swap_read"), PAGE_SIZE);
 	return 0;
 }
-
-void
-uvm_platform_putchar(struct uvm *uvm, int c)
-{
-	(void)uvm;
-	arch_putchar(c);
-}

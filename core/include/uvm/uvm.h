@@ -260,8 +260,6 @@ void	uvm_kassert_check(bool ok, const char *expr, const char *file,
 int	uvm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __attribute__((format(printf, 3, 4)))
 int	uvm_snprintf(char *buf, size_t size, const char *fmt, ...);
-__attribute__((format(printf, 2, 3)))
-void	uvm_printf(struct uvm *uvm, const char *fmt, ...);
 
 /* Freestanding memory helpers (the compiler may call memset/memcpy too). */
 void	*uvm_memset(void *dst, int c, size_t n);

@@ -71,8 +71,6 @@ void		uao_dropswap(struct uvm_object *uobj, uint64_t pageidx);
  */
 int		uvm_swap_alloc(struct uvm *uvm);
 void		uvm_swap_free(struct uvm *uvm, int slot);
-/* => at a quiescent point (checkers, tests); takes no lock. */
-bool		uvm_swap_slot_inuse(struct uvm *uvm, int slot);
 
 /*
  * The object/swap checker: hash, counts, swpginuse, swpgonly. 0 or -1.

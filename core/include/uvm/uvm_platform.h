@@ -104,7 +104,4 @@ void	uvm_platform_wakeup(struct uvm *uvm, const void *chan);
 int	uvm_platform_swap_write(struct uvm *uvm, int slot, paddr_t pa);
 int	uvm_platform_swap_read(struct uvm *uvm, int slot, paddr_t pa);
 
-/* Console output for uvm_printf (debug dumps); may drop output. */
-void	uvm_platform_putchar(struct uvm *uvm, int c);
-
 #endif /* KMFUZZ_UVM_PLATFORM_H */

@@ -89,10 +89,6 @@ void	pool_put(struct pool *pp, void *v);
  */
 int	pool_reclaim(struct pool *pp);
 
-/* pool_destroy: => no item out, nobody else using the pool; frees every
- * pool page. */
-void	pool_destroy(struct pool *pp);
-
 /*
  * pool_contains: is `va' inside one of this pool's pool pages?
  * => pool locked by the caller, or not held by it (then taken here).
