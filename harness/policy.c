@@ -189,6 +189,19 @@ unmap_vaonly(struct harness *h, const struct hs_region *r, struct km_op *op)
 }
 
 /*
+ * A fault (touch, rtouch) at va that would wait for a page forever is
+ * made nowait: it then fails with ENOMEM, which its end step accepts.
+ */
+static unsigned int
+fault_nowait_if_stuck(struct harness *h, struct km_op *op, vaddr_t va)
+{
+	if ((op->flags & KOPF_TOUCH_NOWAIT) || fault_can_finish(h, va))
+		return 0;
+	op->flags |= KOPF_TOUCH_NOWAIT;
+	return KADJ_FAULT_NOWAIT;
+}
+
+/*
  * Does `op' take the lock of `map' (NULL: of any map)?  The calls on a
  * map lock it, and an allocation's or region's map is locked to give it
  * back; a pool page through the direct map takes no map lock.  Faults
@@ -328,27 +341,18 @@ adjust_rules(struct harness *h, struct km_op *op)
 	}
 	case KOP_TOUCH: {
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
-		if (hs_type(a) == UVM_KMF_PAGEABLE &&
-		    !(op->flags & KOPF_TOUCH_NOWAIT) &&
-		    !fault_can_finish(h, a->va + ptoa(op->page))) {
-			/* the fault would wait for a page forever */
-			op->flags |= KOPF_TOUCH_NOWAIT;
-			return KADJ_FAULT_NOWAIT;
-		}
-		return 0;
+		if (hs_type(a) != UVM_KMF_PAGEABLE)
+			return 0;
+		return fault_nowait_if_stuck(h, op, a->va + ptoa(op->page));
 	}
 	case KOP_RTOUCH: {
 		const struct hs_region *r = &h->regions[op->handle_sel];
 		/* the VA of an unmapped page may be someone else's now */
 		if (!(r->live >> op->page & 1))
 			return KADJ_SKIP_UNMAPPED;
-		if ((r->flags & KOPF_MAP_OBJ) &&
-		    !(op->flags & KOPF_TOUCH_NOWAIT) &&
-		    !fault_can_finish(h, r->va + ptoa(op->page))) {
-			op->flags |= KOPF_TOUCH_NOWAIT;
-			return KADJ_FAULT_NOWAIT;
-		}
-		return 0;
+		if (!(r->flags & KOPF_MAP_OBJ))
+			return 0;
+		return fault_nowait_if_stuck(h, op, r->va + ptoa(op->page));
 	}
 	case KOP_POOLPAGE_GET: {
 		if (h->npool >= HARNESS_MAX_POOLPAGES)
