@@ -126,7 +126,13 @@ uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access, bool nowait)
 			entry = fault_lookup(&map, va);
 			if (entry == NULL)
 				return EFAULT;
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_FAULT_VAONLY
 			if (entry->object.uvm_obj != uobj ||
+#else
+			/* planted: an entry without object is taken for one */
+			if ((entry->object.uvm_obj != uobj &&
+			    entry->object.uvm_obj != NULL) ||
+#endif
 			    (access & ~entry->protection) != 0) {
 				mutex_exit(&map->lock);
 				return EFAULT;

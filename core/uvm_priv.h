@@ -64,6 +64,7 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 					    back before its shootdown */
 #define KMFUZZ_PLANT_RACE_STALE_FAULT 14 /* a fault trusts its map entry
 					    after sleeping */
+#define KMFUZZ_PLANT_FAULT_VAONLY 15	/* a fault fills VA-only memory */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif
