@@ -274,13 +274,8 @@ rtouch_end(struct harness *h, struct km_op *op, uintptr_t error)
 			    op->page);
 		return;
 	}
-	if (error != 0 && hs_fault_may_refuse(h, op, va, error)) {
-		if (error == ENOMEM && h->host.access(h->host.ctx, va, false,
-		    false) != HACC_FAULT)
-			hfail(h, "pmap", va, "r%u page %u translates after its "
-			    "fault failed (%d)", r->id, op->page, (int)error);
+	if (error != 0 && hs_fault_refused(h, op, va, error, 'r', r->id))
 		return;
-	}
 	if (error != 0) {
 		hfail(h, "pmap", va, "fault on r%u page %u failed: %d", r->id,
 		    op->page, (int)error);

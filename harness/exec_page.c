@@ -194,19 +194,26 @@ hs_verify_page(struct harness *h, const struct hs_alloc *a,
 }
 
 /*
- * May a nowait fault at va fail with `error'?  ENOMEM when no page is
- * free for it, EBUSY when its page is busy; a waiting fault may not.
+ * Was a failed fault of op (touch, rtouch) on page `page' of handle
+ * <kind><id> at va a refusal it may make?  A nowait fault may fail with
+ * ENOMEM when no page is free for it -- and must then leave nothing
+ * mapped -- or with EBUSY when its page is busy (which stays as it
+ * was); a waiting fault may not fail.  => true when the end step is done.
  */
 bool
-hs_fault_may_refuse(struct harness *h, const struct km_op *op, vaddr_t va,
-    uintptr_t error)
+hs_fault_refused(struct harness *h, const struct km_op *op, vaddr_t va,
+    uintptr_t error, char kind, unsigned int id)
 {
 	const struct vm_page *pg;
 
 	if (!(op->flags & KOPF_TOUCH_NOWAIT))
 		return false;
-	if (error == ENOMEM)
+	if (error == ENOMEM) {
+		if (h->host.access(h->host.ctx, va, false, false) != HACC_FAULT)
+			hfail(h, "pmap", va, "%c%u page %u translates after its "
+			    "fault failed (%d)", kind, id, op->page, (int)error);
 		return true;
+	}
 	pg = uvm_pagelookup(h->uvm->kernel_object, hs_kobj_off(h, va));
 	return error == EBUSY && pg != NULL && (pg->flags & PG_BUSY);
 }
@@ -231,15 +238,9 @@ touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 		return;
 	}
 	if (hs_type(a) == UVM_KMF_PAGEABLE) {
-		if (error != 0 && hs_fault_may_refuse(h, op, va, error)) {
-			/* a busy page stays as it was; no page, no mapping */
-			if (error == ENOMEM && h->host.access(h->host.ctx, va,
-			    false, false) != HACC_FAULT)
-				hfail(h, "pmap", va, "a%u page %u translates "
-				    "after its fault failed (%d)", a->id,
-				    op->page, (int)error);
+		if (error != 0 && hs_fault_refused(h, op, va, error, 'a',
+		    a->id))
 			return;
-		}
 		if (error != 0) {
 			hfail(h, "pmap", va, "fault-in of a%u page %u failed: "
 			    "%d", a->id, op->page, (int)error);

@@ -205,9 +205,11 @@ void	hs_before_take(struct harness *h, struct hs_before *b);
 /* A failed call left the counters as prepare saw them. */
 void	check_nothing_left(struct harness *h, const char *what);
 void	check_new_alloc(struct harness *h, const struct hs_alloc *a);
-/* May a fault of op (touch, rtouch) at va have failed with `error'? */
-bool	hs_fault_may_refuse(struct harness *h, const struct km_op *op,
-	    vaddr_t va, uintptr_t error);
+/* A failed fault of op (touch, rtouch) at va judged as a refusal it
+ * may make (nowait: ENOMEM with nothing mapped, EBUSY on a busy page).
+ * => true when that was it. */
+bool	hs_fault_refused(struct harness *h, const struct km_op *op,
+	    vaddr_t va, uintptr_t error, char kind, unsigned int id);
 /* uvm_map_checkrange on [s, s + size) of map mi must say `want'. */
 void	check_range_query(struct harness *h, unsigned int mi, vaddr_t s,
 	    vsize_t size, bool want, const char *what);
