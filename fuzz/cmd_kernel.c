@@ -56,6 +56,7 @@
 
 
 enum { RK_CLEAN = 0, RK_FINDING = 1, RK_BAD = 2 };	/* exit statuses */
+#define RK_SKIPPED	3	/* a verdict, exit as clean: see print_input */
 
 #define RK_MAX_MODS	128	/* per boot: testkernel MEMMAP_MAX_MODS */
 #define RK_MAX_BYTES	(64u << 20)	/* module bytes per boot */
@@ -80,8 +81,9 @@ static const char usage_kernel[] =
 "Prints 'FILE: clean|FINDING' per file and 'FILE: signature: SIG' per\n"
 "finding on stdout, the kernel's report and repro on stderr; a text\n"
 "repro's '# signature:' line is compared with the kernel's finding.\n"
+"A program for several CPUs is 'skipped' (the kernel runs one).\n"
 "Exit 0 all clean, 1 a finding (or the kernel stopped on an input),\n"
-"2 a bad input or no kernel could be booted.\n";
+"2 a bad input, no kernel could be booted, or every input was skipped.\n";
 
 /* One input file and what the kernel said about it. */
 struct rk_input {
@@ -534,6 +536,10 @@ parse_boot(const struct rk_out *o, size_t first, size_t end, long *nmods)
 					break;
 				r = e + 1;
 			}
+		} else if (vl > 8 && strncmp(v, "SKIPPED ", 8) == 0) {
+			in->verdict = RK_SKIPPED;
+			snprintf(in->sig, sizeof(in->sig), "%.*s",
+			    (int)(vl - 8), v + 8);
 		} else if (vl > 14 && strncmp(v, "BADINPUT line=", 14) == 0) {
 			char *e;
 			unsigned long line = strtoul(v + 14, &e, 10);
@@ -558,6 +564,14 @@ print_input(const struct rk_input *in, const char *image)
 {
 	char recorded[HARNESS_SIG_MAX];
 
+	/* a program for more CPUs than the kernel has is not run there */
+	if (in->verdict == RK_SKIPPED) {
+		printf("%s: skipped (%s)\n", in->path, in->sig);
+		if (in->last_of_dir)
+			printf("%s: %u inputs\n", in->dir, in->dir_count);
+		fflush(stdout);
+		return;
+	}
 	printf("%s: %s\n", in->path, in->verdict == RK_CLEAN ? "clean" :
 	    in->verdict == RK_FINDING ? "FINDING" : "bad input");
 	if (in->verdict == RK_FINDING && in->stopped)
@@ -699,6 +713,7 @@ cmd_run_kernel(int argc, char **argv)
 	const char *env = getenv("KMFUZZ_QEMU_TIMEOUT"), *tdir;
 	char *image = NULL, tmp[PATH_MAX];
 	int worst = RK_CLEAN, nboots = 0;
+	size_t nskipped = 0;
 	size_t i, next;
 	double t0;
 
@@ -792,15 +807,22 @@ cmd_run_kernel(int argc, char **argv)
 		}
 		for (size_t j = i; j < next; j++) {
 			print_input(&inputs[j], opt.image);
-			if (inputs[j].verdict == RK_BAD)
+			if (inputs[j].verdict == RK_SKIPPED)
+				nskipped++;
+			else if (inputs[j].verdict == RK_BAD)
 				worst = RK_BAD;
 			else if (inputs[j].verdict > worst)
 				worst = inputs[j].verdict;
 		}
 	}
-	fprintf(stderr, "kmfuzz run --kernel: %zu inputs, %d boot%s of %s, "
-	    "%.2f s\n", ninputs, nboots, nboots == 1 ? "" : "s", opt.image,
-	    now_s() - t0);
+	fprintf(stderr, "kmfuzz run --kernel: %zu inputs (%zu skipped), %d "
+	    "boot%s of %s, %.2f s\n", ninputs, nskipped, nboots,
+	    nboots == 1 ? "" : "s", opt.image, now_s() - t0);
+	if (nskipped == ninputs && worst == RK_CLEAN) {
+		fprintf(stderr, "kmfuzz: no input could run in the test "
+		    "kernel\n");
+		worst = RK_BAD;
+	}
 	remove_tmp(tmp, ninputs);
 	for (i = 0; i < ninputs; i++)
 		free(inputs[i].owned);

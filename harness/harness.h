@@ -214,6 +214,9 @@ struct harness_finding {
 	vaddr_t		va;		/* the address concerned, 0 if none */
 	char		optext[192];	/* the op, as text */
 	char		msg[512];
+	bool		unsupported;	/* with HARNESS_BADINPUT: a program
+					   this host cannot run (more CPUs
+					   than it has), not a bad one */
 };
 
 /*
@@ -302,6 +305,9 @@ unsigned int	km_sched_pick(struct km_sched *s, unsigned int runnable,
  * program, the op it is running, and -- while it is switched out -- the
  * harness's per-op fields as it left them.
  */
+/* The handle tables an op may add to (policy.c's slot claims). */
+enum { HS_SLOT_ALLOC, HS_SLOT_POOL, HS_SLOT_REGION };
+
 struct harness_cpu {
 	bool		busy;		/* an op of its is between begin/end */
 	bool		has_op;		/* switched out inside its op */
@@ -310,6 +316,8 @@ struct harness_cpu {
 	uintptr_t	result;
 	struct hs_before before;
 	unsigned int	touched_maps, waits, waits_unmodelled, injected_seen;
+	unsigned int	entry_claim;	/* map entries its op may take */
+	unsigned int	slot_claim;	/* 1 + the HS_SLOT_* its op fills */
 };
 
 struct harness {
@@ -330,6 +338,8 @@ struct harness {
 				next_region_id;
 	uint32_t		generation;	/* pattern counter for touch */
 	unsigned int		base_entries;	/* entries_inuse at start */
+	unsigned int		entry_claims;	/* sum of the CPUs' entry_claim */
+	unsigned int		slot_claims[3];	/* per HS_SLOT_*: ops filling one */
 	kmutex_t		*held;		/* hold_lock: the other CPU's */
 	uint16_t		armed_free;	/* wait_frees: aN, 0 none */
 	bool			text_mode;	/* names are the program's labels */

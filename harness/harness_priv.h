@@ -162,6 +162,8 @@ bool	harness_other_cpu_free(struct harness *h, bool for_va);
  * rule included.  Sets op->adjusted.
  */
 void	policy_adjust(struct harness *h, struct km_op *op);
+/* The current CPU's op is over (run or not): its map-entry claim ends. */
+void	policy_op_done(struct harness *h);
 /*
  * The instance a schedule op asks for: noupdate only if the run allows
  * it (else dropped: KADJ_NO_NOUPDATE).  Sets inst->ncpus and noupdate.

@@ -322,6 +322,7 @@ op_begin(struct harness *h, uint32_t index, struct km_op *op)
 	h->injected_seen = h->uvm->exp.pagealloc_fail_injected;
 	policy_adjust(h, op);
 	if (op->adjusted & KADJ_NOT_RUN) {
+		policy_op_done(h);
 		if (op->result_id != 0 && km_op_creates(op) != 0)
 			op->result_id = 0;	/* nothing was made */
 		h->op = NULL;
@@ -345,6 +346,7 @@ harness_op_end(struct harness *h, uintptr_t result)
 
 	KASSERTMSG(op != NULL, "harness_op_end: no op begun");
 	h->op = NULL;
+	policy_op_done(h);
 	h->result = result;
 	op->waits = (uint8_t)(h->waits < 255 ? h->waits : 255);
 	if (km_op_impl(op->code)->end != NULL)
@@ -376,6 +378,7 @@ harness_op_abort(struct harness *h, int hcall, const char *msg)
 	struct km_op *op = h->op;
 
 	h->op = NULL;
+	policy_op_done(h);
 	if (op != NULL)
 		op->waits = (uint8_t)(h->waits < 255 ? h->waits : 255);
 	h->stopped = true;	/* the instance is dead either way */
@@ -469,6 +472,8 @@ interp_begin(struct harness *h, struct harness_finding *f,
 	h->found = h->stopped = false;
 	h->ncpu = inst->ncpus != 0 ? inst->ncpus : 1;
 	h->stuck = false;
+	h->entry_claims = 0;
+	uvm_memset(h->slot_claims, 0, sizeof(h->slot_claims));
 	h->cur_cpu = 0;
 	h->noupdate = inst->poolpage_free_noupdate;
 	return true;

@@ -153,7 +153,8 @@ static const char *const km_adjust_words[] = {
 	"widened to the whole region (a QUANTUM entry is never split)",
 	"narrowed to the pages still mapped",
 	"not run (that page of the region is no longer mapped)",
-	"not run (no map entry left for it: NetBSD would panic)",
+	"not run (too few map entries left, or they are another op's: "
+	    "a clip cannot fail)",
 	"noupdate dropped (pool-page frees update the TLBs: NetBSD DEBUG)",
 	"the run stopped here (no CPU can end this wait: others hold it)",
 	"vaonly dropped (a fault brought pages in)",

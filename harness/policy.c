@@ -289,6 +289,66 @@ entries_left(const struct harness *h)
 }
 
 /*
+ * Take `need' map entries for the current op, or say why it cannot run.
+ * With several CPUs the entries an op was judged by at its start may go
+ * to another CPU's op before it takes them, so each op claims what it may
+ * take until it ends (policy_op_done), and the judge counts the others'
+ * claims as gone.  An op whose calls fail cleanly when no entry is left
+ * (`can_fail') still runs then, unless the last entries are another
+ * op's claim; an unmap's clip cannot fail, so it never runs short.
+ * (One CPU: nothing is claimed, so the rule is the plain count.)
+ */
+static unsigned int
+claim_entries(struct harness *h, unsigned int need, bool can_fail)
+{
+	unsigned int left = entries_left(h);
+	unsigned int unclaimed = left > h->entry_claims ?
+	    left - h->entry_claims : 0;
+
+	if (unclaimed < need)
+		return can_fail && h->entry_claims == 0 ? 0 :
+		    KADJ_SKIP_NOENTRY;
+	if (h->smp) {
+		h->cpus[h->cur_cpu].entry_claim += need;
+		h->entry_claims += need;
+	}
+	return 0;
+}
+
+/*
+ * A slot in handle table `slot' (HS_SLOT_*) holding `used' of `max', or
+ * KADJ_SKIP_FULL.  With several CPUs the other CPUs' ops in flight may
+ * fill slots after this op is judged: each claims its slot until it ends.
+ */
+static unsigned int
+claim_slot(struct harness *h, unsigned int slot, unsigned int used,
+    unsigned int max)
+{
+	if (used + h->slot_claims[slot] >= max)
+		return KADJ_SKIP_FULL;
+	if (h->smp) {
+		h->cpus[h->cur_cpu].slot_claim = slot + 1;
+		h->slot_claims[slot]++;
+	}
+	return 0;
+}
+
+void
+policy_op_done(struct harness *h)
+{
+	struct harness_cpu *p = &h->cpus[h->cur_cpu];
+
+	KASSERT(h->entry_claims >= p->entry_claim);
+	h->entry_claims -= p->entry_claim;
+	p->entry_claim = 0;
+	if (p->slot_claim != 0) {
+		KASSERT(h->slot_claims[p->slot_claim - 1] > 0);
+		h->slot_claims[p->slot_claim - 1]--;
+		p->slot_claim = 0;
+	}
+}
+
+/*
  * Entries an unmap of [start, end) in `map' must split off: one for
  * each end that falls inside an entry (merging may have made a region's
  * entry larger than the region).
@@ -316,7 +376,8 @@ adjust_rules(struct harness *h, struct km_op *op)
 
 	switch (op->code) {
 	case KOP_ALLOC: {
-		if (h->nallocs >= HARNESS_MAX_ALLOCS)
+		if (claim_slot(h, HS_SLOT_ALLOC, h->nallocs,
+		    HARNESS_MAX_ALLOCS) != 0)
 			return KADJ_SKIP_FULL;
 		if (m->intrsafe && (op->flags & UVM_KMF_TYPEMASK) ==
 		    UVM_KMF_PAGEABLE) {
@@ -337,7 +398,7 @@ adjust_rules(struct harness *h, struct km_op *op)
 			op->flags |= UVM_KMF_CANFAIL;
 			adj |= KADJ_CANFAIL;
 		}
-		return adj;
+		return adj | claim_entries(h, 1, true);
 	}
 	case KOP_TOUCH: {
 		const struct hs_alloc *a = &h->allocs[op->handle_sel];
@@ -355,7 +416,8 @@ adjust_rules(struct harness *h, struct km_op *op)
 		return fault_nowait_if_stuck(h, op, r->va + ptoa(op->page));
 	}
 	case KOP_POOLPAGE_GET: {
-		if (h->npool >= HARNESS_MAX_POOLPAGES)
+		if (claim_slot(h, HS_SLOT_POOL, h->npool,
+		    HARNESS_MAX_POOLPAGES) != 0)
 			return KADJ_SKIP_FULL;
 		/* a KVA-cache refill takes a run of pages; else one page */
 		vsize_t va_need = (op->flags & KOPF_UNCACHED) ||
@@ -366,12 +428,13 @@ adjust_rules(struct harness *h, struct km_op *op)
 		    (!pages_suffice(h, 1) ||
 		    uvm_map_largest_gap(m->map) < va_need)) {
 			op->flags |= KOPF_NOWAIT;
-			return KADJ_NOWAIT;
+			return KADJ_NOWAIT | claim_entries(h, 1, true);
 		}
-		return 0;
+		return claim_entries(h, 1, true);
 	}
 	case KOP_MAP: {
-		if (h->nregions >= HARNESS_MAX_REGIONS)
+		if (claim_slot(h, HS_SLOT_REGION, h->nregions,
+		    HARNESS_MAX_REGIONS) != 0)
 			return KADJ_SKIP_FULL;
 		/*
 		 * Nothing frees VA while the harness's one CPU waits, so
@@ -389,7 +452,7 @@ adjust_rules(struct harness *h, struct km_op *op)
 			op->flags &= ~KOPF_MAP_WAITVA;
 			adj |= KADJ_NO_WAITVA;
 		}
-		return adj;
+		return adj | claim_entries(h, 1, true);
 	}
 	case KOP_UNMAP: {
 		const struct hs_region *r = &h->regions[op->handle_sel];
@@ -417,9 +480,10 @@ adjust_rules(struct harness *h, struct km_op *op)
 			adj2 = KADJ_LIVE_RUN;
 		}
 		vaddr_t va = r->va + ptoa(op->page);
-		if (unmap_clips(h, h->maps[r->map].map, va,
-		    va + ptoa(op->count)) > entries_left(h))
-			return KADJ_SKIP_NOENTRY;
+		unsigned int adj3 = claim_entries(h, unmap_clips(h,
+		    h->maps[r->map].map, va, va + ptoa(op->count)), false);
+		if (adj3 != 0)
+			return adj3;
 		return adj2 | unmap_vaonly(h, r, op);
 	}
 	case KOP_SUBALLOC:
@@ -427,9 +491,7 @@ adjust_rules(struct harness *h, struct km_op *op)
 		    h->uvm->nsubmaps >= h->uvm->cfg.max_submaps ||
 		    uvm_map_largest_gap(m->map) < ptoa(op->npages))
 			return KADJ_SKIP_NOROOM;
-		if (entries_left(h) == 0)
-			return KADJ_SKIP_NOENTRY;
-		return 0;
+		return claim_entries(h, 1, false);
 	default:
 		return 0;
 	}

@@ -367,6 +367,7 @@ smp_run(struct harness *h, size_t n, bool text, struct harness_finding *f)
 		f->opname = km_opcode_name(KOP_SCHEDULE);
 		uvm_snprintf(f->msg, sizeof(f->msg), "this host runs one CPU; "
 		    "the program is for %u", inst.ncpus);
+		f->unsupported = true;
 		return HARNESS_BADINPUT;
 	}
 	if (!interp_begin(h, f, &inst))

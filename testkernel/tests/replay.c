@@ -224,6 +224,12 @@ replay_module(unsigned i)
 		report_info("replay: %s: FINDING signature=%s", in.name, sig);
 		break;
 	default:
+		if (finding.unsupported) {
+			report_skip(in.name, "replay: %s", finding.msg);
+			report_info("replay: %s: SKIPPED %s", in.name,
+			    finding.msg);
+			break;
+		}
 		report_at(__FILE__, __LINE__, false, "a readable input",
 		    "replay %s: bad input at line %u: %s%s%s (%s)", in.name,
 		    finding.line, finding.msg, finding.optext[0] ? " in: " :

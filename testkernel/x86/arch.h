@@ -109,6 +109,7 @@ rdtsc(void)
 /* Linker-script symbols: the loaded image is [_kernel_start, _end). */
 extern char _kernel_start[], _end[], __bss_start[], __bss_end[];
 extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
+extern uint64_t boot_pt_guard[512];
 
 #endif /* !__ASSEMBLER__ */
 #endif /* KT_ARCH_H */

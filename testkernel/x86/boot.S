@@ -118,11 +118,13 @@ boot_gdt_ptr:
 
 	.section .bss
 	.balign	4096
-	.globl	boot_pml4, boot_pdpt, boot_pd, boot_pt0
+	.globl	boot_pml4, boot_pdpt, boot_pd, boot_pt0, boot_pt_guard
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4096
 boot_pt0:	.skip 4096
+	/* the 4 KiB table kpmap_init splits the guard's 2 MiB page into */
+boot_pt_guard:	.skip 4096
 	/* unmapped by kpmap_init so that a stack overflow faults */
 	.globl	boot_stack_guard, boot_stack, boot_stack_top
 boot_stack_guard: .skip 4096

@@ -300,6 +300,16 @@ hk_access(void *ctx, vaddr_t va, bool write, bool exec)
 	return r;
 }
 
+/* Was va's removal queued and not yet flushed by pmap_update? */
+static bool
+removal_pending(const struct hk *k, vaddr_t va)
+{
+	for (unsigned i = 0; i < k->pm.pm_npending; i++)
+		if (k->pm.pm_pending[i] == trunc_page(va))
+			return true;
+	return false;
+}
+
 /* access: the MMU first, then pmap_extract (see the top of the file). */
 static int
 access_probe(struct hk *k, vaddr_t va, bool write, bool exec)
@@ -314,6 +324,15 @@ access_probe(struct hk *k, vaddr_t va, bool write, bool exec)
 			complain(k, "MMU: a read of 0x%lx faults (cr2 %lx, "
 			    "error %lx) but pmap_extract maps it to pa 0x%lx",
 			    va, last_fault.cr2, last_fault.error, pa);
+		/*
+		 * A removal not yet flushed may still translate on any
+		 * CPU: QEMU's TCG usually keeps the entry, but drops it
+		 * when it resizes its TLB (which depends on host timing).
+		 * Judge by the pending list, as the model does, so that
+		 * the verdict does not depend on the host's load.
+		 */
+		if (!mapped && removal_pending(k, va))
+			return HACC_STALE;
 		return HACC_FAULT;
 	}
 	if (!mapped)

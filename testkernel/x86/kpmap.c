@@ -115,8 +115,10 @@ build_dmap(paddr_t *bump)
 }
 
 /*
- * Keep only the 2 MiB pages that hold the image; unmap the stack guard
- * (inside the first 2 MiB, mapped by 4 KiB pages).
+ * Keep only the 2 MiB pages that hold the image; unmap the stack guard.
+ * The first 2 MiB are mapped by 4 KiB pages (boot.S); a guard above them
+ * sits in a 2 MiB page, which is split first (boot_pt_guard), wherever
+ * the image's growth puts it.
  */
 static void
 narrow_identity(void)
@@ -125,11 +127,19 @@ narrow_identity(void)
 	uint64_t *pd = table(pdpt[0]);
 	uint64_t keep = ((uint64_t)_end + (1ull << L2_SHIFT) - 1) >> L2_SHIFT;
 	uint64_t guard = (uint64_t)boot_stack_guard;
+	uint64_t *gpd = &pd[guard >> L2_SHIFT];
 
 	for (uint64_t i = keep; i < 512; i++)
 		pd[i] = 0;
-	if (guard < (1ull << L2_SHIFT))
-		table(pd[0])[guard >> 12] = 0;
+	if (*gpd & PTE_PS) {
+		uint64_t base = *gpd & ~((1ull << L2_SHIFT) - 1) & PTE_FRAME;
+
+		for (unsigned i = 0; i < 512; i++)
+			boot_pt_guard[i] = (base + (uint64_t)i * PG) |
+			    (*gpd & (PTE_P | PTE_W | PTE_NX));
+		*gpd = (uint64_t)boot_pt_guard | TABLE_FLAGS;
+	}
+	table(*gpd)[(guard >> 12) & 511] = 0;
 	write_cr3(pml4_pa);
 }
 
