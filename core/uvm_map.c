@@ -101,6 +101,8 @@ umap_unlink(struct vm_map *map, struct vm_map_entry *e,
     const struct umt_pos *pos)
 {
 	struct vm_map_entry *prev = e->prev, *next = e->next;
+	bool setprev = false;
+	vsize_t prevgap = 0;
 
 	KDASSERT(mutex_owned(&map->lock));
 	KDASSERT(pos->node->slot[pos->slot].entry == e);
@@ -115,10 +117,10 @@ umap_unlink(struct vm_map *map, struct vm_map_entry *e,
 	if (map->hint == e)
 		map->hint = prev;
 	if (prev != NULL && pos->slot > 0) {
-		/* same leaf: the removal below carries it up */
+		/* same leaf: the removal sets it and carries both up */
 #if KMFUZZ_PLANT != KMFUZZ_PLANT_GAPUP
-		pos->node->gap[pos->slot - 1] =
-		    umap_gap_end(map, prev) - prev->end;
+		setprev = true;
+		prevgap = umap_gap_end(map, prev) - prev->end;
 #endif
 	} else if (prev != NULL) {
 		struct umt_pos pp;
@@ -126,7 +128,7 @@ umap_unlink(struct vm_map *map, struct vm_map_entry *e,
 		umt_locate(map, prev, &pp);
 		umt_set(&pp, prev->start, umap_gap_end(map, prev) - prev->end);
 	}
-	umt_remove(map, pos);
+	umt_remove(map, pos, setprev, prevgap);
 	map->nentries--;
 	e->prev = e->next = NULL;
 }

@@ -74,7 +74,8 @@ bool	umt_search(const struct vm_map *map, const struct umt_req *rq,
 	    unsigned int budget, vaddr_t *startp, struct umt_pos *pos);
 void	umt_insert(struct vm_map *map, const struct umt_pos *pos,
 	    struct vm_map_entry *e, vsize_t gap, vsize_t prevgap);
-void	umt_remove(struct vm_map *map, const struct umt_pos *pos);
+void	umt_remove(struct vm_map *map, const struct umt_pos *pos,
+	    bool setprev, vsize_t prevgap);
 void	umt_set(const struct umt_pos *pos, vaddr_t key, vsize_t gap);
 vsize_t	umt_largest_gap(const struct vm_map *map);
 

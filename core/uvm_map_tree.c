@@ -56,14 +56,25 @@
 static inline vsize_t
 umt_maxgap(const struct vm_map_node *nd)
 {
-	vsize_t g = 0;
+	const unsigned int n = nd->nslots;
+	vsize_t g = 0, h = 0;
+	unsigned int i;
 
-	for (unsigned int i = 0; i < nd->nslots; i++) {
-		vsize_t x = nd->gap[i];
+	/*
+	 * Two running maxima, two slots a step: half the loop overhead and
+	 * two independent chains of conditional moves (no branch to
+	 * mispredict).  An insert that takes a leaf's largest run needs
+	 * this scan, and first fit often does.
+	 */
+	for (i = 0; i + 1 < n; i += 2) {
+		vsize_t x = nd->gap[i], y = nd->gap[i + 1];
 
-		g = x > g ? x : g;	/* no branch to mispredict */
+		g = x > g ? x : g;
+		h = y > h ? y : h;
 	}
-	return g;
+	if (i < n)
+		g = nd->gap[i] > g ? nd->gap[i] : g;
+	return g > h ? g : h;
 }
 
 /* The slot of `child' in its parent (kept in the child: no scan). */
@@ -86,7 +97,8 @@ umt_fix_slot(struct vm_map_node *p, unsigned int s)
 }
 
 /*
- * umt_refresh: `nd' changed; carry its key and gap up.
+ * umt_carry: `nd' changed and `gap' is its largest gap now; carry its
+ * key and gap up.
  * => the tree above nd is as it was before the change (exact).
  * => stops at the first ancestor slot that comes out as it was: then
  *    nothing above can have changed either.  Above nd only one slot of
@@ -95,10 +107,9 @@ umt_fix_slot(struct vm_map_node *p, unsigned int s)
  *    shrank was the largest.
  */
 static void
-umt_refresh(struct vm_map_node *nd)
+umt_carry(struct vm_map_node *nd, vsize_t gap)
 {
 	vaddr_t key = nd->key[0];
-	vsize_t gap = umt_maxgap(nd);
 
 	while (nd->parent != NULL) {
 		struct vm_map_node *p = nd->parent;
@@ -119,6 +130,52 @@ umt_refresh(struct vm_map_node *nd)
 		key = p->key[0];
 		nd = p;
 	}
+}
+
+/* umt_refresh: `nd' changed in any way; carry its key and gap up. */
+static void
+umt_refresh(struct vm_map_node *nd)
+{
+	umt_carry(nd, umt_maxgap(nd));
+}
+
+/*
+ * What a change did to a node's gaps, when the caller knows: no gap
+ * larger than `shrunk' left the node or shrank, none larger than
+ * `grown' arrived or grew (0: none).
+ */
+struct umt_chg {
+	vsize_t	shrunk, grown;
+};
+
+/*
+ * umt_refresh_chg: umt_refresh for a change described by `c' (NULL:
+ * unknown).  nd's old largest gap is its parent's slot, so the new one
+ * follows from c without reading nd's sixteen gaps unless the old
+ * largest may have left and nothing as large arrived.  On a leaf that
+ * is rare: an insert shrinks the run it was placed in, which is seldom
+ * the leaf's largest, and a removal grows the predecessor's run by at
+ * least the run that goes.
+ */
+static inline void
+umt_refresh_chg(struct vm_map_node *nd, const struct umt_chg *c)
+{
+	vsize_t old, g;
+
+	if (nd->parent == NULL)
+		return;
+	if (c == NULL) {
+		umt_refresh(nd);
+		return;
+	}
+	old = nd->parent->gap[nd->pslot];
+	if (c->shrunk < old)
+		g = c->grown > old ? c->grown : old;	/* the largest stayed */
+	else if (c->grown >= old)
+		g = c->grown;
+	else
+		g = umt_maxgap(nd);
+	umt_carry(nd, g);
 }
 
 /*
@@ -224,18 +281,21 @@ umt_open(struct vm_map_node *nd, unsigned int i, vaddr_t key, vsize_t gap,
 
 /*
  * umt_put: insert a slot at `i' of `nd', splitting nodes up the tree as
- * they fill, and carry keys and gaps up.
+ * they fill, and carry keys and gaps up.  `c' describes what the caller
+ * did to nd's gaps before (shrunk), with the new slot's gap counted in
+ * c->grown; NULL if unknown.
  */
 static void
 umt_put(struct vm_map *map, struct vm_map_node *nd, unsigned int i,
-    vaddr_t key, vsize_t gap, union vm_map_slot ptr)
+    vaddr_t key, vsize_t gap, union vm_map_slot ptr, const struct umt_chg *c)
 {
 	struct vm_map_node *r, *p;
 	union vm_map_slot rp;
+	struct umt_chg pc;
 
 	if (nd->nslots < UMT_SLOTS) {
 		umt_open(nd, i, key, gap, ptr);
-		umt_refresh(nd);
+		umt_refresh_chg(nd, c);
 		return;
 	}
 	/* Full: the upper half goes to a new right sibling. */
@@ -263,16 +323,23 @@ umt_put(struct vm_map *map, struct vm_map_node *nd, unsigned int i,
 	}
 	p = nd->parent;
 	i = umt_slot_of(nd);
+	/* p's slot i shrinks to nd's half, r's slot arrives */
+	pc.shrunk = p->gap[i];
 	umt_fix_slot(p, i);
-	umt_put(map, p, i + 1, r->key[0], umt_maxgap(r), rp);
+	gap = umt_maxgap(r);
+	pc.grown = p->gap[i] > gap ? p->gap[i] : gap;
+	umt_put(map, p, i + 1, r->key[0], gap, rp, &pc);
 }
 
 /*
  * umt_take: remove slot `i' of `nd'; an underfull node borrows a slot
- * from a sibling or merges with it, up the tree as needed.
+ * from a sibling or merges with it, up the tree as needed.  `c' says
+ * what happened to nd's gaps, the removed slot's counted in c->shrunk
+ * (NULL: unknown).
  */
 static void
-umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
+umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i,
+    const struct umt_chg *c)
 {
 	struct vm_map_node *p, *l, *r;
 	unsigned int s;
@@ -291,7 +358,7 @@ umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
 		return;
 	}
 	if (nd->nslots >= UMT_MIN) {
-		umt_refresh(nd);
+		umt_refresh_chg(nd, c);
 		return;
 	}
 	p = nd->parent;
@@ -328,7 +395,7 @@ umt_take(struct vm_map *map, struct vm_map_node *nd, unsigned int i)
 	l->nslots += r->nslots;
 	uvm_mapnode_free(map->uvm, r);
 	umt_fix_slot(p, s);
-	umt_take(map, p, s + 1);
+	umt_take(map, p, s + 1, NULL);
 }
 
 /*
@@ -343,6 +410,7 @@ umt_insert(struct vm_map *map, const struct umt_pos *pos,
 {
 	union vm_map_slot ptr;
 	struct vm_map_node *nd = pos->node;
+	struct umt_chg c;
 
 	ptr.entry = e;
 	if (map->root == NULL) {
@@ -354,24 +422,51 @@ umt_insert(struct vm_map *map, const struct umt_pos *pos,
 	if (nd == NULL) {
 		for (nd = map->root; !nd->leaf; nd = nd->slot[0].child)
 			continue;
-		umt_put(map, nd, 0, e->start, gap, ptr);
+		c.shrunk = 0;
+		c.grown = gap;
+		umt_put(map, nd, 0, e->start, gap, ptr, &c);
 		return;
 	}
 	KDASSERT(nd->leaf && nd->slot[pos->slot].entry == e->prev);
+	/* prev's run is split into prevgap, e and gap */
+	c.shrunk = nd->gap[pos->slot];
+	c.grown = prevgap > gap ? prevgap : gap;
 	nd->gap[pos->slot] = prevgap;
-	umt_put(map, nd, pos->slot + 1, e->start, gap, ptr);
+	umt_put(map, nd, pos->slot + 1, e->start, gap, ptr, &c);
 }
 
 /*
- * umt_remove: take the entry at `pos' out of the index.
- * => map locked; the predecessor's gap is the caller's (umt_set_gap).
+ * umt_remove: take the entry at `pos' out of the index; with `setprev',
+ * the entry before it, in the same leaf (pos->slot > 0), gets gap_after
+ * `prevgap' in the same step.
+ * => map locked; a predecessor in another leaf is the caller's
+ *    (umt_set, first).
+ * => the predecessor's gap may shrink as well as grow: a mapping that
+ *    merges with both neighbours fills the run between them before the
+ *    second one goes.
  */
 void
-umt_remove(struct vm_map *map, const struct umt_pos *pos)
+umt_remove(struct vm_map *map, const struct umt_pos *pos, bool setprev,
+    vsize_t prevgap)
 {
-	KDASSERT(pos->node != NULL && pos->node->leaf &&
-	    pos->slot < pos->node->nslots);
-	umt_take(map, pos->node, pos->slot);
+	struct vm_map_node *nd = pos->node;
+	struct umt_chg c;
+
+	KDASSERT(nd != NULL && nd->leaf && pos->slot < nd->nslots);
+	c.shrunk = nd->gap[pos->slot];
+	c.grown = 0;
+	if (setprev) {
+		vsize_t old;
+
+		KDASSERT(pos->slot > 0);
+		old = nd->gap[pos->slot - 1];
+		if (prevgap > old)
+			c.grown = prevgap;
+		else if (old > c.shrunk)
+			c.shrunk = old;
+		nd->gap[pos->slot - 1] = prevgap;
+	}
+	umt_take(map, nd, pos->slot, &c);
 }
 
 /* umt_set: the entry at `pos' has start `key' and gap_after `gap' now. */
@@ -379,10 +474,14 @@ void
 umt_set(const struct umt_pos *pos, vaddr_t key, vsize_t gap)
 {
 	struct vm_map_node *nd = pos->node;
+	struct umt_chg c;
+	vsize_t old = nd->gap[pos->slot];
 
+	c.shrunk = gap < old ? old : 0;
+	c.grown = gap > old ? gap : 0;
 	nd->key[pos->slot] = key;
 	nd->gap[pos->slot] = gap;
-	umt_refresh(nd);
+	umt_refresh_chg(nd, &c);
 }
 
 /* ------------------------------------------------------------------ */
