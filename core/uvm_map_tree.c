@@ -22,9 +22,11 @@
  *    depth; child->parent is exact;
  *  - the leaves' entries, left to right, are the map's list.
  *
- * Changes are local and carried up by umt_refresh, which re-derives a
+ * Changes are local and carried up by umt_carry, which re-derives a
  * node's key and gap in its parent and stops at the first ancestor
- * whose slot comes out unchanged.  Nodes come from the instance's entry
+ * whose slot comes out unchanged; a node's new largest gap follows
+ * from what changed in it (umt_refresh_chg) and is only re-scanned when
+ * its old largest may have gone.  Nodes come from the instance's entry
  * store (uvm_mapnode_alloc, sized in uvm_init.c so that it cannot run
  * out while entries remain).  Everything here runs under the map lock;
  * positions (struct umt_pos) are good until the next insert or remove.
@@ -528,33 +530,70 @@ umt_locate(const struct vm_map *map, const struct vm_map_entry *e,
 }
 
 /*
- * umt_walk: first fit below `nd', whose runs all end by `ub'.  Visits
- * the runs of at least need_gap bytes that end at or above hint + size,
- * in address order; each that fails to fit costs one of *budget.
- * => 1 found (*startp, *pos), 0 none here, -1 budget spent.
+ * Deepest tree umt_search can walk: a node below the root has at least
+ * eight children, so 2^32 entries are at most 12 levels; 32 leaves
+ * room and matches the depth limit of uvm_map_sanity.
  */
-static int
-umt_walk(struct vm_map_node *nd, vaddr_t ub, const struct umt_req *rq,
-    unsigned int *budget, vaddr_t *startp, struct umt_pos *pos)
+#define UMT_MAXDEPTH	32
+
+/*
+ * umt_search: the lowest fitting start in a run after an entry, among
+ * runs of at least rq->need_gap bytes, giving up after `budget' runs
+ * that did not fit.  => true with *startp and the position of the entry
+ * before it.  => map locked.
+ *
+ * Visits, in address order, the runs of at least need_gap bytes that
+ * end at or above hint + size: depth first, descending into the first
+ * child whose largest gap is big enough and whose range ends late
+ * enough, and back up to the parent's next slot when a subtree holds
+ * no fit (only an aligned request can fail that way).  A loop rather
+ * than a recursion: most of a search is skipping slots whose gap is
+ * too small, and that inner loop is a load and a compare per slot; the
+ * way back up is the child's parent and slot, with the bound of each
+ * level on a small stack.
+ */
+bool
+umt_search(const struct vm_map *map, const struct umt_req *rq,
+    unsigned int budget, vaddr_t *startp, struct umt_pos *pos)
 {
 	const vsize_t need_gap = rq->need_gap;
 	const vaddr_t need = rq->hint + rq->size;
-	const unsigned int n = nd->nslots;
+	vaddr_t ubs[UMT_MAXDEPTH];
+	struct vm_map_node *nd = map->root;
+	vaddr_t ub = map->max_offset, bound;
+	unsigned int i = 0, n, depth = 0;
 
-	for (unsigned int i = 0; i < n; i++) {
-		vaddr_t bound;
-		int r;
-
-		if (nd->gap[i] < need_gap)
-			continue;	/* the common case: one compare */
-		bound = i + 1 < n ? nd->key[i + 1] : ub;
-		if (bound < need)
+	if (nd == NULL)
+		return false;
+	n = nd->nslots;
+	for (;;) {
+		/* the common case: a gap too small, one compare */
+		while (i < n && nd->gap[i] < need_gap)
+			i++;
+		if (i == n) {
+			/* nothing (more) here: the parent's next slot */
+			if (nd->parent == NULL)
+				return false;
+			i = nd->pslot + 1u;
+			nd = nd->parent;
+			n = nd->nslots;
+			ub = ubs[--depth];
 			continue;
+		}
+		bound = i + 1 < n ? nd->key[i + 1] : ub;
+		if (bound < need) {
+			i++;
+			continue;
+		}
 		if (!nd->leaf) {
-			r = umt_walk(nd->slot[i].child, bound, rq, budget,
-			    startp, pos);
-			if (r != 0)
-				return r;
+			KASSERTMSG(depth < UMT_MAXDEPTH, "uvm_map: map %p: "
+			    "B-tree deeper than %d", (const void *)map,
+			    UMT_MAXDEPTH);
+			ubs[depth++] = ub;
+			ub = bound;
+			nd = nd->slot[i].child;
+			n = nd->nslots;
+			i = 0;
 			continue;
 		}
 		/* the run after slot i's entry is [bound - gap, bound) */
@@ -562,28 +601,12 @@ umt_walk(struct vm_map_node *nd, vaddr_t ub, const struct umt_req *rq,
 		    rq->amask, startp)) {
 			pos->node = nd;
 			pos->slot = i;
-			return 1;
+			return true;
 		}
-		if ((*budget)-- == 0)
-			return -1;
+		if (budget-- == 0)
+			return false;
+		i++;
 	}
-	return 0;
-}
-
-/*
- * umt_search: the lowest fitting start in a run after an entry, among
- * runs of at least rq->need_gap bytes, giving up after `budget' runs
- * that did not fit.  => true with *startp and the position of the entry
- * before it.  => map locked.
- */
-bool
-umt_search(const struct vm_map *map, const struct umt_req *rq,
-    unsigned int budget, vaddr_t *startp, struct umt_pos *pos)
-{
-	if (map->root == NULL)
-		return false;
-	return umt_walk(map->root, map->max_offset, rq, &budget, startp,
-	    pos) == 1;
 }
 
 /* The largest gap after any entry (0 if none). */
