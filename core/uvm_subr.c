@@ -226,3 +226,9 @@ uvm_memcpy(void *dst, const void *src, size_t n)
 		*d++ = *s++;
 	return dst;
 }
+
+int
+uvm_debug_level(void)
+{
+	return UVM_DEBUG;
+}

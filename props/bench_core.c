@@ -160,6 +160,11 @@ main(int argc, char **argv)
 
 	printf("uvm_km_alloc+uvm_km_free, 1..16 pages, median of %d rounds\n",
 	    ROUNDS);
+	/* what was measured: the core's checks differ by build */
+	printf("core built with UVM_DEBUG=%d (%s), KASSERT on\n",
+	    uvm_debug_level(), uvm_debug_level() >= 2 ?
+	    "test/fuzz config: KDASSERT and per-op whole-range checks" :
+	    "production config: DIAGNOSTIC checks only");
 	printf("%10s %12s %12s\n", "live", "VAONLY ns", "WIRED ns");
 	for (int i = 0; i < nsizes; i++) {
 		double va = bench_pairs(sizes[i], UVM_KMF_VAONLY);

@@ -239,6 +239,13 @@ void	uvm_kassert_check(bool ok, const char *expr, const char *file,
 #endif
 
 /*
+ * The UVM_DEBUG the core was compiled with (a host's own UVM_DEBUG says
+ * nothing about the library it links), so that a benchmark can say
+ * which configuration it measured.
+ */
+int	uvm_debug_level(void);
+
+/*
  * The sanity checkers are not behaviour of the allocator: a fuzzer that
  * counts their loop edges as coverage chases walk lengths, not code
  * paths.  UVM_SANITY marks them so that coverage instrumentation skips
