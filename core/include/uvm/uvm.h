@@ -263,6 +263,5 @@ int	uvm_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* Freestanding memory helpers (the compiler may call memset/memcpy too). */
 void	*uvm_memset(void *dst, int c, size_t n);
-void	*uvm_memcpy(void *dst, const void *src, size_t n);
 
 #endif /* KMFUZZ_UVM_H */
