@@ -154,6 +154,9 @@ int	smp_run(struct harness *h, size_t n, bool text,
 int	harness_armed_index(const struct harness *h);
 bool	harness_other_cpu_free(struct harness *h, bool for_va);
 
+/* ---- exec_page.c: the busy op's pages (owner_tag), the policy's to end -- */
+extern const char hs_io_tag[];
+
 /* ---- policy.c ----------------------------------------------------------- */
 
 /*
