@@ -751,9 +751,13 @@ check_structures(struct harness *h)
 	unsigned int pool_pages = 0;
 	for (unsigned int i = 0; i < h->nmaps; i++) {
 		struct vm_map *map = h->maps[i].map;
-		if (!(map->flags & VM_MAP_VACACHE))
-			continue;
 		struct pool *pp = &vm_map_to_kernel(map)->vmk_vacache;
+		/* a map without a KVA cache has a pool never set up */
+		if (!(map->flags & VM_MAP_VACACHE) && pp->pr_initialized) {
+			hfail(h, "pool", 0, "m%u has no KVA cache, but its "
+			    "cache's pool is set up", h->maps[i].id);
+			return;
+		}
 		if (pool_sanity(pp, why, sizeof(why)) != 0) {
 			hfail(h, "pool", 0, "m%u: %s", h->maps[i].id, why);
 			return;
