@@ -84,17 +84,13 @@ uvm_pagelookup(struct uvm_object *uobj, voff_t off)
 }
 
 /*
- * uvm_pageinsert: => uobj locked by the caller (uvm_pagealloc asserts
- * it), or not held at all: then it is taken here (tests that build a
- * state by hand); pg->offset set, no page resident at that offset yet.
+ * uvm_pageinsert: => uobj locked by the caller; pg->offset set, no page
+ * resident at that offset yet.
  */
 void
 uvm_pageinsert(struct uvm_object *uobj, struct vm_page *pg)
 {
-	bool locked = mutex_owned(&uobj->vmobjlock);
-
-	if (!locked)
-		mutex_enter(&uobj->vmobjlock);
+	KDASSERT(mutex_owned(&uobj->vmobjlock));
 	KASSERTMSG(uao_lookup(uobj, pg->offset) == NULL,
 	    "uvm_pageinsert: offset 0x%lx already has a page",
 	    (unsigned long)pg->offset);
@@ -105,19 +101,15 @@ uvm_pageinsert(struct uvm_object *uobj, struct vm_page *pg)
 	pg->hnext = uobj->pghash[b];
 	uobj->pghash[b] = pg;
 	uobj->uo_npages++;
-	if (!locked)
-		mutex_exit(&uobj->vmobjlock);
 }
 
-/* uvm_pageremove: => locking as uvm_pageinsert; pg is resident in uobj. */
+/* uvm_pageremove: => uobj locked by the caller; pg is resident in it. */
 void
 uvm_pageremove(struct uvm_object *uobj, struct vm_page *pg)
 {
 	struct vm_page **pp = &uobj->pghash[pg_bucket(uobj, pg->offset)];
-	bool locked = mutex_owned(&uobj->vmobjlock);
 
-	if (!locked)
-		mutex_enter(&uobj->vmobjlock);
+	KDASSERT(mutex_owned(&uobj->vmobjlock));
 	while (*pp != NULL && *pp != pg)
 		pp = &(*pp)->hnext;
 	KASSERTMSG(*pp == pg, "uvm_pageremove: page 0x%lx not in object",
@@ -125,8 +117,6 @@ uvm_pageremove(struct uvm_object *uobj, struct vm_page *pg)
 	*pp = pg->hnext;
 	pg->hnext = NULL;
 	uobj->uo_npages--;
-	if (!locked)
-		mutex_exit(&uobj->vmobjlock);
 }
 
 static int

@@ -146,8 +146,10 @@ uvm_km_init(struct uvm *uvm, vaddr_t start, vaddr_t end)
 		    UVM_FLAG_FIXED | UVM_FLAG_NOMERGE)) != 0)
 			panic("uvm_km_init: could not reserve space for kernel");
 		mutex_enter(&uvm->kernel_map->lock);
-		if (uvm_map_lookup_entry(uvm->kernel_map, base, &e))
-			e->flags |= UVM_MAP_FIRST;
+		if (!uvm_map_lookup_entry(uvm->kernel_map, base, &e))
+			panic("uvm_km_init: no entry at 0x%lx, just mapped",
+			    (unsigned long)base);
+		e->flags |= UVM_MAP_FIRST;
 		mutex_exit(&uvm->kernel_map->lock);
 	}
 	uvm_km_vacache_init(uvm->kernel_map, "kvakernel", 0);

@@ -198,9 +198,13 @@ umap_findspace(const struct vm_map *map, vaddr_t hint, vsize_t size,
 		return true;
 	if (amask == 0)
 		return false;	/* unaligned, the exact walk saw every run */
+	/*
+	 * No overflow: size fits in the map (uvm_map checked) and amask + 1
+	 * is a power of two, so the sum passes 2^64 only for a map larger
+	 * than 2^63 bytes.
+	 */
 	rq.need_gap = size + amask + 1 - PAGE_SIZE;
-	if (rq.need_gap < size)
-		return false;	/* overflow: nothing that large exists */
+	KASSERT(rq.need_gap >= size);
 	return umt_search(map, &rq, ~0u, startp, pos);
 }
 
@@ -490,11 +494,13 @@ static void
 umap_release(struct vm_map *map, const struct vm_map_entry *e)
 {
 	KDASSERT(mutex_owned(&map->lock));
-	if (e->object.uvm_obj == map->uvm->kernel_object &&
-	    e->object.uvm_obj != NULL) {
+	/* uvm_map admits no object but the kernel's; unmap no submap */
+	KASSERT((e->flags & UVM_MAP_SUBMAP) == 0);
+	if (e->object.uvm_obj != NULL) {
+		KASSERT(e->object.uvm_obj == map->uvm->kernel_object);
 		pmap_remove(map->pmap, e->start, e->end);
 		uvm_km_pgremove(map->uvm, e->start, e->end);
-	} else if (e->object.uvm_obj == NULL) {
+	} else {
 		uvm_km_pgremove_intrsafe(map, e->start, e->end);
 		pmap_kremove(map->pmap, e->start, e->end - e->start);
 	}

@@ -197,8 +197,10 @@ panic(const char *fmt, ...)
 /* LCOV_EXCL_STOP */
 
 /*
- * memset/memcpy under the core's own names; the public memset/memcpy
- * symbols come from the host's libc or the test kernel's lib.
+ * memset under the core's own name; the public memset/memcpy symbols
+ * come from the host's libc or the test kernel's lib.  (The core copies
+ * no memory itself: pages move through pmap_copy_page and the swap
+ * hooks, so it has no memcpy of its own.)
  */
 void *
 uvm_memset(void *dst, int c, size_t n)
@@ -215,20 +217,4 @@ uvm_memset(void *dst, int c, size_t n)
 	while (n-- > 0)
 		*d++ = (unsigned char)c;
 	return dst;
-}
-
-void *
-uvm_memcpy(void *dst, const void *src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-	while (n-- > 0)
-		*d++ = *s++;
-	return dst;
-}
-
-int
-uvm_debug_level(void)
-{
-	return UVM_DEBUG;
 }

@@ -122,7 +122,8 @@ hs_page_in_use(struct harness *h, unsigned int mi, vaddr_t va)
  * The core's own range query agrees with the shadow: [s, s + size) of
  * map mi is all mapped (want) or is not (!want: a range just freed).
  * A mapped range is asked again with the page before it when that page
- * is in use too, so the query walks from one entry into the next.
+ * is in use too, so the query walks from one entry into the next, and
+ * with the page after it when that page is free, so a hole must end it.
  * Skipped while the other CPU holds the map's lock (the query takes it).
  */
 void
@@ -140,13 +141,34 @@ check_range_query(struct harness *h, unsigned int mi, vaddr_t s,
 		s -= PAGE_SIZE;
 		size += PAGE_SIZE;
 	}
-	if (uvm_map_checkrange(map, s, s + size) != want)
+	if (uvm_map_checkrange(map, s, s + size) != want) {
 		hfail(h, "map", s, "uvm_map_checkrange(m%u, 0x%lx, 0x%lx) says "
 		    "%s%s is %smapped, the shadow that it is%s",
 		    h->maps[mi].id, (unsigned long)s,
 		    (unsigned long)(s + size), what,
 		    before ? " with the page before it" : "",
 		    want ? "not all " : "", want ? "" : " not");
+		return;
+	}
+	if (!want)
+		return;
+	/*
+	 * The hole after it, asked with the map locked: the entry list the
+	 * answer is judged by cannot change, and the query runs its
+	 * caller-holds-the-lock side.
+	 */
+	vaddr_t end = s + size;
+	bool hole, says;
+	mutex_enter(&map->lock);
+	hole = end < vm_map_max(map) && model_range_free(map, end, PAGE_SIZE);
+	says = hole && uvm_map_checkrange(map, s, end + PAGE_SIZE);
+	mutex_exit(&map->lock);
+	if (says)
+		hfail(h, "map", end, "uvm_map_checkrange(m%u, 0x%lx, 0x%lx) "
+		    "says %s%s and the free page after it are mapped",
+		    h->maps[mi].id, (unsigned long)s,
+		    (unsigned long)(end + PAGE_SIZE), what,
+		    before ? " with the page before it" : "");
 }
 
 bool
@@ -729,9 +751,13 @@ check_structures(struct harness *h)
 	unsigned int pool_pages = 0;
 	for (unsigned int i = 0; i < h->nmaps; i++) {
 		struct vm_map *map = h->maps[i].map;
-		if (!(map->flags & VM_MAP_VACACHE))
-			continue;
 		struct pool *pp = &vm_map_to_kernel(map)->vmk_vacache;
+		/* a map without a KVA cache has a pool never set up */
+		if (!(map->flags & VM_MAP_VACACHE) && pp->pr_initialized) {
+			hfail(h, "pool", 0, "m%u has no KVA cache, but its "
+			    "cache's pool is set up", h->maps[i].id);
+			return;
+		}
 		if (pool_sanity(pp, why, sizeof(why)) != 0) {
 			hfail(h, "pool", 0, "m%u: %s", h->maps[i].id, why);
 			return;

@@ -55,11 +55,11 @@ map_call(struct harness *h, const struct km_op *op)
 {
 	vaddr_t va = map_hint(h, op);
 
-	if (uvm_map(h->maps[op->map_sel].map, &va, ptoa(op->npages),
+	int error = uvm_map(h->maps[op->map_sel].map, &va, ptoa(op->npages),
 	    (op->flags & KOPF_MAP_OBJ) ? h->uvm->kernel_object : NULL,
-	    UVM_UNKNOWN_OFFSET, hs_op_align(op), map_flags(op)) != 0)
-		return 0;
-	return va;
+	    UVM_UNKNOWN_OFFSET, hs_op_align(op), map_flags(op));
+	harness_op_error(h, error);
+	return error == 0 ? va : 0;
 }
 
 static void
@@ -143,7 +143,8 @@ map_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 			emit_printf(e, "%s%s", sep, fl[i].name);
 			sep = "|";
 		}
-	emit_printf(e, "%s));\n", *sep == '\0' ? "0" : "");
+	emit_printf(e, "%s));\n\t\tharness_op_error(h, error);\n",
+	    *sep == '\0' ? "0" : "");
 	if (op->result_id != 0)
 		emit_printf(e, "\t\tr%u = error == 0 ? va : 0;\n"
 		    "\t\tDONE(r%u);\n", op->result_id, op->result_id);

@@ -18,6 +18,9 @@
  */
 #include "harness_priv.h"
 
+/* The owner of the pages the busy op busies: I/O the harness ends. */
+const char hs_io_tag[] = "harness io";
+
 /* ---- pgremove ----------------------------------------------------------- */
 
 static void
@@ -214,8 +217,17 @@ hs_fault_refused(struct harness *h, const struct km_op *op, vaddr_t va,
 			    "fault failed (%d)", kind, id, op->page, (int)error);
 		return true;
 	}
+	if (error != EBUSY)
+		return false;
+	/*
+	 * One CPU: the page is busy still (the busy op's I/O).  Several:
+	 * another CPU's pageout may have busied it and be done by now, so
+	 * the state at the end no longer says what the fault saw.
+	 */
+	if (h->smp)
+		return true;
 	pg = uvm_pagelookup(h->uvm->kernel_object, hs_kobj_off(h, va));
-	return error == EBUSY && pg != NULL && (pg->flags & PG_BUSY);
+	return pg != NULL && (pg->flags & PG_BUSY);
 }
 
 static void
@@ -314,7 +326,7 @@ harness_start_io(struct harness *h, vaddr_t va)
 
 	if (pg != NULL && !(pg->flags & PG_BUSY)) {
 		pg->flags |= PG_BUSY;
-		pg->owner_tag = "harness io";
+		pg->owner_tag = hs_io_tag;
 	}
 }
 

@@ -234,6 +234,8 @@ struct hs_before {
 	bool		lock_held;	/* another CPU holds the map lock */
 	bool		pages_ok;	/* every page it needs is there */
 	bool		pages_short;	/* pages run out; it may not wait */
+	bool		invalid;	/* map: prot above maxprot: EINVAL */
+	int		error;		/* map: what uvm_map returned */
 };
 
 /* Shadow of one live allocation (id 0: a removed one, see smp.c). */
@@ -409,11 +411,15 @@ int	harness_run_ops(struct harness *h, const struct km_op *ops, size_t n,
  *	not run (adjusted away, or its handles are not live: a note says
  *	so), or the run has stopped (harness_stopped).
  * harness_op_end => false: the run has stopped (a finding).
+ * harness_op_error: before harness_op_end, the error number a call that
+ *	reports one returned (uvm_map), for the judges: EINVAL is the only
+ *	right answer to a caller's error.
  */
 bool	harness_program_begin(struct harness *h, const struct km_op *ops,
 	    size_t n, struct harness_finding *f);
 bool	harness_op_begin(struct harness *h, uint32_t i);
 bool	harness_op_end(struct harness *h, uintptr_t result);
+void	harness_op_error(struct harness *h, int error);
 void	harness_op_abort(struct harness *h, int hcall, const char *msg);
 int	harness_program_end(struct harness *h);
 /* => a finding was made or a misuse ended the run. */

@@ -154,6 +154,9 @@ int	smp_run(struct harness *h, size_t n, bool text,
 int	harness_armed_index(const struct harness *h);
 bool	harness_other_cpu_free(struct harness *h, bool for_va);
 
+/* ---- exec_page.c: the busy op's pages (owner_tag), the policy's to end -- */
+extern const char hs_io_tag[];
+
 /* ---- policy.c ----------------------------------------------------------- */
 
 /*
@@ -176,6 +179,7 @@ bool	policy_finish_busy_io(struct harness *h);
 /* ---- model.c: reference models ------------------------------------------ */
 
 /* Where uvm_map puts size at align with the map's minimum as hint. */
+bool	model_range_free(const struct vm_map *map, vaddr_t va, vsize_t size);
 bool	model_map_fit(const struct vm_map *map, vsize_t size, vsize_t align,
 	    vaddr_t *va);
 /* Predict into h->before before the calls; judge the result after. */

@@ -211,7 +211,8 @@ km_input_header(const uint8_t *buf, size_t len, struct km_input_header *hd)
 
 			if (n >= sizeof(hd->signature))
 				n = sizeof(hd->signature) - 1;
-			uvm_memcpy(hd->signature, s + k, n);
+			for (size_t i = 0; i < n; i++)
+				hd->signature[i] = s[k + i];
 			hd->signature[n] = '\0';
 		}
 	}

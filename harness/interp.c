@@ -339,6 +339,12 @@ op_begin(struct harness *h, uint32_t index, struct km_op *op)
 	return true;
 }
 
+void
+harness_op_error(struct harness *h, int error)
+{
+	h->before.error = error;
+}
+
 bool
 harness_op_end(struct harness *h, uintptr_t result)
 {

@@ -215,9 +215,9 @@ model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 
 /* ---- uvm_map of a region ------------------------------------------------ */
 
-/* Is [va, va + size) inside map and free of entries? */
-static bool
-range_free(const struct vm_map *map, vaddr_t va, vsize_t size)
+/* Is [va, va + size) inside map and free of entries? (map stable) */
+bool
+model_range_free(const struct vm_map *map, vaddr_t va, vsize_t size)
 {
 	if (va < map->min_offset || va > map->max_offset ||
 	    map->max_offset - va < size)
@@ -243,11 +243,13 @@ model_map_predict(struct harness *h, const struct km_op *op)
 	 * map's minimum as hint; no free entry to take (a merge may still
 	 * need none) is not.
 	 */
-	b->judged = h->uvm->entries_inuse < h->uvm->cfg.max_map_entries &&
-	    ((op->flags & KOPF_MAP_FIXED) || op->n == 0);
+	b->invalid = (op->prot & ~op->maxprot) != 0;
+	b->judged = b->invalid ||
+	    (h->uvm->entries_inuse < h->uvm->cfg.max_map_entries &&
+	    ((op->flags & KOPF_MAP_FIXED) || op->n == 0));
 	b->lock_held = h->held == &m->map->lock;
 	if (op->flags & KOPF_MAP_FIXED) {
-		b->room = (hint & amask) == 0 && range_free(m->map, hint, size);
+		b->room = (hint & amask) == 0 && model_range_free(m->map, hint, size);
 		b->fit = hint;
 	} else {
 		b->room = model_map_fit(m->map, size, hs_op_align(op), &b->fit);
@@ -262,6 +264,15 @@ model_map_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 	if (!h->cfg.checkers || !b->judged || h->waits_unmodelled != 0 ||
 	    h->found)
 		return;
+	if (b->invalid) {
+		/* a caller's error: refused before anything is looked at */
+		if (va != 0 || b->error != EINVAL)
+			hfail(h, "map", va, "m%u: uvm_map with protection 0x%x "
+			    "above its maximum 0x%x returned %d%s, not EINVAL",
+			    h->maps[op->map_sel].id, op->prot, op->maxprot,
+			    b->error, va != 0 ? " (it mapped)" : "");
+		return;
+	}
 	judge_placement(h, &h->maps[op->map_sel], va, ptoa(op->npages),
 	    hs_op_align(op), !b->lock_held, (op->flags & KOPF_MAP_FIXED) ?
 	    "fixed map" : "map");

@@ -129,6 +129,7 @@ enum km_field {
 #define KOPF_MAP_WAITVA		0x10	/* map: wait for VA */
 #define KOPF_MAP_TRYLOCK	0x20	/* map: fail if the lock is held */
 #define KOPF_UNMAP_VAONLY	0x1	/* unmap: the VA only, pages done */
+#define KOP_PROT_AS_IS		0xc0	/* F_PROT byte: maxprot not widened */
 #define KOPF_SCHED_PCT		0x1	/* schedule: pct (else random) */
 #define KOPF_SCHED_NOUPDATE	0x2	/* schedule: the instance frees cached
 					   pool pages without pmap_update

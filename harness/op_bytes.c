@@ -33,7 +33,9 @@
  *   F_NPAGES   npages = 1 + b % 64 (a region: every page tracked);
  *              F_HINT n = b (pages above the map
  *              minimum);  F_MAPOPTS, F_UNMAPOPTS flags = b & the bits
- *   F_PROT     prot = b & 7, maxprot = prot | (b >> 3) & 7
+ *   F_PROT     prot = b & 7, maxprot = prot | (b >> 3) & 7; with bits 6
+ *              and 7 both set, maxprot = (b >> 3) & 7 as it is (a prot
+ *              above it is the caller's error: uvm_map says EINVAL)
  *   F_REGION   the selector, b
  *
  * Worked example, opset "km".  "alloc kernel_map 0x2ff0 PAGEABLE|ZERO
@@ -332,7 +334,9 @@ kop_decode_field(const struct km_opset *set, unsigned int f,
 		break;
 	case F_PROT:
 		op->prot = v[0] & UVM_PROT_ALL;
-		op->maxprot = op->prot | ((v[0] >> 3) & UVM_PROT_ALL);
+		op->maxprot = (v[0] >> 3) & UVM_PROT_ALL;
+		if ((v[0] & KOP_PROT_AS_IS) != KOP_PROT_AS_IS)
+			op->maxprot |= op->prot;
 		break;
 	case F_REGION:
 		op->handle_sel = v[0];
@@ -523,10 +527,14 @@ kop_encode_field(const struct km_opset *set, unsigned int f,
 		v[0] = (uint8_t)op->flags;
 		return (op->flags & ~kop_option_mask(f)) == 0;
 	case F_PROT:
-		v[0] = (uint8_t)(op->prot | ((op->maxprot & ~op->prot) << 3));
+		if (op->prot & ~op->maxprot)
+			v[0] = (uint8_t)(op->prot | (op->maxprot << 3) |
+			    KOP_PROT_AS_IS);
+		else
+			v[0] = (uint8_t)(op->prot |
+			    ((op->maxprot & ~op->prot) << 3));
 		return (op->prot & ~UVM_PROT_ALL) == 0 &&
-		    (op->maxprot & ~UVM_PROT_ALL) == 0 &&
-		    (op->prot & ~op->maxprot) == 0;
+		    (op->maxprot & ~UVM_PROT_ALL) == 0;
 	case F_REGION:
 		v[0] = op->handle_sel;
 		return true;

@@ -153,8 +153,7 @@ static const char *const km_adjust_words[] = {
 	"widened to the whole region (a QUANTUM entry is never split)",
 	"narrowed to the pages still mapped",
 	"not run (that page of the region is no longer mapped)",
-	"not run (too few map entries left, or they are another op's: "
-	    "a clip cannot fail)",
+	"not run (the map entries left are too few or another op's)",
 	"noupdate dropped (pool-page frees update the TLBs: NetBSD DEBUG)",
 	"the run stopped here (no CPU can end this wait: others hold it)",
 	"vaonly dropped (a fault brought pages in)",

@@ -619,19 +619,18 @@ kt_rights(const char *s, uint8_t *prot)
 	return true;
 }
 
-/* F_PROT: "PROT/MAX", each three of r w x or '-', MAX holding PROT. */
+/*
+ * F_PROT: "PROT/MAX", each three of r w x or '-'.  A PROT that MAX does
+ * not hold is the caller's error, which uvm_map must refuse (EINVAL).
+ */
 static int
 kt_prot(struct kt_parser *p, struct km_op *op)
 {
 	const struct kt_tok *t = kt_peek(p);
-	char q[KT_QUOTE_MAX + 8];
 
 	if (t == NULL || t->n != 7 || t->s[3] != '/' ||
 	    !kt_rights(t->s, &op->prot) || !kt_rights(t->s + 4, &op->maxprot))
 		return kt_expected(p, "a protection like rw-/rwx");
-	if (op->prot & ~op->maxprot)
-		return kt_error(p, "protection %s exceeds its maximum",
-		    kt_quote(t, q));
 	p->i++;
 	return KTEXT_OK;
 }

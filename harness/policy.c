@@ -551,9 +551,10 @@ policy_finish_busy_io(struct harness *h)
 {
 	bool any = false;
 
+	/* only the harness's own I/O: another CPU ends what it busied */
 	for (struct vm_page *pg = h->uvm->pageq_head; pg != NULL;
 	    pg = pg->qnext)
-		if (pg->flags & PG_BUSY) {
+		if ((pg->flags & PG_BUSY) && pg->owner_tag == hs_io_tag) {
 			uvm_page_unbusy(h->uvm, pg);
 			any = true;
 		}
@@ -585,9 +586,18 @@ wait_policy(struct harness *h, enum uvm_wait_reason why, const void *what,
 		return true;
 	h->waits_unmodelled++;
 	switch (why) {
-	case UVM_WAIT_BUSYPAGE:
-		uvm_page_unbusy(h->uvm, (struct vm_page *)(uintptr_t)what);
+	case UVM_WAIT_BUSYPAGE: {
+		struct vm_page *pg = (struct vm_page *)(uintptr_t)what;
+		if (pg->owner_tag != hs_io_tag) {
+			uvm_snprintf(msg, len, "would block: page 0x%lx is busy "
+			    "(%s), not with the harness's I/O",
+			    (unsigned long)pg->phys_addr,
+			    pg->owner_tag != NULL ? pg->owner_tag : "no owner");
+			return false;
+		}
+		uvm_page_unbusy(h->uvm, pg);
 		return true;
+	}
 	case UVM_WAIT_PAGES:
 		/* The shortage was a failure the harness injected: retry. */
 		if (h->uvm->exp.pagealloc_fail_injected != h->injected_seen) {

@@ -103,7 +103,8 @@ pass_delete(struct shrinker *s, struct km_op *ops, size_t n, size_t chunk)
 		size_t end = start + chunk > n ? n : start + chunk;
 		size_t m = without(ops, n, start, end, s->scratch);
 		if (m < n && still_fails(s, s->scratch, m)) {
-			uvm_memcpy(ops, s->scratch, m * sizeof(*ops));
+			for (size_t i = 0; i < m; i++)
+				ops[i] = s->scratch[i];
 			n = m;
 			continue;	/* same start, new contents */
 		}
@@ -316,7 +317,8 @@ harness_shrink(struct harness *h, struct km_op *ops, size_t n,
 	/* The final run: ops become its trace, f its finding. */
 	if (harness_run_ops(h, ops, n, f) == HARNESS_FINDING &&
 	    harness_same_failure(&orig, f) && h->ntrace <= n) {
-		uvm_memcpy(ops, h->trace, h->ntrace * sizeof(*ops));
+		for (size_t i = 0; i < h->ntrace; i++)
+			ops[i] = h->trace[i];
 		n = h->ntrace;
 	} else {
 		*f = orig;	/* should not happen: the renaming is exact */

@@ -1,6 +1,6 @@
 /*
- * host_platform.c: uvm_platform.h for userspace: pthread mutexes that
- * know their owner thread, a panic the harness can catch, waits
+ * host_platform.c: uvm_platform.h for userspace: mutexes that know their
+ * owner thread, a panic the harness can catch, waits
  * dispatched to the harness (or really slept on, for threads), the
  * in-memory swap device and the console.
  *
@@ -20,6 +20,7 @@
  * to the harness' catch point, which reports a would-block finding.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -153,20 +154,25 @@ uvm_platform_panic(const char *msg)
 #define HMUTEX_MAGIC	0x6b6d7478u	/* "kmtx" */
 
 /*
- * The pthread mutex orders everything; the owner and "elsewhere" words
- * are only read by the thread that may hold the lock, so they need no
- * ordering of their own (relaxed: a seq_cst store costs an xchg).
+ * The owner word is the lock: 0 free, else SELF of the holder, taken by
+ * compare-and-swap (acquire) and given back by a store (release), so an
+ * uncontended enter/exit costs one atomic and no call (the fuzz targets
+ * take a lock several times per op).  A thread that finds it taken by
+ * another waits: in the cooperative scheduler through the switch hook,
+ * else (free-running threads, the TSan stress) by yielding the CPU --
+ * kernel critical sections are short, and TSan sees the acquire/release
+ * pairs as the lock's happens-before.  "Elsewhere" (pmodel_hold_lock)
+ * is read only by the thread that may hold the lock.
  */
 struct hmutex {
-	pthread_mutex_t		hm_mtx;
 	_Atomic uintptr_t	hm_owner;	/* SELF of the holder, 0 free */
 	_Atomic int		hm_elsewhere;	/* held via pmodel_hold_lock */
 	uint32_t		hm_magic;
 };
 _Static_assert(sizeof(struct hmutex) <= sizeof(kmutex_t),
-    "kmutex_t too small for a pthread mutex");
+    "kmutex_t too small for the model's mutex");
 _Static_assert(_Alignof(struct hmutex) <= _Alignof(kmutex_t),
-    "kmutex_t under-aligned for a pthread mutex");
+    "kmutex_t under-aligned for the model's mutex");
 
 static struct hmutex *
 hm(const kmutex_t *m, const char *fn)
@@ -179,13 +185,28 @@ hm(const kmutex_t *m, const char *fn)
 	return h;
 }
 
+/* => true: the lock is the caller's now. */
+static inline bool
+hm_take(struct hmutex *h)
+{
+	uintptr_t free = 0;
+
+	return atomic_compare_exchange_strong_explicit(&h->hm_owner, &free,
+	    SELF, memory_order_acquire, memory_order_relaxed);
+}
+
+static inline uintptr_t
+hm_owner(const struct hmutex *h)
+{
+	return atomic_load_explicit(&h->hm_owner, memory_order_relaxed);
+}
+
 void
 mutex_init(kmutex_t *m)
 {
 	struct hmutex *h = (struct hmutex *)(void *)m;
 
 	memset(m, 0, sizeof(*m));
-	pthread_mutex_init(&h->hm_mtx, NULL);
 	atomic_store_explicit(&h->hm_owner, 0, memory_order_relaxed);
 	atomic_store_explicit(&h->hm_elsewhere, 0, memory_order_relaxed);
 	h->hm_magic = HMUTEX_MAGIC;
@@ -196,10 +217,9 @@ mutex_destroy(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_destroy");
 
-	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) != 0)
+	if (hm_owner(h) != 0)
 		pmodel_panicf("mutex_destroy: mutex %p is held", (void *)m);
 	h->hm_magic = 0;
-	pthread_mutex_destroy(&h->hm_mtx);
 }
 
 void
@@ -208,11 +228,9 @@ mutex_enter(kmutex_t *m)
 	struct hmutex *h = hm(m, "mutex_enter");
 
 	pmodel_switch_point(PMODEL_SW_LOCK, m);
-	if (pthread_mutex_trylock(&h->hm_mtx) == 0) {
-		atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
+	if (hm_take(h))
 		return;
-	}
-	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) == SELF) {
+	if (hm_owner(h) == SELF) {
 		if (atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 			pmodel_wouldblockf("would block: mutex %p held "
 			    "elsewhere", (void *)m);
@@ -221,17 +239,15 @@ mutex_enter(kmutex_t *m)
 	}
 	/*
 	 * Another thread holds it.  A cooperatively scheduled one only
-	 * runs when this one lets it (the hook), else sleep as a kernel
-	 * would.
+	 * runs when this one lets it (the hook); a free-running one gets
+	 * the CPU.
 	 */
-	if (switch_fn != NULL) {
-		do
+	do {
+		if (switch_fn != NULL)
 			switch_fn(switch_arg, PMODEL_SW_BLOCKED, m);
-		while (pthread_mutex_trylock(&h->hm_mtx) != 0);
-	} else {
-		pthread_mutex_lock(&h->hm_mtx);
-	}
-	atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
+		else
+			sched_yield();
+	} while (!hm_take(h));
 }
 
 bool
@@ -240,11 +256,9 @@ mutex_tryenter(kmutex_t *m)
 	struct hmutex *h = hm(m, "mutex_tryenter");
 
 	pmodel_switch_point(PMODEL_SW_LOCK, m);
-	if (pthread_mutex_trylock(&h->hm_mtx) == 0) {
-		atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
+	if (hm_take(h))
 		return true;
-	}
-	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) == SELF &&
+	if (hm_owner(h) == SELF &&
 	    !atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 		pmodel_panicf("mutex_tryenter: locking against myself: "
 		    "mutex %p", (void *)m);
@@ -256,20 +270,18 @@ mutex_exit(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_exit");
 
-	if (atomic_load_explicit(&h->hm_owner, memory_order_relaxed) != SELF ||
+	if (hm_owner(h) != SELF ||
 	    atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 		pmodel_panicf("mutex_exit: mutex %p not held by the caller",
 		    (void *)m);
-	atomic_store_explicit(&h->hm_owner, 0, memory_order_relaxed);
-	pthread_mutex_unlock(&h->hm_mtx);
+	atomic_store_explicit(&h->hm_owner, 0, memory_order_release);
 	pmodel_switch_point(PMODEL_SW_UNLOCK, m);
 }
 
 bool
 pmodel_mutex_free_p(const kmutex_t *m)
 {
-	return atomic_load_explicit(&hm(m, "pmodel_mutex_free_p")->hm_owner,
-	    memory_order_relaxed) == 0;
+	return hm_owner(hm(m, "pmodel_mutex_free_p")) == 0;
 }
 
 bool
@@ -277,7 +289,7 @@ mutex_owned(const kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "mutex_owned");
 
-	return atomic_load_explicit(&h->hm_owner, memory_order_relaxed) == SELF &&
+	return hm_owner(h) == SELF &&
 	    !atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed);
 }
 
@@ -286,10 +298,9 @@ pmodel_hold_lock(kmutex_t *m)
 {
 	struct hmutex *h = hm(m, "pmodel_hold_lock");
 
-	if (pthread_mutex_trylock(&h->hm_mtx) != 0)
+	if (!hm_take(h))
 		return false;
 	atomic_store_explicit(&h->hm_elsewhere, 1, memory_order_relaxed);
-	atomic_store_explicit(&h->hm_owner, SELF, memory_order_relaxed);
 	return true;
 }
 
@@ -299,12 +310,11 @@ pmodel_release_lock(kmutex_t *m)
 	struct hmutex *h = hm(m, "pmodel_release_lock");
 
 	if (!atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed) ||
-	    atomic_load_explicit(&h->hm_owner, memory_order_relaxed) != SELF)
+	    hm_owner(h) != SELF)
 		pmodel_panicf("pmodel_release_lock: mutex %p not held "
 		    "elsewhere", (void *)m);
 	atomic_store_explicit(&h->hm_elsewhere, 0, memory_order_relaxed);
-	atomic_store_explicit(&h->hm_owner, 0, memory_order_relaxed);
-	pthread_mutex_unlock(&h->hm_mtx);
+	atomic_store_explicit(&h->hm_owner, 0, memory_order_release);
 }
 
 bool

@@ -162,7 +162,7 @@ main(int argc, char **argv)
 	    ROUNDS);
 	/* what was measured: the core's checks differ by build */
 	printf("core built with UVM_DEBUG=%d (%s), KASSERT on\n",
-	    uvm_debug_level(), uvm_debug_level() >= 2 ?
+	    BENCH_CORE_UVM_DEBUG, BENCH_CORE_UVM_DEBUG >= 2 ?
 	    "test/fuzz config: KDASSERT and per-op whole-range checks" :
 	    "production config: DIAGNOSTIC checks only");
 	printf("%10s %12s %12s\n", "live", "VAONLY ns", "WIRED ns");

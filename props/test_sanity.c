@@ -141,7 +141,9 @@ corrupt(struct fixture *fx, int id)
 	case 5: first_free(uvm, PGFL_UNKNOWN)->uobject = NULL; break;
 	case 6: resident(fx, 1)->uobject = (struct uvm_object *)(void *)fx; break;
 	case 7: pg = resident(fx, 1);	/* unhashed, count kept */
+		mutex_enter(&uobj->vmobjlock);
 		uvm_pageremove(uobj, pg);
+		mutex_exit(&uobj->vmobjlock);
 		uobj->uo_npages++;
 		break;
 	case 8: resident(fx, 1)->pqflags = 0; break;
@@ -161,7 +163,9 @@ corrupt(struct fixture *fx, int id)
 	case 25: uvm->exp.swpgonly++; break;
 	case 26: { /* move a resident page to a bucket it does not hash to */
 		pg = resident(fx, 1);
+		mutex_enter(&uobj->vmobjlock);
 		uvm_pageremove(uobj, pg);
+		mutex_exit(&uobj->vmobjlock);
 		unsigned int b = 0;
 		while (uvm_pagelookup(uobj, pg->offset) == NULL &&
 		    b <= uobj->pghashmask) {

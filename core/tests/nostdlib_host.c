@@ -43,7 +43,12 @@ void pmap_page_freed(struct pmap *pm, paddr_t pa) { (void)pm; (void)pa; }
 void pmap_page_allocated(struct pmap *pm, paddr_t pa) { (void)pm; (void)pa; }
 
 void *memset(void *d, int c, size_t n) { return uvm_memset(d, c, n); }
-void *memcpy(void *d, const void *s, size_t n) { return uvm_memcpy(d, s, n); }
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *dd = d; const unsigned char *ss = s;
+	while (n--) *dd++ = *ss++;
+	return d;
+}
 void *memmove(void *d, const void *s, size_t n)
 {
 	unsigned char *dd = d; const unsigned char *ss = s;

@@ -109,7 +109,8 @@ decoded_op_bad(const struct km_opset *set, const struct km_op *op)
 			return "uvm_map npages";
 		if (op->align_log > KOP_ALIGN_LOG_MAX + 1)
 			return "uvm_map align";
-		if ((op->prot & ~op->maxprot) || op->maxprot > 7)
+		/* a prot above maxprot is valid: uvm_map's EINVAL case */
+		if (op->prot > 7 || op->maxprot > 7)
 			return "uvm_map prot";
 		if (op->flags & ~0x3fu)
 			return "uvm_map flags";

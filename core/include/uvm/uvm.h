@@ -238,12 +238,6 @@ void	uvm_kassert_check(bool ok, const char *expr, const char *file,
 #define KDASSERT(e)	do { } while (0)
 #endif
 
-/*
- * The UVM_DEBUG the core was compiled with (a host's own UVM_DEBUG says
- * nothing about the library it links), so that a benchmark can say
- * which configuration it measured.
- */
-int	uvm_debug_level(void);
 
 /*
  * The sanity checkers are not behaviour of the allocator: a fuzzer that
@@ -270,6 +264,5 @@ int	uvm_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* Freestanding memory helpers (the compiler may call memset/memcpy too). */
 void	*uvm_memset(void *dst, int c, size_t n);
-void	*uvm_memcpy(void *dst, const void *src, size_t n);
 
 #endif /* KMFUZZ_UVM_H */
