@@ -283,14 +283,14 @@ check_new_alloc(struct harness *h, const struct hs_alloc *a)
 				    "does not read", a->id, p);
 				return;
 			}
-			for (unsigned int j = 0; j < PAGE_SIZE / 4; j++)
-				if (h->page_buf[j] != 0) {
-					hfail(h, "security", a->va + ptoa(p) +
-					    j * 4, "a%u was allocated ZERO but "
-					    "page %u reads 0x%x at +0x%x", a->id,
-					    p, h->page_buf[j], j * 4);
-					return;
-				}
+			unsigned int j = hs_page_mismatch(h->page_buf, 0);
+			if (j < HS_PAGE_WORDS) {
+				hfail(h, "security", a->va + ptoa(p) + j * 4,
+				    "a%u was allocated ZERO but page %u reads "
+				    "0x%x at +0x%x", a->id, p, h->page_buf[j],
+				    j * 4);
+				return;
+			}
 		}
 	}
 	if (!h->found && hs_type(a) == UVM_KMF_WIRED)
@@ -370,16 +370,25 @@ hs_touched_maps(struct harness *h, const struct km_op *op)
 		else if (kind == 'p')
 			mask |= 1u << h->pool[op->handle_sel].map;
 	}
+	/*
+	 * The kernel object and swap: what faults, pages out or removes
+	 * pages does, and so does freeing pageable memory.  Freeing wired
+	 * or VA-only memory has no business there; if it meddled anyway,
+	 * the next full walk sees it.
+	 */
+	if (op->code == KOP_TOUCH || op->code == KOP_RTOUCH ||
+	    op->code == KOP_PAGEOUT || op->code == KOP_PGREMOVE ||
+	    (op->code == KOP_FREE && kind == 'a' &&
+	    hs_type(&h->allocs[op->handle_sel]) == UVM_KMF_PAGEABLE))
+		mask |= HS_TOUCHED_OBJECT;
 	return mask;
 }
 
-/* Ops that change the kernel object or swap (or the other CPU did). */
+/* Did the op change the kernel object or swap (or the other CPU)? */
 static bool
-touches_object(const struct km_op *op)
+touches_object(struct harness *h, const struct km_op *op)
 {
-	return op->code == KOP_TOUCH || op->code == KOP_RTOUCH ||
-	    op->code == KOP_PAGEOUT ||
-	    op->code == KOP_PGREMOVE || op->code == KOP_FREE ||
+	return (h->touched_maps & HS_TOUCHED_OBJECT) != 0 ||
 	    op->freed_id != 0;
 }
 
@@ -421,7 +430,7 @@ check_after_op(struct harness *h, const struct km_op *op)
 		    sizeof(why)) != 0)
 			hfail(h, "pool", 0, "m%u: %s", h->maps[i].id, why);
 	}
-	if (!h->found && touches_object(op) &&
+	if (!h->found && touches_object(h, op) &&
 	    uao_sanity(h->uvm->kernel_object, why, sizeof(why)) != 0)
 		hfail(h, "swap", 0, "%s", why);
 }

@@ -184,16 +184,43 @@ hs_verify_page(struct harness *h, const struct hs_alloc *a,
 	if (hs_type(a) == UVM_KMF_WIRED && seed == 0 &&
 	    !(a->flags & UVM_KMF_ZERO))
 		return true;
-	for (unsigned int j = 0; j < PAGE_SIZE / sizeof(uint32_t); j++) {
-		uint32_t want = seed != 0 ? hs_page_word(seed, j) : 0;
-		if (h->page_buf[j] != want) {
-			hfail(h, "data", va + j * 4, "a%u page %u %s: the word "
-			    "at +0x%x reads 0x%x, expected 0x%x", a->id, page,
-			    when, j * 4, h->page_buf[j], want);
-			break;
-		}
-	}
+	unsigned int j = hs_page_mismatch(h->page_buf, seed);
+	if (j < HS_PAGE_WORDS)
+		hfail(h, "data", va + j * 4, "a%u page %u %s: the word at "
+		    "+0x%x reads 0x%x, expected 0x%x", a->id, page, when,
+		    j * 4, h->page_buf[j], seed != 0 ? hs_page_word(seed, j) : 0);
 	return true;
+}
+
+/*
+ * One pass with no branch per word (the page is almost always right),
+ * then the first wrong word is looked for only when there is one.
+ */
+HS_PAGE_LOOP unsigned int
+hs_page_mismatch(const uint32_t *buf, uint32_t seed)
+{
+	uint32_t diff = 0;
+	unsigned int j;
+
+	if (seed == 0)
+		for (j = 0; j < HS_PAGE_WORDS; j++)
+			diff |= buf[j];
+	else
+		for (j = 0; j < HS_PAGE_WORDS; j++)
+			diff |= buf[j] ^ hs_page_word(seed, j);
+	if (diff == 0)
+		return HS_PAGE_WORDS;
+	for (j = 0; j < HS_PAGE_WORDS; j++)
+		if (buf[j] != (seed != 0 ? hs_page_word(seed, j) : 0))
+			break;
+	return j;
+}
+
+HS_PAGE_LOOP void
+hs_page_fill(uint32_t *buf, uint32_t seed)
+{
+	for (unsigned int j = 0; j < HS_PAGE_WORDS; j++)
+		buf[j] = hs_page_word(seed, j);
 }
 
 /*
@@ -272,8 +299,7 @@ touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 		return;
 	/* a new pattern over the whole page */
 	uint32_t seed = hs_pattern(++h->generation, a->id, op->page);
-	for (unsigned int j = 0; j < PAGE_SIZE / sizeof(uint32_t); j++)
-		h->page_buf[j] = hs_page_word(seed, j);
+	hs_page_fill(h->page_buf, seed);
 	int r = h->host.write(h->host.ctx, va, h->page_buf, PAGE_SIZE);
 	if (r != HACC_OK) {
 		hfail(h, r == HACC_STALE ? "tlb" : "pmap", va, "a%u page %u is "

@@ -202,6 +202,8 @@ bool	hs_map_entry_at(struct harness *h, struct vm_map *map, vaddr_t va,
 	    struct vm_map_entry **ep);
 /* The maps whose entries op may change (bits of map indices). */
 unsigned int	hs_touched_maps(struct harness *h, const struct km_op *op);
+/* hs_touched_maps's bit for the kernel object and swap (maps: the low 8) */
+#define HS_TOUCHED_OBJECT	(1u << 31)
 void	check_full(struct harness *h);	/* both of: */
 void	check_structures(struct harness *h);
 void	check_against_shadow(struct harness *h);
@@ -256,6 +258,35 @@ hs_page_word(uint32_t seed, unsigned int j)
 	x ^= x >> 15;
 	return x;
 }
+
+#define HS_PAGE_WORDS	(PAGE_SIZE / sizeof(uint32_t))
+
+/*
+ * The harness's loops over a whole page buffer (its own, of fixed size)
+ * are left out of the sanitizers' and the fuzzers' instrumentation: a
+ * check before every load and store (ASan, UBSan's pointer and
+ * alignment checks) or a counter bump per iteration keeps the compiler
+ * from vectorizing them, and they run once per page the harness reads
+ * or writes -- the single largest cost of the per-op checks.  All they
+ * touch is a page_buf-sized array; their edges say nothing about the core.
+ */
+#if defined(__clang__) && __clang_major__ >= 13
+#define HS_PAGE_LOOP	\
+	__attribute__((no_sanitize("address", "undefined", "coverage")))
+#elif defined(__GNUC__) && __GNUC__ >= 8
+#define HS_PAGE_LOOP	__attribute__((no_sanitize("address", "undefined")))
+#endif
+#ifndef HS_PAGE_LOOP
+#define HS_PAGE_LOOP
+#endif
+
+/*
+ * The first word of buf that is not what a page with pattern `seed'
+ * holds (seed 0: zeros), or HS_PAGE_WORDS when every word is.
+ */
+unsigned int	hs_page_mismatch(const uint32_t *buf, uint32_t seed);
+/* Fill buf with the pattern of `seed'. */
+void	hs_page_fill(uint32_t *buf, uint32_t seed);
 
 /*
  * Compare page `page' of `a', read in full through the MMU, with what
