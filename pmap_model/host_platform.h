@@ -139,5 +139,14 @@ void	pmodel_set_switch_hook(pmodel_switch_fn fn, void *arg);
 void	pmodel_switch_point(int kind, const void *obj);
 /* Is the mutex free right now (no owner)? */
 bool	pmodel_mutex_free_p(const kmutex_t *mtx);
+/*
+ * Threads that run at the same time on one instance (props/stress_tsan)
+ * must say so before they start: mutexes then take their owner word
+ * with compare-and-swap.  Otherwise one thread runs at a time -- a fuzz
+ * target's, or the SMP host's CPUs, which hand over through a pthread
+ * condition variable -- and a free mutex is taken with a load and a
+ * store.  Two threads found running at once without it panic.
+ */
+void	pmodel_set_free_running(bool on);
 
 #endif /* KMFUZZ_HOST_PLATFORM_H */

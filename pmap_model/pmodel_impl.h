@@ -76,6 +76,27 @@ struct pmap {
 	unsigned int	pm_ptnfree;
 	unsigned int	pm_pt_inuse;
 	uint32_t	pm_root;	/* PML4 frame */
+	/*
+	 * The last leaf table a walk reached, for the 2 MiB of VA at
+	 * pm_wc_slot (va >> PT_SHIFT(2)): the core walks range after range
+	 * page by page (pmap_extract in uvm_km_pgremove_intrsafe and
+	 * uvm_km_check_empty), and each walk from the root cost four
+	 * dependent loads.  Cleared (pm_wc_leaf = NULL) whenever a table
+	 * page is freed, the pool rebuilt or the root handed out for raw
+	 * edits: only those can change the path to a leaf table that
+	 * exists (walk_alloc fills absent entries only).
+	 */
+	uint64_t	*pm_wc_leaf;
+	uint32_t	pm_wc_frame;	/* its frame */
+	vaddr_t		pm_wc_slot;
+	/*
+	 * And the last hole: va >> pm_wn_shift == pm_wn_tag had no table
+	 * below it (a walk of unmapped VA stops there, page after page).
+	 * Cleared by the same events and by every table page allocated.
+	 */
+	bool		pm_wn_valid;
+	unsigned int	pm_wn_shift;
+	vaddr_t		pm_wn_tag;
 	unsigned long	pm_fail_ptalloc_in;
 	unsigned long	pm_nmappings;
 

@@ -32,10 +32,20 @@
 /* ------------------------------------------------------------------ */
 /* the page-table pool */
 
+/* The walk caches (pmodel_impl.h) no longer hold: forget them. */
+static inline void
+walk_forget(struct pmap *pm)
+{
+	pm->pm_wc_leaf = NULL;
+	pm->pm_wn_valid = false;
+}
+
 static uint32_t
 pt_alloc(struct pmap *pm, int level)
 {
 	uint32_t f = pm->pm_ptfree[--pm->pm_ptnfree];
+
+	pm->pm_wn_valid = false;	/* a hole may be filled now */
 
 	PMODEL_UNPOISON(pmodel_ptpage(pm, f), PAGE_SIZE);
 	memset(pmodel_ptpage(pm, f), 0, PAGE_SIZE);
@@ -48,6 +58,7 @@ pt_alloc(struct pmap *pm, int level)
 static void
 pt_free(struct pmap *pm, uint64_t f)
 {
+	walk_forget(pm);
 	pm->pm_ptlevel[f] = 0;
 	pm->pm_ptfree[pm->pm_ptnfree++] = (uint32_t)f;
 	pm->pm_pt_inuse--;
@@ -61,6 +72,7 @@ pt_pool_init(struct pmap *pm)
 {
 	unsigned int i;
 
+	walk_forget(pm);
 	pm->pm_ptnfree = 0;
 	for (i = pm->pm_pt_pages; i-- > 0;) {
 		pm->pm_ptlevel[i] = 0;
@@ -201,23 +213,52 @@ pmodel_pmap_reset(struct pmap *pm)
 /* ------------------------------------------------------------------ */
 /* walking */
 
+/* The leaf table of va's 2 MiB, if the last walk reached it. */
+static inline uint64_t *
+walk_cached(struct pmap *pm, vaddr_t va)
+{
+	if (pm->pm_wc_leaf != NULL && (va >> PT_SHIFT(2)) == pm->pm_wc_slot)
+		return pm->pm_wc_leaf;
+	return NULL;
+}
+
+static inline void
+walk_remember(struct pmap *pm, vaddr_t va, uint64_t *leaf, uint32_t frame)
+{
+	pm->pm_wc_leaf = leaf;
+	pm->pm_wc_frame = frame;
+	pm->pm_wc_slot = va >> PT_SHIFT(2);
+}
+
 uint64_t *
 pmodel_walk(struct pmap *pm, vaddr_t va)
 {
-	uint64_t *t = pmodel_ptpage(pm, pm->pm_root);
+	uint64_t *t = walk_cached(pm, va);
+	uint64_t f = pm->pm_root;
 	int level;
 
+	if (t != NULL)
+		return &t[PT_INDEX(va, 1)];
+	if (pm->pm_wn_valid && (va >> pm->pm_wn_shift) == pm->pm_wn_tag)
+		return NULL;
+	t = pmodel_ptpage(pm, f);
 	for (level = 4; level > 1; level--) {
 		uint64_t e = t[PT_INDEX(va, level)];
 
-		if ((e & PMODEL_PTE_P) == 0)
+		if ((e & PMODEL_PTE_P) == 0) {
+			pm->pm_wn_valid = true;
+			pm->pm_wn_shift = PT_SHIFT(level);
+			pm->pm_wn_tag = va >> PT_SHIFT(level);
 			return NULL;
+		}
 		/* never follow a corrupt pointer; pmodel_sanity names it */
 		if (PMODEL_NEVER((e & PMODEL_PTE_FRAME) >> PAGE_SHIFT >=
 		    pm->pm_pt_pages))
 			return NULL;
-		t = pmodel_ptpage(pm, (e & PMODEL_PTE_FRAME) >> PAGE_SHIFT);
+		f = (e & PMODEL_PTE_FRAME) >> PAGE_SHIFT;
+		t = pmodel_ptpage(pm, f);
 	}
+	walk_remember(pm, va, t, (uint32_t)f);
 	return &t[PT_INDEX(va, 1)];
 }
 
@@ -229,10 +270,16 @@ pmodel_walk(struct pmap *pm, vaddr_t va)
 static uint64_t *
 walk_alloc(struct pmap *pm, vaddr_t va, bool inject, uint32_t *ptframe)
 {
-	uint64_t *t = pmodel_ptpage(pm, pm->pm_root);
+	uint64_t *t = walk_cached(pm, va);
 	uint32_t f = pm->pm_root;
 	unsigned int need = 0;
 	int level;
+
+	if (t != NULL) {
+		*ptframe = pm->pm_wc_frame;
+		return &t[PT_INDEX(va, 1)];
+	}
+	t = pmodel_ptpage(pm, f);
 
 	for (level = 4; level > 1; level--) {
 		uint64_t e = t[PT_INDEX(va, level)];
@@ -265,6 +312,7 @@ walk_alloc(struct pmap *pm, vaddr_t va, bool inject, uint32_t *ptframe)
 		f = (uint32_t)((*e & PMODEL_PTE_FRAME) >> PAGE_SHIFT);
 		t = pmodel_ptpage(pm, f);
 	}
+	walk_remember(pm, va, t, f);
 	*ptframe = f;
 	return &t[PT_INDEX(va, 1)];
 }
@@ -278,6 +326,7 @@ pmodel_leaf_pte(struct pmap *pm, vaddr_t va)
 uint64_t *
 pmodel_root(struct pmap *pm)
 {
+	walk_forget(pm);		/* the caller may rewrite any path */
 	return pmodel_ptpage(pm, pm->pm_root);
 }
 

@@ -729,6 +729,7 @@ main(int argc, char **argv)
 	W.tight = uvm_km_suballoc(W.kmap, &min, &max, ptoa(TIGHT_PAGES),
 	    VM_MAP_INTRSAFE, false, NULL);
 
+	pmodel_set_free_running(true);	/* before any thread starts */
 	pthread_barrier_init(&W.done, NULL, W.nthreads + 1);
 	pthread_barrier_init(&W.go, NULL, W.nthreads + 1);
 	for (unsigned int i = 0; i < W.nthreads; i++) {
