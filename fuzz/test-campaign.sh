@@ -38,8 +38,9 @@ rc=$?
 [ $rc -eq 0 ]
 ok "a 6 s campaign on the real core exits 0 (got $rc)" $?
 grep -q '^target  *engine  *execs  *exec/s' "$work/1.log" &&
-  grep -qE '^map +libfuzzer +[0-9]+' "$work/1.log"
-ok "it prints the summary table with a row for map" $?
+  grep -qE '^map +libfuzzer +[0-9]+' "$work/1.log" &&
+  grep -qE 'for that target, 0 in all; see ' "$work/1.log"
+ok "it prints the summary table with a row for map, 0 findings in all" $?
 [ -x "$wd/build-fuzz/fuzz/kmfuzz" ] && [ -x "$wd/build-fuzz/fuzz/fuzz_map" ]
 ok "it builds under --workdir (WORKDIR/build-fuzz/)" $?
 grep -q 'seeded fuzz-out/map/corpus' "$work/1.log"
