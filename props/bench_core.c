@@ -21,6 +21,11 @@
 
 #define ROUNDS	5
 
+/* meson passes the core's level; built any other way, it is not known */
+#ifndef BENCH_CORE_UVM_DEBUG
+#define BENCH_CORE_UVM_DEBUG	0
+#endif
+
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t
 rnd(void)
@@ -164,7 +169,9 @@ main(int argc, char **argv)
 	printf("core built with UVM_DEBUG=%d (%s), KASSERT on\n",
 	    BENCH_CORE_UVM_DEBUG, BENCH_CORE_UVM_DEBUG >= 2 ?
 	    "test/fuzz config: KDASSERT and per-op whole-range checks" :
-	    "production config: DIAGNOSTIC checks only");
+	    BENCH_CORE_UVM_DEBUG == 1 ?
+	    "production config: DIAGNOSTIC checks only" :
+	    "0 = unknown: bench_core.c built outside meson");
 	printf("%10s %12s %12s\n", "live", "VAONLY ns", "WIRED ns");
 	for (int i = 0; i < nsizes; i++) {
 		double va = bench_pairs(sizes[i], UVM_KMF_VAONLY);

@@ -41,8 +41,10 @@ compile() {	# compile SRC EXTRA-FLAGS...
 }
 # The core: freestanding, and without comparison tracing (its compares
 # are of addresses and counters no input byte spells; see fuzz/meson.build).
+# UVM_DEBUG=2: KDASSERT and the whole-range checks, as every fuzz build.
 for f in "$repo"/core/*.c; do
-  compile "$f" -ffreestanding -fno-builtin -fno-sanitize-coverage=trace-cmp
+  compile "$f" -ffreestanding -fno-builtin -fno-sanitize-coverage=trace-cmp \
+    -DUVM_DEBUG=2
 done
 for f in "$repo"/harness/*.c; do
   compile "$f" -ffreestanding
