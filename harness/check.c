@@ -212,7 +212,35 @@ wired_page_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 	if (pg == NULL || (pg->pqflags & PQ_FREE) || pg->uobject != NULL)
 		return !hfail(h, "pages", va, "a%u maps pa 0x%lx, which is "
 		    "not a wired kernel page", a->id, (unsigned long)pa);
-	return 0;
+	return !hs_page_set_up(h, pg, va, 'a', a->id);
+}
+
+/*
+ * A wired kernel page handed out (an allocation's or a pool page) is set
+ * up: uvm_pagealloc returns it PG_BUSY|PG_FAKE for its new owner to
+ * clear, and a page left busy is one every later waiter sleeps on.
+ * => false (a finding) if it is not.
+ */
+bool
+hs_page_set_up(struct harness *h, const struct vm_page *pg, vaddr_t va,
+    char kind, unsigned int id)
+{
+	static const struct { unsigned int bit; const char *name; } f[] = {
+		{ PG_BUSY, "BUSY" }, { PG_FAKE, "FAKE" }, { PG_WANTED, "WANTED" },
+	};
+	char names[24] = "";
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < 3; i++)
+		if (pg->flags & f[i].bit)
+			n += (size_t)uvm_snprintf(names + n, sizeof(names) - n,
+			    "%s%s", n ? "|" : "", f[i].name);
+	if (n == 0)
+		return true;
+	hfail(h, "pages", va, "%c%u's page pa 0x%lx is still %s after the "
+	    "allocation returned", kind, id, (unsigned long)pg->phys_addr,
+	    names);
+	return false;
 }
 
 void
@@ -310,9 +338,22 @@ check_new_poolpage(struct harness *h, const struct hs_poolpage *p)
 			    "twice (also p%u)", p->id, h->pool[i].id);
 			return;
 		}
-	if (hs_alloc_at(h, p->va) != NULL)
+	if (hs_alloc_at(h, p->va) != NULL) {
 		hfail(h, "ownership", p->va, "pool page p%u lies inside a%u",
 		    p->id, hs_alloc_at(h, p->va)->id);
+		return;
+	}
+	/* its page, through the kernel map or the direct map */
+	paddr_t pa;
+	const struct vm_page *pg;
+	if (!pmap_extract(h->uvm->pmap, p->va, &pa) ||
+	    (pg = PHYS_TO_VM_PAGE(h->uvm, pa)) == NULL ||
+	    (pg->pqflags & PQ_FREE) || pg->uobject != NULL) {
+		hfail(h, "pages", p->va, "pool page p%u is not backed by a "
+		    "wired kernel page", p->id);
+		return;
+	}
+	(void)hs_page_set_up(h, pg, p->va, 'p', p->id);
 }
 
 /*
@@ -619,6 +660,8 @@ mapping_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 			if (pg->uobject != NULL)
 				return !hfail(h, "pages", va, "wired a%u maps "
 				    "an object page", a->id);
+			if (!hs_page_set_up(h, pg, va, 'a', a->id))
+				return 1;
 			if (((hmap & HMAP_NX) != 0) ==
 			    ((a->flags & UVM_KMF_EXEC) != 0))
 				return !hfail(h, "security", va, "a%u: NX does "
@@ -655,10 +698,13 @@ mapping_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 			    r->id);
 		return 0;
 	}
-	if (hs_pool_at(h, va) != NULL) {
+	const struct hs_poolpage *pp = hs_pool_at(h, va);
+	if (pp != NULL) {
 		if (pg->uobject != NULL || !(hmap & HMAP_NX))
 			return !hfail(h, "pages", va, "pool page maps an "
 			    "object page or is executable");
+		if (!hs_page_set_up(h, pg, va, 'p', pp->id))
+			return 1;
 		w->wired_mapped++;
 		return 0;
 	}

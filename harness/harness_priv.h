@@ -201,6 +201,8 @@ void	check_after_op(struct harness *h, const struct km_op *op);
 bool	hs_map_entry_at(struct harness *h, struct vm_map *map, vaddr_t va,
 	    struct vm_map_entry **ep);
 /* The maps whose entries op may change (bits of map indices). */
+bool	hs_page_set_up(struct harness *h, const struct vm_page *pg,
+	    vaddr_t va, char kind, unsigned int id);
 unsigned int	hs_touched_maps(struct harness *h, const struct km_op *op);
 /* hs_touched_maps's bit for the kernel object and swap (maps: the low 8) */
 #define HS_TOUCHED_OBJECT	(1u << 31)

@@ -92,6 +92,28 @@ cut_list_link(struct harness *h)
 	mutex_exit(&map->lock);
 }
 
+/* A page its allocator handed out still marked as being set up. */
+static void
+busy_page_at(struct harness *h, vaddr_t va)
+{
+	paddr_t pa;
+
+	if (pmap_extract(pm_of(h), va, &pa))
+		PHYS_TO_VM_PAGE(h->uvm, pa)->flags |= PG_BUSY | PG_FAKE;
+}
+
+static void
+busy_wired_page(struct harness *h)
+{
+	busy_page_at(h, h->allocs[0].va + PAGE_SIZE);
+}
+
+static void
+busy_pool_page(struct harness *h)
+{
+	busy_page_at(h, h->pool[0].va);
+}
+
 static void
 leak_pool_header(struct harness *h)
 {
@@ -115,6 +137,12 @@ const struct corruption corruptions[] = {
 	{ "pmap", "a mapping outside every allocation",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, true, stray_mapping },
+	{ "pages", "a wired page still BUSY|FAKE after uvm_km_alloc",
+	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
+	  0, false, busy_wired_page },
+	{ "pages", "a pool page still BUSY|FAKE after the get",
+	  "poolpage_get kernel_map -> p1/poolpage_put p1",
+	  0, false, busy_pool_page },
 	{ "tlb", "a removal that never saw pmap_update",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, remove_without_update },
