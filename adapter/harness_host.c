@@ -230,6 +230,12 @@ hm_smp_run(void *ctx, struct harness *h)
 	smp_host_run(((struct hmodel *)ctx)->ph, h);
 }
 
+static unsigned long
+hm_wakeups(void *ctx, const void *chan)
+{
+	return pmodel_host_wakeups(((struct hmodel *)ctx)->ph, chan);
+}
+
 static bool
 hm_hold_lock(void *ctx, kmutex_t *m)
 {
@@ -302,6 +308,7 @@ harness_model_create_params(const struct harness_config *cfg,
 	host.call = hm_call;
 	host.hold_lock = hm_hold_lock;
 	host.release_lock = hm_release_lock;
+	host.wakeups = hm_wakeups;
 	host.smp_run = hm_smp_run;
 	harness_init(h, &host, cfg);
 	return h;

@@ -221,7 +221,9 @@ uvm_km_pgremove(struct uvm *uvm, vaddr_t startva, vaddr_t endva)
 		struct vm_page *pg = uao_lookup(uobj, off);
 		if (pg != NULL && (pg->flags & PG_BUSY)) {
 			/* Someone's I/O: wait for it and look again. */
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_LOST_WAKEUP
 			pg->flags |= PG_WANTED;
+#endif
 			mutex_exit(&uobj->vmobjlock);
 			uvm_sleep(uvm, UVM_WAIT_BUSYPAGE, pg, "km_pgrm");
 			mutex_enter(&uobj->vmobjlock);

@@ -65,6 +65,8 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 #define KMFUZZ_PLANT_RACE_STALE_FAULT 14 /* a fault trusts its map entry
 					    after sleeping */
 #define KMFUZZ_PLANT_FAULT_VAONLY 15	/* a fault fills VA-only memory */
+#define KMFUZZ_PLANT_LOST_WAKEUP 16	/* a sleeper on a busy page never
+					   says it waits (PG_WANTED) */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

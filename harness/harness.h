@@ -144,6 +144,13 @@ struct harness_host {
 	bool	(*hold_lock)(void *ctx, kmutex_t *m);
 	void	(*release_lock)(void *ctx, kmutex_t *m);
 	/*
+	 * Wakeups the instance has issued on chan (a count that only grows
+	 * while the instance lives; it may include other channels', never
+	 * miss chan's).  NULL: this host cannot tell; lost wakeups go
+	 * unjudged.
+	 */
+	unsigned long (*wakeups)(void *ctx, const void *chan);
+	/*
 	 * Concurrency (NULL: this host runs one CPU only).  Run
 	 * harness_smp_cpu(h, c) for every c < h->ncpu, each on a virtual
 	 * CPU of its own, cooperatively: exactly one runs at a time, and

@@ -571,19 +571,63 @@ reclaim(struct harness *h)
 	return policy_finish_busy_io(h) ? uvm_pageout(h->uvm, 16) : 0;
 }
 
+/*
+ * Lost wakeups.  The core says it will sleep (pages_wanted, PG_WANTED,
+ * wantva) and sleeps on a channel; on a real machine only a wakeup on
+ * that channel ends the sleep, issued by the code that made what the
+ * sleeper needs.  The policy plays that code's part (the other CPU's
+ * free, the pagedaemon, the end of the I/O, the KVA cache's drain), so
+ * when it made what the sleeper needs the core must have woken the
+ * channel meanwhile -- else the sleeper would sleep on for good, which
+ * the harness's returning from the wait would hide.  One CPU only: with
+ * several, a wakeup may have come before the policy ran.
+ * => the count to compare with after the action (0 if not judged).
+ */
+static unsigned long
+wakeups_before(struct harness *h, const void *chan)
+{
+	if (h->smp || h->host.wakeups == NULL)
+		return 0;
+	return h->host.wakeups(h->host.ctx, chan);
+}
+
+static void
+expect_woken(struct harness *h, const void *chan, unsigned long before,
+    const char *wmesg, const char *what)
+{
+	if (h->smp || h->host.wakeups == NULL ||
+	    h->host.wakeups(h->host.ctx, chan) != before)
+		return;
+	hfail(h, "liveness", 0, "lost wakeup: %s, but the core never woke "
+	    "the \"%s\" sleeper (it would sleep for good)", what, wmesg);
+}
+
 static bool
 wait_policy(struct harness *h, enum uvm_wait_reason why, const void *what,
     const char *wmesg, char *msg, size_t len)
 {
+	unsigned long woken = wakeups_before(h, what);
+	unsigned int free0 = h->uvm->exp.free;
+
 	if (++h->waits > HARNESS_WAIT_BUDGET) {
 		uvm_snprintf(msg, len, "would block: %u waits in one op, the "
 		    "last on \"%s\" (a wait loop)", h->waits - 1, wmesg);
 		return false;
 	}
 	/* Another CPU frees what the program armed; the model follows. */
+	int armed = harness_armed_index(h);
+	const struct vm_map *armed_map = armed < 0 ? NULL :
+	    h->maps[h->allocs[armed].map].map;
 	if (why != UVM_WAIT_BUSYPAGE &&
-	    harness_other_cpu_free(h, why == UVM_WAIT_VA))
+	    harness_other_cpu_free(h, why == UVM_WAIT_VA)) {
+		if (why == UVM_WAIT_VA && armed_map == what)
+			expect_woken(h, what, woken, wmesg, "the other CPU "
+			    "freed VA in the map it waits for");
+		else if (why == UVM_WAIT_PAGES && h->uvm->exp.free > free0)
+			expect_woken(h, what, woken, wmesg, "the other CPU "
+			    "freed pages");
 		return true;
+	}
 	h->waits_unmodelled++;
 	switch (why) {
 	case UVM_WAIT_BUSYPAGE: {
@@ -596,6 +640,7 @@ wait_policy(struct harness *h, enum uvm_wait_reason why, const void *what,
 			return false;
 		}
 		uvm_page_unbusy(h->uvm, pg);
+		expect_woken(h, what, woken, wmesg, "the page's I/O ended");
 		return true;
 	}
 	case UVM_WAIT_PAGES:
@@ -608,16 +653,23 @@ wait_policy(struct harness *h, enum uvm_wait_reason why, const void *what,
 		 * A real shortage, perhaps of one color only: the pagedaemon
 		 * must free something, or the sleep never ends.
 		 */
-		if (reclaim(h) > 0)
+		if (reclaim(h) > 0) {
+			if (h->uvm->exp.free > free0)
+				expect_woken(h, what, woken, wmesg, "the "
+				    "pagedaemon freed pages");
 			return true;
+		}
 		uvm_snprintf(msg, len, "would block on \"%s\": %u pages free,"
 		    " nothing to page out", wmesg, h->uvm->exp.free);
 		return false;
 	case UVM_WAIT_VA: {
 		struct vm_map *map = (struct vm_map *)(uintptr_t)what;
 		if ((map->flags & VM_MAP_VACACHE) &&
-		    pool_reclaim(&vm_map_to_kernel(map)->vmk_vacache) > 0)
+		    pool_reclaim(&vm_map_to_kernel(map)->vmk_vacache) > 0) {
+			expect_woken(h, what, woken, wmesg, "the map's KVA "
+			    "cache gave its VA back");
 			return true;
+		}
 		uvm_snprintf(msg, len, "would block on \"%s\": map [0x%lx, "
 		    "0x%lx) full and nothing to drain", wmesg,
 		    (unsigned long)vm_map_min(map),

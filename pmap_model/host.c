@@ -11,6 +11,7 @@
  * [0x23000, 0x423000), kernel VA [0xffffffff80000000, +64 MiB) with the
  * first 16 pages reserved, and the direct map at 0xffff800000000000.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,8 @@ pmodel_host_reset(struct pmodel_host *h)
 	h->nswapin = h->nswapout = 0;
 	h->nwaits = 0;
 	h->wait_limit = PMODEL_DEF_WAIT_LIMIT;
+	for (unsigned int i = 0; i < PMODEL_WAKE_BUCKETS; i++)
+		atomic_store_explicit(&h->wakeups[i], 0, memory_order_relaxed);
 	h->uvm = restore_instance(h);
 	return h->uvm != NULL ? 0 : -1;
 }

@@ -60,6 +60,8 @@ typedef void	(*pmodel_wait_fn)(void *arg, struct uvm *uvm,
 		    enum uvm_wait_reason why, const void *what,
 		    const char *wmesg);
 
+#define PMODEL_WAKE_BUCKETS	64
+
 struct pmodel_host {
 	struct pmodel_params	params;		/* defaults resolved */
 	struct uvm_config	cfg;
@@ -83,6 +85,8 @@ struct pmodel_host {
 	void			*wait_arg;
 	unsigned long		nwaits;		/* since create/reset/set */
 	unsigned long		wait_limit;	/* 0: unlimited */
+	/* wakeups per channel hash (pmodel_host_wakeups), since reset */
+	_Atomic unsigned long	wakeups[PMODEL_WAKE_BUCKETS];
 };
 
 /* => NULL if p is invalid or uvm_create fails (reason on stderr). */
@@ -105,5 +109,13 @@ void			pmodel_host_set_wait(struct pmodel_host *h,
  */
 void			pmodel_host_set_wait_limit(struct pmodel_host *h,
 			    unsigned long limit);
+/*
+ * Wakeups the instance issued on `chan' since it was created or reset:
+ * a caller takes the count, lets something happen, and compares.
+ * Channels share PMODEL_WAKE_BUCKETS counters, so a count may include
+ * another channel's wakeups (a lost wakeup can hide, none is invented).
+ */
+unsigned long		pmodel_host_wakeups(struct pmodel_host *h,
+			    const void *chan);
 
 #endif /* KMFUZZ_HOST_H */

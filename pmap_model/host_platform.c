@@ -454,6 +454,16 @@ ns_between(const struct timespec *a, const struct timespec *b)
 	    (b->tv_nsec - a->tv_nsec);
 }
 
+static unsigned int
+wake_bucket(const void *chan)
+{
+	uint64_t a = (uint64_t)(uintptr_t)chan;
+
+	a ^= a >> 17;
+	a *= 0x9e3779b97f4a7c15ULL;
+	return (unsigned int)(a >> 58) % PMODEL_WAKE_BUCKETS;
+}
+
 /*
  * uvm_platform_wakeup: every sleeper on chan's queue runs again (and
  * re-checks: a shared queue gives spurious wakeups).  In the
@@ -463,8 +473,11 @@ void
 uvm_platform_wakeup(struct uvm *uvm, const void *chan)
 {
 	struct sleepq *sq = sleepq_of(chan);
+	struct pmodel_host *h = uvm != NULL ? uvm->host : NULL;
 
-	(void)uvm;
+	if (h != NULL)
+		atomic_fetch_add_explicit(&h->wakeups[wake_bucket(chan)], 1,
+		    memory_order_relaxed);
 	atomic_fetch_add_explicit(&sleep_nwakeups, 1, memory_order_relaxed);
 	pthread_mutex_lock(&sq->sq_mtx);
 	sq->sq_gen++;
@@ -523,6 +536,13 @@ pmodel_sleep_stats(unsigned long *nsleeps, unsigned long *nwakeups,
 	*nsleeps = atomic_load(&sleep_nsleeps);
 	*nwakeups = atomic_load(&sleep_nwakeups);
 	*ntimeouts = atomic_load(&sleep_ntimeouts);
+}
+
+unsigned long
+pmodel_host_wakeups(struct pmodel_host *h, const void *chan)
+{
+	return atomic_load_explicit(&h->wakeups[wake_bucket(chan)],
+	    memory_order_relaxed);
 }
 
 void

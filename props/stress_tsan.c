@@ -666,9 +666,12 @@ check_lock_assertion(void)
 	pthread_barrier_destroy(&holder_bar);
 
 	mutex_enter(lock);
+	unsigned int nfree = uvm->exp.free;
 	struct vm_page *pg = uvm_pagealloc(uvm, uvm->kernel_object, 0, NULL, 0);
 	report(pg != NULL && mutex_owned(lock),
-	    "uvm_pagealloc with the object lock held by the caller");
+	    "uvm_pagealloc with the object lock held by the caller (page %s, "
+	    "lock %s, %u pages free before)", pg != NULL ? "given" : "NULL",
+	    mutex_owned(lock) ? "still held" : "not held", nfree);
 	if (pg != NULL)
 		uvm_pagefree(uvm, pg);
 	mutex_exit(lock);
