@@ -645,6 +645,13 @@ hk_setup(void)
 	hk.ready = true;
 }
 
+static unsigned long
+hk_wakeups(void *ctx, const void *chan)
+{
+	(void)ctx;
+	return platform_wakeups_on(chan);
+}
+
 struct harness *
 harness_kernel_get(const struct harness_config *cfg)
 {
@@ -659,6 +666,7 @@ harness_kernel_get(const struct harness_config *cfg)
 		.call = hk_call,
 		.hold_lock = hk_hold_lock,
 		.release_lock = hk_release_lock,
+		.wakeups = hk_wakeups,
 	};
 
 	if (!hk.ready)

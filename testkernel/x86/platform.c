@@ -186,13 +186,43 @@ uvm_platform_wait(struct uvm *uvm, enum uvm_wait_reason why,
 	uvm_platform_panic(msg);
 }
 
+/*
+ * Wakeups per channel, for the harness's lost-wakeup judge: the last
+ * WAKE_CHANS channels asked about or woken, each with a count that only
+ * grows (one CPU: no locking).  A channel that comes back after being
+ * pushed out starts at the total so far, above anything it counted
+ * before: the judge, comparing a count taken before its action with one
+ * taken after, can then miss a lost wakeup but never invent one.
+ */
+#define WAKE_CHANS	16
+static struct { const void *chan; unsigned long n; } wake[WAKE_CHANS];
+static unsigned int wake_next;
+
+static unsigned int
+wake_slot(const void *chan)
+{
+	for (unsigned int i = 0; i < WAKE_CHANS; i++)
+		if (wake[i].chan == chan)
+			return i;
+	unsigned int i = wake_next++ % WAKE_CHANS;
+	wake[i].chan = chan;
+	wake[i].n = nwakeups;
+	return i;
+}
+
 /* One CPU: nobody sleeps, the wait hook satisfied every wait; count. */
 void
 uvm_platform_wakeup(struct uvm *uvm, const void *chan)
 {
 	(void)uvm;
-	(void)chan;
+	wake[wake_slot(chan)].n++;
 	nwakeups++;
+}
+
+unsigned long
+platform_wakeups_on(const void *chan)
+{
+	return wake[wake_slot(chan)].n;
 }
 
 unsigned long

@@ -33,6 +33,8 @@ bool	platform_mutex_held_elsewhere(const kmutex_t *mtx);
 
 /* uvm_platform_wakeup calls so far (one CPU: they only count). */
 unsigned long platform_wakeups(void);
+/* ... of them on chan (the harness host's wakeups) */
+unsigned long platform_wakeups_on(const void *chan);
 
 /* The swap device: nslots pages of RAM at base (set up by kmain). */
 void	platform_swap_init(paddr_t base, unsigned nslots);
