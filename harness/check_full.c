@@ -446,8 +446,8 @@ check_data(struct harness *h)
 				continue;
 			for (unsigned int k = 0; k < 3; k++) {
 				vaddr_t va = a->va + ptoa(p) + words[k] * 4;
-				uint32_t w, want = a->seed[p] != 0 ?
-				    hs_page_word(a->seed[p], words[k]) : 0;
+				uint32_t w, want =
+				    hs_page_want(a->seed[p], words[k]);
 				if (h->host.read(h->host.ctx, va, &w,
 				    sizeof(w)) != HACC_OK)
 					break;	/* not mapped: nothing to see */

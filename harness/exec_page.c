@@ -188,7 +188,7 @@ hs_verify_page(struct harness *h, const struct hs_alloc *a,
 	if (j < HS_PAGE_WORDS)
 		hfail(h, "data", va + j * 4, "a%u page %u %s: the word at "
 		    "+0x%x reads 0x%x, expected 0x%x", a->id, page, when,
-		    j * 4, h->page_buf[j], seed != 0 ? hs_page_word(seed, j) : 0);
+		    j * 4, h->page_buf[j], hs_page_want(seed, j));
 	return true;
 }
 
@@ -211,7 +211,7 @@ hs_page_mismatch(const uint32_t *buf, uint32_t seed)
 	if (diff == 0)
 		return HS_PAGE_WORDS;
 	for (j = 0; j < HS_PAGE_WORDS; j++)
-		if (buf[j] != (seed != 0 ? hs_page_word(seed, j) : 0))
+		if (buf[j] != hs_page_want(seed, j))
 			break;
 	return j;
 }

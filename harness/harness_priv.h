@@ -290,6 +290,13 @@ unsigned int	hs_page_mismatch(const uint32_t *buf, uint32_t seed);
 /* Fill buf with the pattern of `seed'. */
 void	hs_page_fill(uint32_t *buf, uint32_t seed);
 
+/* Word j of a page last written with `seed' (0: never written: zero). */
+static inline uint32_t
+hs_page_want(uint32_t seed, unsigned int j)
+{
+	return seed != 0 ? hs_page_word(seed, j) : 0;
+}
+
 /*
  * Compare page `page' of `a', read in full through the MMU, with what
  * the shadow says it holds.  => false if it could not be read (the

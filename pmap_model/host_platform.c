@@ -436,15 +436,21 @@ sleepq_init(void)
 	pthread_condattr_destroy(&ca);
 }
 
-static struct sleepq *
-sleepq_of(const void *chan)
+/* A channel's hash: its top bits pick a sleep queue and a wakeup count. */
+static uint64_t
+chan_hash(const void *chan)
 {
 	uint64_t a = (uint64_t)(uintptr_t)chan;
 
-	pthread_once(&sleepq_once, sleepq_init);
 	a ^= a >> 17;
-	a *= 0x9e3779b97f4a7c15ULL;
-	return &sleepq[a >> (64 - SLEEPQ_BITS)];
+	return a * 0x9e3779b97f4a7c15ULL;
+}
+
+static struct sleepq *
+sleepq_of(const void *chan)
+{
+	pthread_once(&sleepq_once, sleepq_init);
+	return &sleepq[chan_hash(chan) >> (64 - SLEEPQ_BITS)];
 }
 
 static long
@@ -457,11 +463,7 @@ ns_between(const struct timespec *a, const struct timespec *b)
 static unsigned int
 wake_bucket(const void *chan)
 {
-	uint64_t a = (uint64_t)(uintptr_t)chan;
-
-	a ^= a >> 17;
-	a *= 0x9e3779b97f4a7c15ULL;
-	return (unsigned int)(a >> 58) % PMODEL_WAKE_BUCKETS;
+	return (unsigned int)(chan_hash(chan) >> 32) % PMODEL_WAKE_BUCKETS;
 }
 
 /*
