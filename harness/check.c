@@ -13,7 +13,8 @@
  *            add up;
  *   - map/pool/swap: the sanity of every map whose entries the op may
  *            have changed, of its KVA cache, and of the object and swap
- *            after an op on pageable memory.
+ *            after an op on pageable memory;
+ *   - locks: the call returned holding none of the core's locks.
  *
  * Example: a WIRED|ZERO alloc of 0x3000 at 0xffffffff80010000 must show
  * three mappings 0x...10000, 0x...11000, 0x...12000, each RW|NX, each to
@@ -380,6 +381,46 @@ check_counters(struct harness *h)
 		    x->swpgonly, x->swpginuse, x->swpages);
 }
 
+/*
+ * Every lock of the core, O(maps): none may still be held by the caller
+ * once a call returned.  A lock left held stops the next call that takes
+ * it ("locking against myself"), which may be many ops later or only in
+ * the release; this names the call that kept it.  A lock the other CPU
+ * holds (hold_lock) is not the caller's: mutex_owned says no.
+ */
+static void
+check_locks(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+	const char *what = NULL;
+
+	for (unsigned int i = 0; i < h->nmaps; i++) {
+		struct vm_map *map = h->maps[i].map;
+		if (mutex_owned(&map->lock))
+			what = "map lock";
+		else if ((map->flags & VM_MAP_VACACHE) &&
+		    mutex_owned(&vm_map_to_kernel(map)->vmk_vacache.pr_lock))
+			what = "KVA cache lock";
+		if (what != NULL) {
+			hfail(h, "locks", 0, "the call returned holding m%u's "
+			    "%s", h->maps[i].id, what);
+			return;
+		}
+	}
+	if (mutex_owned(&uvm->kernel_object->vmobjlock))
+		what = "the kernel object's lock";
+	else if (mutex_owned(&uvm->pageqlock))
+		what = "the page queue lock";
+	else if (mutex_owned(&uvm->swap_data_lock))
+		what = "the swap data lock";
+	else if (mutex_owned(&uvm->mapent_lock))
+		what = "the map-entry store's lock";
+	else if (mutex_owned(&uvm->poolhdr_lock))
+		what = "the pool-header store's lock";
+	if (what != NULL)
+		hfail(h, "locks", 0, "the call returned holding %s", what);
+}
+
 /* The maps an op may have changed the entries of (map indices). */
 unsigned int
 hs_touched_maps(struct harness *h, const struct km_op *op)
@@ -445,6 +486,8 @@ check_after_op(struct harness *h, const struct km_op *op)
 		return;
 	}
 	check_counters(h);
+	if (!h->found)
+		check_locks(h);
 	if (h->found)
 		return;
 	if (op->result_id != 0 && op->code == KOP_ALLOC)

@@ -114,6 +114,13 @@ busy_pool_page(struct harness *h)
 	busy_page_at(h, h->pool[0].va);
 }
 
+/* A call that returned with the kernel map still locked. */
+static void
+keep_map_locked(struct harness *h)
+{
+	mutex_enter(&h->uvm->kernel_map->lock);
+}
+
 static void
 leak_pool_header(struct harness *h)
 {
@@ -156,6 +163,9 @@ const struct corruption corruptions[] = {
 	  "alloc kernel_map 0x2000 PAGEABLE -> a1/touch a1 page=0 write/"
 	  "pageout 4/touch a1 page=0 read",
 	  1, false, scribble },
+	{ "locks", "the kernel map's lock still held after the call",
+	  "alloc kernel_map 0x2000 VAONLY -> a1/free a1",
+	  0, false, keep_map_locked },
 	{ "leak", "a pool-page header never given back",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, leak_pool_header },
