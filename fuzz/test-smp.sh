@@ -10,6 +10,8 @@
 #    asks for it runs as "# adjusted: noupdate dropped" unless the run
 #    allows it (KMFUZZ_NOUPDATE=1);
 #  - a wait no CPU can end stops the run clean and says so;
+#  - a line one CPU cannot run is a bad input, and leaves nothing behind
+#    for the next program in the process;
 #  - the C repro of a program for several CPUs builds and judges it.
 set -u
 build=$1 src=$2
@@ -80,6 +82,30 @@ out=$("$kmfuzz" print "$tmp/stuck.txt" 2>&1)
 st=$?
 [ $st -eq 0 ] && printf '%s\n' "$out" | grep -q 'the run stopped here'
 ok "a wait no CPU can end stops the run clean and says where (exit $st)" $?
+
+# A line one CPU cannot run (a9 was never made) ends the run as a bad
+# input while cpu0 is inside an unmap: cpu0's op, cut short, is not a
+# finding of its own.  Found by fuzz_text: cpu0 was stopped after its
+# policy step claimed a map entry, the claim outlived the run, and the
+# next one-CPU program in the same process died on the policy's
+# KASSERT(entry_claims >= entry_claim) -- a "crash" that no replay of
+# the saved input alone could show.
+cat >"$tmp/cut.txt" <<'EOF'
+schedule random cpus=2 seed=0x000a
+uvm_map kernel_map 0x8000 rw-/rwx -> r1
+rtouch r1 page=2 write
+uvm_unmap r1 page=1 count=2 vaonly
+uvm_unmap r1 page=4 count=1
+cpu1: alloc kernel_map 0x2000 WIRED -> a2
+cpu1: free a2
+cpu1: free a9
+EOF
+printf 'alloc kernel_map 0x1000 VAONLY -> a1\nfree a1\n' >"$tmp/one.txt"
+out=$("$kmfuzz" run "$tmp/cut.txt" "$tmp/one.txt" 2>&1)
+st=$?
+[ $st -eq 2 ] && printf '%s\n' "$out" | grep -q 'cut.txt: bad input' &&
+  printf '%s\n' "$out" | grep -q 'one.txt: clean'
+ok "a bad line on one CPU: bad input, not another CPU's finding; the next program in the process runs clean (exit $st)" $?
 
 # the C repro of a concurrent program runs it in the scheduler
 "$kmfuzz" creproduce "$src/corpus/seeds-text/smp-basic.txt" -o "$tmp/r.c" &&

@@ -382,6 +382,7 @@ void
 harness_op_abort(struct harness *h, int hcall, const char *msg)
 {
 	struct km_op *op = h->op;
+	bool was_stopped = h->stopped;
 
 	h->op = NULL;
 	policy_op_done(h);
@@ -390,6 +391,14 @@ harness_op_abort(struct harness *h, int hcall, const char *msg)
 	h->stopped = true;	/* the instance is dead either way */
 	if (h->stuck)
 		return;		/* several CPUs, none can go on: see policy.c */
+	/*
+	 * Several CPUs: another one ended the run (its finding, or a line
+	 * of the program it cannot run) and this one's op was cut short
+	 * where it stood.  That says nothing of its own: the run's verdict
+	 * is the other CPU's.
+	 */
+	if (was_stopped)
+		return;
 	if (op != NULL && op->code == KOP_MISUSE) {
 		/* the misuse op's own verdict: a checker named after it */
 		const char *checker = km_opcode_name(op->code);
@@ -478,6 +487,12 @@ interp_begin(struct harness *h, struct harness_finding *f,
 	h->found = h->stopped = false;
 	h->ncpu = inst->ncpus != 0 ? inst->ncpus : 1;
 	h->stuck = false;
+	/*
+	 * Every CPU starts idle with nothing claimed, whatever the last
+	 * run left: a run stopped in the middle of a CPU's policy step
+	 * leaves its claims behind (one CPU or several alike).
+	 */
+	uvm_memset(h->cpus, 0, sizeof(h->cpus));
 	h->entry_claims = 0;
 	uvm_memset(h->slot_claims, 0, sizeof(h->slot_claims));
 	h->cur_cpu = 0;

@@ -375,7 +375,6 @@ smp_run(struct harness *h, size_t n, bool text, struct harness_finding *f)
 	h->ntrace = (uint32_t)n;
 	h->text_mode = text;
 	km_sched_init(&h->sched, &h->trace[s]);
-	uvm_memset(h->cpus, 0, sizeof(h->cpus));
 	/* every op is dropped until its CPU runs it (a finding may stop
 	   CPUs before some of their ops: those are not part of the run) */
 	uvm_memset(h->dropped, 0, sizeof(h->dropped));
