@@ -730,8 +730,12 @@ write_index(const struct triage *tr)
 	if (u != NULL) {
 		unsigned int k = 0;
 		struct dirent *e;
-		while ((e = readdir(u)) != NULL)
-			k += e->d_name[0] != '.';
+		while ((e = readdir(u)) != NULL) {
+			/* NAME.why: what the engine printed (scripts/fuzz) */
+			size_t n = strlen(e->d_name);
+			k += e->d_name[0] != '.' && !(n > 4 &&
+			    strcmp(e->d_name + n - 4, ".why") == 0);
+		}
 		closedir(u);
 		fprintf(fp, "# unreproducible (replay clean or bad): %u file(s) "
 		    "in unreproducible/\n", k);

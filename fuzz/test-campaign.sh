@@ -6,6 +6,8 @@
 #  2. a longer one killed with SIGINT after a few seconds still prints
 #     the summary, exits 0 and loses no corpus file;
 #  3. a third run resumes from that corpus (no reseeding, none smaller);
+#     a crash file that replays clean alone makes the next run exit 3
+#     and show what the engine printed when it wrote it;
 #  4. AFL++ twice (--engine afl): the second run resumes the first one's
 #     output (its queue entries kept, counters go on), and the queue is
 #     copied into the corpus once per content;
@@ -71,6 +73,20 @@ c3=$(count "$corpus")
 [ "$c3" -ge "$c2" ] && [ "$c2" -ge "$c1" ]
 ok "corpus sizes never shrink: $c1 -> $c2 -> $c3" $?
 took "libFuzzer runs"
+
+# ---- 3b: a crash that replays clean alone is reported, not dropped ----------
+# (the engine's process carried state from one input into the next: what
+# fuzz_text once hit as a harness KASSERT that no single input showed)
+cf=crash-0123456789abcdef0123456789abcdef01234567
+cp "$(find "$src/corpus/map" -type f | head -1)" "$wd/fuzz-out/map/crashes/$cf"
+printf '#99\tNEW cov: 1 ft: 1\nkmfuzz panic: assertion "planted" failed at harness/x.c:1\n==1== ERROR: libFuzzer: deadly signal\nartifact_prefix=x; Test unit written to %s\n' \
+  "$wd/fuzz-out/map/crashes/$cf" >>"$wd/fuzz-out/map/logs/libfuzzer.log"
+fuzz --time 2 --target map --workdir "$wd" >"$work/3b.log" 2>&1
+rc=$?
+[ $rc -eq 3 ] && grep -q 'did not reproduce when replayed alone' "$work/3b.log" &&
+  grep -q 'kmfuzz panic: assertion "planted"' "$work/3b.log" &&
+  grep -q 'assertion "planted"' "$wd/findings/unreproducible/map-$cf.why"
+ok "a crash that replays clean alone: exit 3, the summary and NAME.why say what the engine printed (got $rc)" $?
 
 # ---- 4: AFL++ resumes --------------------------------------------------------
 afl=$wd/fuzz-out/afl/map/main
@@ -161,7 +177,7 @@ ok "no engine or triage process is left (${left:-none})" $?
 
 took "abort"
 if [ "$tap_failed" -ne 0 ]; then
-  for l in 1 2 3 4 5 6 7 8; do
+  for l in 1 2 3 3b 4 5 6 7 8; do
     [ -f "$work/$l.log" ] && { echo "# ---- run $l"; grep -v 'known finding' "$work/$l.log" | sed 's/^/# /' | tail -25; }
   done
 fi
