@@ -415,7 +415,12 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align,
 		struct vm_page *pg = uvm_pagealloc_strat(uvm, NULL, offset,
 		    NULL, pgaflags, UVM_PGA_STRAT_NORMAL, 0);
 		if (__predict_false(pg == NULL)) {
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_WIRED_GIVEUP
 			if ((flags & UVM_KMF_NOWAIT) ||
+#else
+			/* planted: every shortage is taken as NOWAIT's */
+			if (true ||
+#endif
 			    ((flags & UVM_KMF_CANFAIL) &&
 			    !uvm_reclaimable(uvm))) {
 				/* Undo everything: pages, mappings, VA. */

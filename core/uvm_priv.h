@@ -67,6 +67,8 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 #define KMFUZZ_PLANT_FAULT_VAONLY 15	/* a fault fills VA-only memory */
 #define KMFUZZ_PLANT_LOST_WAKEUP 16	/* a sleeper on a busy page never
 					   says it waits (PG_WANTED) */
+#define KMFUZZ_PLANT_WIRED_GIVEUP 17	/* a wired allocation that may
+					   sleep for pages gives up */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

@@ -211,6 +211,20 @@ model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 		hfail(h, "pages", va, "m%u: wired allocation of %u pages "
 		    "succeeded, but its pages had run out and it may not wait",
 		    m->id, (unsigned int)atop(round_page(hs_op_size(op))));
+	/*
+	 * Its VA was there and its pages ran short, but it may wait for
+	 * them (no NOWAIT; CANFAIL gives up only when nothing can be
+	 * reclaimed): the core must sleep, and the policy made sure that
+	 * the sleep ends.  Failing at once is giving up early.
+	 */
+	else if (!h->found && va == 0 && wired && b->room && !b->lock_held &&
+	    !b->pages_ok && !b->pages_short && h->waits == 0)
+		hfail(h, "liveness", b->fit, "m%u: wired allocation of %u "
+		    "pages failed without waiting, but it may wait for its "
+		    "pages (%s)", m->id,
+		    (unsigned int)atop(round_page(hs_op_size(op))),
+		    (op->flags & UVM_KMF_CANFAIL) ? "CANFAIL, and pages can "
+		    "be reclaimed" : "neither NOWAIT nor CANFAIL");
 }
 
 /* ---- uvm_map of a region ------------------------------------------------ */
