@@ -418,6 +418,10 @@ uvm_page_sanity(struct uvm *uvm, char *why, size_t whylen)
 			if (pg->uobject != UVM_PAGE_POISON_OBJ)
 				SANITY_FAIL("pages: free page 0x%lx still names"
 				    " an object", (unsigned long)pg->phys_addr);
+		} else if (!(pg->flags & PG_BUSY) && pg->owner_tag != NULL) {
+			SANITY_FAIL("pages: page 0x%lx is not busy but names "
+			    "an owner (\"%s\")", (unsigned long)pg->phys_addr,
+			    pg->owner_tag);
 		} else if (pg->uobject != NULL) {
 			nobj++;
 			if (pg->uobject != uvm->kernel_object)

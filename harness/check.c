@@ -212,8 +212,9 @@ wired_page_cb(void *arg, vaddr_t va, paddr_t pa, unsigned int hmap)
 
 /*
  * A wired kernel page handed out (an allocation's or a pool page) is set
- * up: uvm_pagealloc returns it PG_BUSY|PG_FAKE for its new owner to
- * clear, and a page left busy is one every later waiter sleeps on.
+ * up: uvm_pagealloc returns it PG_BUSY|PG_FAKE, owned by "new alloc",
+ * for its new owner to clear; a page left busy is one every later waiter
+ * sleeps on, and one not busy names no owner (NetBSD's UVM_PAGE_OWN).
  * => false (a finding) if it is not.
  */
 bool
@@ -230,11 +231,17 @@ hs_page_set_up(struct harness *h, const struct vm_page *pg, vaddr_t va,
 		if (pg->flags & f[i].bit)
 			n += (size_t)uvm_snprintf(names + n, sizeof(names) - n,
 			    "%s%s", n ? "|" : "", f[i].name);
-	if (n == 0)
+	if (n == 0 && pg->owner_tag == NULL)
 		return true;
-	hfail(h, "pages", va, "%c%u's page pa 0x%lx is still %s after the "
-	    "allocation returned", kind, id, (unsigned long)pg->phys_addr,
-	    names);
+	if (n == 0)	/* not busy, yet it names who holds it busy */
+		hfail(h, "pages", va, "%c%u's page pa 0x%lx is not busy but "
+		    "still names an owner (\"%s\") after the allocation "
+		    "returned", kind, id, (unsigned long)pg->phys_addr,
+		    pg->owner_tag);
+	else
+		hfail(h, "pages", va, "%c%u's page pa 0x%lx is still %s after "
+		    "the allocation returned", kind, id,
+		    (unsigned long)pg->phys_addr, names);
 	return false;
 }
 

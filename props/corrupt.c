@@ -46,6 +46,7 @@ stray_mapping(struct harness *h)
 {
 	struct vm_page *pg = uvm_pagealloc(h->uvm, NULL, 0, NULL, 0);
 	pg->flags &= ~PG_BUSY;
+	pg->owner_tag = NULL;
 	/* far above anything allocated, inside the kernel map */
 	pmap_kenter_pa(pm_of(h), vm_map_max(h->uvm->kernel_map) - PAGE_SIZE,
 	    pg->phys_addr, VM_PROT_READ | VM_PROT_WRITE, 0);
@@ -102,6 +103,16 @@ busy_page_at(struct harness *h, vaddr_t va)
 		PHYS_TO_VM_PAGE(h->uvm, pa)->flags |= PG_BUSY | PG_FAKE;
 }
 
+/* Not busy, yet still naming who holds it busy. */
+static void
+owned_wired_page(struct harness *h)
+{
+	paddr_t pa;
+
+	if (pmap_extract(pm_of(h), h->allocs[0].va, &pa))
+		PHYS_TO_VM_PAGE(h->uvm, pa)->owner_tag = "new alloc";
+}
+
 static void
 busy_wired_page(struct harness *h)
 {
@@ -147,6 +158,9 @@ const struct corruption corruptions[] = {
 	{ "pages", "a wired page still BUSY|FAKE after uvm_km_alloc",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, busy_wired_page },
+	{ "pages", "a wired page not busy but still naming an owner",
+	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
+	  0, false, owned_wired_page },
 	{ "pages", "a pool page still BUSY|FAKE after the get",
 	  "poolpage_get kernel_map -> p1/poolpage_put p1",
 	  0, false, busy_pool_page },

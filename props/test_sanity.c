@@ -112,6 +112,7 @@ static const struct breakage cases[] = {
 	{ PAGES, "uvmexp.zeropages off", "zeropages", 13 },
 	{ PAGES, "uvmexp.objpages off", "objpages", 14 },
 	{ PAGES, "uvmexp.wired off", "uvmexp.wired", 15 },
+	{ PAGES, "object page not busy but naming an owner", "an owner", 16 },
 	{ OBJECT, "resident page count off", "uo_npages", 20 },
 	{ OBJECT, "swap slot out of range", "out of range", 21 },
 	{ OBJECT, "recorded slot not allocated", "not allocated", 22 },
@@ -154,6 +155,7 @@ corrupt(struct fixture *fx, int id)
 	case 13: uvm->exp.zeropages++; break;
 	case 14: uvm->exp.objpages++; break;
 	case 15: uvm->exp.wired++; break;
+	case 16: resident(fx, 1)->owner_tag = "pageout"; break;
 	case 20: uobj->uo_npages++; break;
 	case 21: first_swent(uobj)->slot = 999; break;
 	case 22: { struct uao_swent *e = first_swent(uobj);
