@@ -180,6 +180,7 @@ uvm_fault(struct vm_map *map, vaddr_t va, vm_prot_t access, bool nowait)
 	/* Pageable kernel memory is never executable (see core/README.md). */
 	vm_prot_t prot = entry->protection & (VM_PROT_READ | VM_PROT_WRITE);
 	(void)pmap_enter(uvm->pmap, va, pg->phys_addr, prot, 0);
+	pmap_update(uvm->pmap);		/* pmap(9): after every enter */
 	uvm->exp.faults++;
 	mutex_exit(&uobj->vmobjlock);
 	mutex_exit(&map->lock);

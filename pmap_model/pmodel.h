@@ -180,7 +180,8 @@ void		pmodel_set_ncpus(struct pmap *pm, unsigned int n);
 /*
  * Checkers.  Each returns 0, or -1 with a message naming the VA/PA.
  *  pmodel_tlb_check:	no TLB entry grants more than the tables.
- *  pmodel_pending_check: no removal/protection drop waits for pmap_update.
+ *  pmodel_pending_check: no removal/protection drop waits for pmap_update,
+ *			and no kenter/enter was left without one (pmap(9)).
  *  pmodel_reuse_check:	no VA was entered again (kenter/enter, by any CPU)
  *			while some CPU's TLB still held its old translation
  *			-- the removal not yet shot down.

@@ -112,6 +112,9 @@ struct pmap {
 	vaddr_t		pm_pending[PMODEL_PENDING_MAX];
 	uint8_t		pm_pending_cpu[PMODEL_PENDING_MAX]; /* who removed */
 	unsigned long	pm_npending;	/* total since last update */
+	/* mappings entered since the last update (pmap(9) wants one) */
+	unsigned long	pm_nentered;
+	vaddr_t		pm_entered_va;	/* the first of them */
 	unsigned long	pm_nupdates, pm_tlb_hits, pm_tlb_misses, pm_nstale;
 	vaddr_t		pm_fault_va;
 	/* the first VA entered again before its shootdown (reuse check) */

@@ -364,7 +364,8 @@ prot_bits(vm_prot_t prot)
 }
 
 /*
- * pmap_kenter_pa: map va -> pa now, unmanaged, visible at once.
+ * pmap_kenter_pa: map va -> pa now, unmanaged, visible at once (as on
+ * x86; the pending-check still wants the pmap_update pmap(9) asks for).
  * => va page aligned in the kernel window, unmapped; pa a page the core
  *    has allocated.  A short PT pool panics: a kernel pmap never fails.
  */
@@ -393,6 +394,8 @@ pmap_kenter_pa(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 	*pte = pa | prot_bits(prot);
 	pm->pm_ptvalid[ptf]++;
 	pm->pm_nmappings++;
+	if (pm->pm_nentered++ == 0)
+		pm->pm_entered_va = va;
 }
 
 /*
@@ -507,6 +510,8 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 		pm->pm_nmappings++;
 	}
 	*pte = npte;
+	if (pm->pm_nentered++ == 0)
+		pm->pm_entered_va = va;
 	return 0;
 }
 

@@ -41,21 +41,36 @@ miscount_free(struct harness *h)
 	h->uvm->exp.free--;
 }
 
+/* A page set up and kentered far above anything allocated, inside the
+ * kernel map; no pmap_update yet. */
 static void
-stray_mapping(struct harness *h)
+kenter_stray_page(struct harness *h)
 {
 	struct vm_page *pg = uvm_pagealloc(h->uvm, NULL, 0, NULL, 0);
 	pg->flags &= ~PG_BUSY;
 	pg->owner_tag = NULL;
-	/* far above anything allocated, inside the kernel map */
 	pmap_kenter_pa(pm_of(h), vm_map_max(h->uvm->kernel_map) - PAGE_SIZE,
 	    pg->phys_addr, VM_PROT_READ | VM_PROT_WRITE, 0);
+}
+
+static void
+stray_mapping(struct harness *h)
+{
+	kenter_stray_page(h);
+	pmap_update(pm_of(h));
 }
 
 static void
 remove_without_update(struct harness *h)
 {
 	pmap_kremove(pm_of(h), h->allocs[0].va, PAGE_SIZE);
+}
+
+/* An enter that never saw pmap_update (pmap(9) wants one after it). */
+static void
+enter_without_update(struct harness *h)
+{
+	kenter_stray_page(h);
 }
 
 static void
@@ -167,6 +182,9 @@ const struct corruption corruptions[] = {
 	{ "tlb", "a removal that never saw pmap_update",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, remove_without_update },
+	{ "tlb", "a mapping entered without pmap_update after it",
+	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
+	  0, false, enter_without_update },
 	{ "swap", "swpgonly one too many",
 	  "alloc kernel_map 0x2000 PAGEABLE -> a1/touch a1 page=0 write/pageout 4",
 	  1, true, miscount_swpgonly },
