@@ -2,7 +2,7 @@
 # test-kmfuzz.sh KMFUZZ KMFUZZ_PLANTED CORPUS: the kmfuzz tool's own
 # contract, as TAP.  KMFUZZ_PLANTED is kmfuzz linked with a core that has
 # a deliberate leak, so the finding path (report, repro, regression
-# replay) is exercised end to end.
+# replay) is exercised end to end; a fault in a hole runs and is judged.
 set -u
 kmfuzz=$1
 planted=$2
@@ -84,6 +84,21 @@ expect_rc 1 "print of a finding exits 1" \
   "$planted" print "$tmp/reg/leak.txt" -o "$tmp/p.txt"
 head -1 "$tmp/p.txt" | grep -q '^# caught: leak'
 ok "print of a finding starts with the caught: comment" $?
+
+# A fault in a hole (a kernel touching VA no entry holds, as kcopy of a
+# bad address does) runs and must fail with EFAULT, mapping nothing and
+# keeping no lock: r1's first pages are unmapped and nobody maps them
+# again.  (Where another entry took the VA, the rtouch is not run.)
+cat >"$tmp/hole.txt" <<'EOF'
+uvm_map kernel_map 0x4000 obj rw-/rwx -> r1
+rtouch r1 page=1 write
+uvm_unmap r1 page=0 count=2
+rtouch r1 page=1 read
+EOF
+"$kmfuzz" print "$tmp/hole.txt" >"$tmp/out" 2>&1
+st=$?
+[ $st -eq 0 ] && grep -q '^rtouch r1 page=1 read$' "$tmp/out"
+ok "a fault in a hole runs (not adjusted away) and is clean (exit $st)" $?
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -224,11 +224,11 @@ const struct km_op_impl op_uvm_unmap_impl = {
 /* ---- rtouch ------------------------------------------------------------- */
 
 /*
- * A fault on a region page, as the kernel makes one by using it (the
- * policy runs none on a page unmapped since: its VA may be another's):
- * it must succeed exactly when the region is backed by the kernel object
- * and its protection allows the access (an object-less region has
- * nothing to fault in: EFAULT).  With several CPUs another
+ * A fault on a region page, as the kernel makes one by using it: it must
+ * succeed exactly when the region is backed by the kernel object and its
+ * protection allows the access (an object-less region has nothing to
+ * fault in: EFAULT).  On a page unmapped since, it runs only where no
+ * entry holds the VA now (one CPU; policy.c) and must fail with EFAULT.  With several CPUs another
  * one's pageout may take the page again before the access; like touch,
  * the fault is then simply taken again.
  */
@@ -268,6 +268,18 @@ rtouch_end(struct harness *h, struct km_op *op, uintptr_t error)
 	vaddr_t va = r->va + ptoa(op->page);
 	bool write = (op->flags & KOPF_WRITE) != 0;
 
+	if (!(r->live >> op->page & 1)) {
+		/* unmapped, and no entry holds it (policy.c): a hole */
+		if (error != EFAULT)
+			hfail(h, "pmap", va, "fault on unmapped r%u page %u, "
+			    "which no entry holds, returned %d, expected "
+			    "EFAULT (%d)", r->id, op->page, (int)error, EFAULT);
+		else if (h->host.access(h->host.ctx, va, false, false) !=
+		    HACC_FAULT)
+			hfail(h, "pmap", va, "unmapped r%u page %u translates "
+			    "after a refused fault", r->id, op->page);
+		return;
+	}
 	if (!rtouch_can_p(r, op)) {
 		if (error == 0)
 			hfail(h, "pmap", va, "fault on r%u page %u succeeded, "
@@ -294,6 +306,9 @@ rtouch_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 {
 	const struct hs_region *r = &h->regions[op->handle_sel];
 
+	if (!(r->live >> op->page & 1))
+		emit_printf(e, "\t\t/* unmapped, in no entry: DONE wants "
+		    "EFAULT, nothing mapped */\n");
 	emit_printf(e, "\t\terror = uvm_fault(");
 	emit_map(e, h->maps[r->map].id);
 	emit_printf(e, ", r%u + 0x%lx, %s, %s);\n\t\tDONE(error);\n", r->id,

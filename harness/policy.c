@@ -408,9 +408,16 @@ adjust_rules(struct harness *h, struct km_op *op)
 	}
 	case KOP_RTOUCH: {
 		const struct hs_region *r = &h->regions[op->handle_sel];
-		/* the VA of an unmapped page may be someone else's now */
+		/*
+		 * The VA of an unmapped page may be someone else's now.  If
+		 * no entry holds it, the fault is a kernel touching a hole
+		 * (kcopy of a bad address): it must fail with EFAULT --
+		 * judged on one CPU, where nobody can map it meanwhile.
+		 */
 		if (!(r->live >> op->page & 1))
-			return KADJ_SKIP_UNMAPPED;
+			return !h->smp && model_range_free(h->maps[r->map].map,
+			    r->va + ptoa(op->page), PAGE_SIZE) ? 0 :
+			    KADJ_SKIP_UNMAPPED;
 		if (!(r->flags & KOPF_MAP_OBJ))
 			return 0;
 		return fault_nowait_if_stuck(h, op, r->va + ptoa(op->page));
