@@ -52,7 +52,7 @@ enum km_misuse {
 
 /*
  * Field types: what one argument of an op is.  Byte size and meaning are
- * in op_bytes.c, text form in op_text.c.
+ * in op_bytes.c, text form in op_text.c (printing: op_text_print.c).
  */
 enum km_field {
 	F_END = 0,
@@ -100,6 +100,7 @@ enum km_field {
 #define KOP_NPAGES(b)		((((uint32_t)16 + ((b) & 15)) << ((b) >> 4)) >> 4)
 #define KOP_SIZE_MAX_PAGES	KOP_NPAGES(255)
 #define KOP_TRACKED_PAGES	64	/* page=P: the first 64 pages */
+#define KT_PAGE_SIZE		0x1000u	/* the text spelling's page */
 #define KOP_MAX_NPAGES		KOP_TRACKED_PAGES
 #define KOP_SUB_UNIT		16	/* alloc size = npages*4K - sub*16 */
 #define KOP_ALIGN_LOG_MIN	0	/* align: 2^0 (a byte: page alignment, */

@@ -20,7 +20,8 @@
  * the sanitizers:
  *	clang -std=c11 -g -fsanitize=address,undefined -Wall -Wextra \
  *	    -Icore/include -Iharness -Ireport harness/op_bytes.c \
- *	    harness/op_text.c harness/tests/test_op*.c core/uvm_subr.c \
+ *	    harness/op_text.c harness/op_text_print.c harness/op_schema.c \
+ *	    harness/tests/test_op*.c core/uvm_subr.c \
  *	    harness/tests/stub_platform.c report/report.c \
  *	    report/report_stdio.c -o /tmp/test_op
  */
