@@ -228,9 +228,9 @@ const struct km_op_impl op_uvm_unmap_impl = {
  * succeed exactly when the region is backed by the kernel object and its
  * protection allows the access (an object-less region has nothing to
  * fault in: EFAULT).  On a page unmapped since, it runs only where no
- * entry holds the VA now (one CPU; policy.c) and must fail with EFAULT.  With several CPUs another
- * one's pageout may take the page again before the access; like touch,
- * the fault is then simply taken again.
+ * entry holds the VA now (one CPU; policy.c) and must fail with EFAULT.
+ * With several CPUs another one's pageout may take the page again
+ * before the access; like touch, the fault is then simply taken again.
  */
 #define RTOUCH_REFAULTS	16
 
@@ -268,7 +268,7 @@ rtouch_end(struct harness *h, struct km_op *op, uintptr_t error)
 	vaddr_t va = r->va + ptoa(op->page);
 	bool write = (op->flags & KOPF_WRITE) != 0;
 
-	if (!(r->live >> op->page & 1)) {
+	if (!hs_region_page_live(r, op->page)) {
 		/* unmapped, and no entry holds it (policy.c): a hole */
 		if (error != EFAULT)
 			hfail(h, "pmap", va, "fault on unmapped r%u page %u, "
@@ -306,7 +306,7 @@ rtouch_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 {
 	const struct hs_region *r = &h->regions[op->handle_sel];
 
-	if (!(r->live >> op->page & 1))
+	if (!hs_region_page_live(r, op->page))
 		emit_printf(e, "\t\t/* unmapped, in no entry: DONE wants "
 		    "EFAULT, nothing mapped */\n");
 	emit_printf(e, "\t\terror = uvm_fault(");

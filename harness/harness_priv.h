@@ -60,6 +60,13 @@ hs_tracked(const struct hs_alloc *a)
 	    KOP_TRACKED_PAGES;
 }
 
+/* Is page p of region r still mapped? */
+static inline bool
+hs_region_page_live(const struct hs_region *r, unsigned int p)
+{
+	return (r->live >> p & 1) != 0;
+}
+
 static inline unsigned int
 hs_type(const struct hs_alloc *a)
 {

@@ -138,7 +138,7 @@ hs_region_at(struct harness *h, vaddr_t va, unsigned int *page)
 		if (va < r->va || va >= r->va + ptoa(r->npages))
 			continue;
 		unsigned int p = (unsigned int)atop(va - r->va);
-		if (!(r->live & ((uint64_t)1 << p)))
+		if (!hs_region_page_live(r, p))
 			continue;
 		if (page != NULL)
 			*page = p;
@@ -534,14 +534,14 @@ region_take_page(struct harness *h, unsigned int m, vaddr_t va,
 			if (va < r->va || va >= r->va + ptoa(r->npages))
 				continue;
 			uint32_t p = (uint32_t)atop(va - r->va);
-			if (!(r->live & ((uint64_t)1 << p)))
+			if (!hs_region_page_live(r, p))
 				continue;
 			best = r;
 			bestp = p;
 			break;
 		}
 		uint32_t p = 0;
-		while (!(r->live & ((uint64_t)1 << p)))
+		while (!hs_region_page_live(r, p))
 			p++;
 		if (best == NULL || r->va + ptoa(p) < best->va + ptoa(bestp)) {
 			best = r;

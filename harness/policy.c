@@ -414,7 +414,7 @@ adjust_rules(struct harness *h, struct km_op *op)
 		 * (kcopy of a bad address): it must fail with EFAULT --
 		 * judged on one CPU, where nobody can map it meanwhile.
 		 */
-		if (!(r->live >> op->page & 1))
+		if (!hs_region_page_live(r, op->page))
 			return !h->smp && model_range_free(h->maps[r->map].map,
 			    r->va + ptoa(op->page), PAGE_SIZE) ? 0 :
 			    KADJ_SKIP_UNMAPPED;
@@ -463,7 +463,6 @@ adjust_rules(struct harness *h, struct km_op *op)
 	}
 	case KOP_UNMAP: {
 		const struct hs_region *r = &h->regions[op->handle_sel];
-		uint64_t bit = (uint64_t)1 << op->page;
 		if (r->flags & KOPF_MAP_QUANTUM) {
 			/* never split: all of it (its pages are all live) */
 			unsigned int adjq = 0;
@@ -474,12 +473,12 @@ adjust_rules(struct harness *h, struct km_op *op)
 			}
 			return adjq | unmap_vaonly(h, r, op);
 		}
-		if (!(r->live & bit))
+		if (!hs_region_page_live(r, op->page))
 			return KADJ_SKIP_UNMAPPED;
 		/* the VA of an unmapped page may be someone else's now */
 		uint32_t n = 0;
 		while (n < op->count &&
-		    (r->live & ((uint64_t)1 << (op->page + n))))
+		    hs_region_page_live(r, op->page + n))
 			n++;
 		unsigned int adj2 = 0;
 		if (n != op->count) {
