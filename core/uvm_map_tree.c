@@ -505,8 +505,16 @@ umt_lookup(const struct vm_map *map, vaddr_t va, struct umt_pos *pos)
 	if (nd == NULL || va < nd->key[0])
 		return NULL;
 	for (;;) {
-		for (i = 1; i < nd->nslots && nd->key[i] <= va; i++)
-			continue;
+		/*
+		 * Keys ascend, so the slot is the count of keys <= va, less
+		 * one.  Counting every slot costs a compare and an add each
+		 * but no branch: the scan that stopped at the first key
+		 * above va mispredicted its exit once per level.
+		 */
+		const unsigned int n = nd->nslots;
+		i = 0;
+		for (unsigned int j = 0; j < n; j++)
+			i += nd->key[j] <= va;
 		i--;
 		if (nd->leaf)
 			break;
