@@ -236,6 +236,12 @@ hm_wakeups(void *ctx, const void *chan)
 	return pmodel_host_wakeups(((struct hmodel *)ctx)->ph, chan);
 }
 
+static void
+hm_swap_io(void *ctx, unsigned long *reads, unsigned long *writes)
+{
+	pmodel_host_swap_io(((struct hmodel *)ctx)->ph, reads, writes);
+}
+
 static bool
 hm_hold_lock(void *ctx, kmutex_t *m)
 {
@@ -309,6 +315,7 @@ harness_model_create_params(const struct harness_config *cfg,
 	host.hold_lock = hm_hold_lock;
 	host.release_lock = hm_release_lock;
 	host.wakeups = hm_wakeups;
+	host.swap_io = hm_swap_io;
 	host.smp_run = hm_smp_run;
 	harness_init(h, &host, cfg);
 	return h;

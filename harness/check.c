@@ -363,6 +363,33 @@ check_new_poolpage(struct harness *h, const struct hs_poolpage *p)
  * uvmexp.free and zeropages, every page in exactly one state, the page
  * queue against the object pages, swap slots within the device.
  */
+/*
+ * uvmexp's pageins and pageouts against the swap device: one page read
+ * is one page-in, one page written one page-out.  The pagedaemon and
+ * vmstat trust these counters; nothing in the core reads them back, so
+ * only the device can say one was missed or counted twice.
+ */
+static void
+check_swap_io(struct harness *h)
+{
+	const struct uvmexp *x = &h->uvm->exp;
+	unsigned long reads, writes;
+
+	if (h->host.swap_io == NULL)
+		return;
+	h->host.swap_io(h->host.ctx, &reads, &writes);
+	reads -= h->base_swap_reads;
+	writes -= h->base_swap_writes;
+	if (x->pageins - h->base_pageins != reads)
+		hfail(h, "swap", 0, "uvmexp.pageins counts %u page-ins, the "
+		    "swap device read %lu pages", x->pageins - h->base_pageins,
+		    reads);
+	else if (x->pageouts - h->base_pageouts != writes)
+		hfail(h, "swap", 0, "uvmexp.pageouts counts %u page-outs, the "
+		    "swap device wrote %lu pages", x->pageouts -
+		    h->base_pageouts, writes);
+}
+
 static void
 check_counters(struct harness *h)
 {
@@ -386,6 +413,8 @@ check_counters(struct harness *h)
 	else if (x->swpgonly > x->swpginuse || x->swpginuse > x->swpages)
 		hfail(h, "swap", 0, "swpgonly %u, swpginuse %u, swpages %u",
 		    x->swpgonly, x->swpginuse, x->swpages);
+	else
+		check_swap_io(h);
 }
 
 /*

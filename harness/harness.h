@@ -151,6 +151,13 @@ struct harness_host {
 	 */
 	unsigned long (*wakeups)(void *ctx, const void *chan);
 	/*
+	 * Pages the instance read from and wrote to the swap device
+	 * (counts that only grow while the instance lives).  NULL: this
+	 * host cannot tell; uvmexp's pageins and pageouts go unjudged.
+	 */
+	void	(*swap_io)(void *ctx, unsigned long *reads,
+		    unsigned long *writes);
+	/*
 	 * Concurrency (NULL: this host runs one CPU only).  Run
 	 * harness_smp_cpu(h, c) for every c < h->ncpu, each on a virtual
 	 * CPU of its own, cooperatively: exactly one runs at a time, and
@@ -347,6 +354,9 @@ struct harness {
 				next_region_id;
 	uint32_t		generation;	/* pattern counter for touch */
 	unsigned int		base_entries;	/* entries_inuse at start */
+	/* at start: uvmexp's pageins, pageouts; the host's swap I/O */
+	unsigned int		base_pageins, base_pageouts;
+	unsigned long		base_swap_reads, base_swap_writes;
 	unsigned int		entry_claims;	/* sum of the CPUs' entry_claim */
 	unsigned int		slot_claims[3];	/* per HS_SLOT_*: ops filling one */
 	kmutex_t		*held;		/* hold_lock: the other CPU's */

@@ -476,6 +476,12 @@ interp_begin(struct harness *h, struct harness_finding *f,
 	h->next_alloc_id = h->next_pool_id = h->next_map_id = 1;
 	h->generation = 0;
 	h->base_entries = h->uvm->entries_inuse;
+	h->base_pageins = h->uvm->exp.pageins;
+	h->base_pageouts = h->uvm->exp.pageouts;
+	h->base_swap_reads = h->base_swap_writes = 0;
+	if (h->host.swap_io != NULL)
+		h->host.swap_io(h->host.ctx, &h->base_swap_reads,
+		    &h->base_swap_writes);
 	h->held = NULL;		/* reset dropped any hold */
 	h->armed_free = 0;
 	h->text_mode = false;

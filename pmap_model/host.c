@@ -226,6 +226,14 @@ pmodel_host_reset(struct pmodel_host *h)
 }
 
 void
+pmodel_host_swap_io(struct pmodel_host *h, unsigned long *reads,
+    unsigned long *writes)
+{
+	*reads = __atomic_load_n(&h->nswapin, __ATOMIC_RELAXED);
+	*writes = __atomic_load_n(&h->nswapout, __ATOMIC_RELAXED);
+}
+
+void
 pmodel_host_destroy(struct pmodel_host *h)
 {
 	if (h == NULL)

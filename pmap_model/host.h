@@ -117,5 +117,8 @@ void			pmodel_host_set_wait_limit(struct pmodel_host *h,
  */
 unsigned long		pmodel_host_wakeups(struct pmodel_host *h,
 			    const void *chan);
+/* Pages read from and written to the swap device since create/reset. */
+void			pmodel_host_swap_io(struct pmodel_host *h,
+			    unsigned long *reads, unsigned long *writes);
 
 #endif /* KMFUZZ_HOST_H */

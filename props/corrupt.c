@@ -79,6 +79,13 @@ miscount_swpgonly(struct harness *h)
 	h->uvm->exp.swpgonly++;
 }
 
+/* A page-in nobody did (uvmexp.pageins against the swap device). */
+static void
+miscount_pageins(struct harness *h)
+{
+	h->uvm->exp.pageins++;
+}
+
 static void
 clear_nx(struct harness *h)
 {
@@ -188,6 +195,10 @@ const struct corruption corruptions[] = {
 	{ "swap", "swpgonly one too many",
 	  "alloc kernel_map 0x2000 PAGEABLE -> a1/touch a1 page=0 write/pageout 4",
 	  1, true, miscount_swpgonly },
+	{ "swap", "a page-in counted that the swap device never read",
+	  "alloc kernel_map 0x2000 PAGEABLE -> a1/touch a1 page=0 write/"
+	  "pageout 4/touch a1 page=0 read",
+	  2, false, miscount_pageins },
 	{ "security", "NX cleared on a page not allocated EXEC",
 	  "alloc kernel_map 0x2000 WIRED -> a1/touch a1 page=0 write",
 	  0, true, clear_nx },

@@ -652,6 +652,13 @@ hk_wakeups(void *ctx, const void *chan)
 	return platform_wakeups_on(chan);
 }
 
+static void
+hk_swap_io(void *ctx, unsigned long *reads, unsigned long *writes)
+{
+	(void)ctx;
+	platform_swap_io(reads, writes);
+}
+
 struct harness *
 harness_kernel_get(const struct harness_config *cfg)
 {
@@ -667,6 +674,7 @@ harness_kernel_get(const struct harness_config *cfg)
 		.hold_lock = hk_hold_lock,
 		.release_lock = hk_release_lock,
 		.wakeups = hk_wakeups,
+		.swap_io = hk_swap_io,
 	};
 
 	if (!hk.ready)

@@ -257,12 +257,15 @@ swap_slot(int slot, const char *who)
 	return kpmap_dmap(swap_base + (paddr_t)(slot - 1) * PAGE_SIZE);
 }
 
+static unsigned long swap_reads, swap_writes;
+
 int
 uvm_platform_swap_write(struct uvm *uvm, int slot, paddr_t pa)
 {
 	(void)uvm;
 	memcpy(swap_slot(slot, "swap_write"),
 	    (void *)pmap_map_poolpage(kpmap_kernel(), pa), PAGE_SIZE);
+	swap_writes++;
 	return 0;
 }
 
@@ -272,5 +275,13 @@ uvm_platform_swap_read(struct uvm *uvm, int slot, paddr_t pa)
 	(void)uvm;
 	memcpy((void *)pmap_map_poolpage(kpmap_kernel(), pa),
 	    swap_slot(slot, "swap_read"), PAGE_SIZE);
+	swap_reads++;
 	return 0;
+}
+
+void
+platform_swap_io(unsigned long *reads, unsigned long *writes)
+{
+	*reads = swap_reads;
+	*writes = swap_writes;
 }

@@ -39,5 +39,7 @@ unsigned long platform_wakeups_on(const void *chan);
 /* The swap device: nslots pages of RAM at base (set up by kmain). */
 void	platform_swap_init(paddr_t base, unsigned nslots);
 unsigned platform_swap_slots(void);
+/* Pages read from and written to it since boot (the harness host's). */
+void	platform_swap_io(unsigned long *reads, unsigned long *writes);
 
 #endif /* KT_PLATFORM_H */
