@@ -147,6 +147,13 @@ check_range_query(struct harness *h, unsigned int mi, vaddr_t s,
 	}
 	if (!want)
 		return;
+	/* An empty range is never "covered" (uvm_map_checkrange's =>). */
+	if (uvm_map_checkrange(map, s, s)) {
+		hfail(h, "map", s, "uvm_map_checkrange(m%u, 0x%lx, 0x%lx) "
+		    "says the empty range at %s is mapped", h->maps[mi].id,
+		    (unsigned long)s, (unsigned long)s, what);
+		return;
+	}
 	/*
 	 * The hole after it, asked with the map locked: the entry list the
 	 * answer is judged by cannot change, and the query runs its

@@ -183,6 +183,7 @@ bool	uvm_map_lookup_entry(struct vm_map *map, vaddr_t va,
  * uvm_map_checkrange: does [start, end) lie wholly inside entries of
  * `map' (no holes)?  Used by the DIAGNOSTIC checks on uvm_km_free.
  * => takes the map lock unless the caller holds it.
+ * => false for an empty range (start >= end): nothing to vouch for.
  */
 bool	uvm_map_checkrange(struct vm_map *map, vaddr_t start, vaddr_t end);
 
