@@ -562,7 +562,7 @@ test_suballoc(void)
 	for (int i = 0; i < 16; i++)
 		uvm_km_free(s1, va[i], PAGE_SIZE * (1 + i % 3),
 		    i % 2 ? UVM_KMF_WIRED : UVM_KMF_PAGEABLE);
-	char why[256];
+	char why[256] = "sane";	/* the sanity checks write it on failure */
 	report(uvm_map_sanity(s1, why, sizeof(why)) == 0 &&
 	    uvm_map_sanity(s2, why, sizeof(why)) == 0 && s1->nentries == 0,
 	    "submaps sane and empty (%s)", why);
