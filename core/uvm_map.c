@@ -43,10 +43,6 @@
 
 #include "uvm_map_priv.h"
 
-/* Entry flags that forbid growing an entry into its neighbour's VA. */
-#define UMAP_NOMERGE_FLAGS \
-	(UVM_MAP_QUANTUM | UVM_MAP_NOMERGE | UVM_MAP_SUBMAP | UVM_MAP_FIRST)
-
 /* The free run in front of the first entry (the whole map when empty). */
 static inline vsize_t
 umap_first_gap(const struct vm_map *map)
@@ -235,16 +231,6 @@ uvm_map_setup_kernel(struct vm_map_kernel *vmk, struct uvm *uvm,
 	map->max_offset = max;
 	map->flags = flags;
 	mutex_init(&map->lock);
-}
-
-/* May `e' grow over its neighbour's VA for a mapping like this one? */
-static inline bool
-umap_mergeable_p(const struct vm_map_entry *e, const struct uvm_object *obj,
-    vm_prot_t prot, vm_prot_t maxprot)
-{
-	return (e->flags & UMAP_NOMERGE_FLAGS) == 0 &&
-	    e->object.uvm_obj == obj && e->protection == prot &&
-	    e->max_protection == maxprot;
 }
 
 /*

@@ -52,6 +52,36 @@ umap_fit(vaddr_t lo, vaddr_t hi, vaddr_t hint, vsize_t size, vsize_t amask,
 	return true;
 }
 
+/* Entry flags that forbid growing an entry into its neighbour's VA. */
+#define UMAP_NOMERGE_FLAGS \
+	(UVM_MAP_QUANTUM | UVM_MAP_NOMERGE | UVM_MAP_SUBMAP | UVM_MAP_FIRST)
+
+/* May `e' grow over its neighbour's VA for a mapping like this one? */
+static inline bool
+umap_mergeable_p(const struct vm_map_entry *e, const struct uvm_object *obj,
+    vm_prot_t prot, vm_prot_t maxprot)
+{
+	return (e->flags & UMAP_NOMERGE_FLAGS) == 0 &&
+	    e->object.uvm_obj == obj && e->protection == prot &&
+	    e->max_protection == maxprot;
+}
+
+/*
+ * umap_alike_p: could `e' and its successor `n' be one entry -- they
+ * touch, neither forbids merging, same object, protections and (with
+ * an object) contiguous offsets?  uvm_map grows a neighbour over a new
+ * range whenever this would hold afterwards, and an unmap never leaves
+ * two pieces touching, so no map ever holds such a pair.
+ */
+static inline bool
+umap_alike_p(const struct vm_map_entry *e, const struct vm_map_entry *n)
+{
+	return e->end == n->start && (n->flags & UMAP_NOMERGE_FLAGS) == 0 &&
+	    umap_mergeable_p(e, n->object.uvm_obj, n->protection,
+	    n->max_protection) && (e->object.uvm_obj == NULL ||
+	    e->offset + (e->end - e->start) == n->offset);
+}
+
 /* ---- the index (uvm_map_tree.c); all under the map lock ---- */
 
 /* Where an entry sits: leaf `node', slot `slot' (node NULL: in front). */

@@ -5,7 +5,8 @@
  * and re-derives all of it from the entries' [start, end) alone, in two
  * passes:
  *  1. the list: each entry non-empty, page aligned, inside the map,
- *     below its successor, prev link exact; first/last, nentries, size,
+ *     below its successor and not one it could have merged with
+ *     (umap_alike_p), prev link exact; first/last, nentries, size,
  *     the hint and submap back-links agree;
  *  2. the B-tree, recursively: parent links and slots, slot counts (at least half
  *     full but at the root), every leaf at one depth, the leaves'
@@ -192,6 +193,13 @@ uvm_map_sanity(const struct vm_map *map, char *why, size_t whylen)
 			    "[0x%llx,0x%llx) overlaps next at 0x%llx",
 			    (const void *)map, (umap_ull)e->start,
 			    (umap_ull)e->end, (umap_ull)e->next->start);
+		if (e->next != NULL && umap_alike_p(e, e->next))
+			return umap_insane(why, whylen, "map %p: entries "
+			    "[0x%llx,0x%llx) and [0x%llx,0x%llx) touch and are "
+			    "alike: uvm_map should have made them one",
+			    (const void *)map, (umap_ull)e->start,
+			    (umap_ull)e->end, (umap_ull)e->next->start,
+			    (umap_ull)e->next->end);
 		if (e->flags & UVM_MAP_SUBMAP) {
 			const struct vm_map *sub = e->object.sub_map;
 

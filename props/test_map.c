@@ -548,6 +548,18 @@ test_sanity_catches(void)
 	e->start -= P;
 	CHECK(sane(K));
 
+	/* two neighbours uvm_map would have merged: touching, alike */
+	e = K->first;
+	savedend = e->end;
+	e->flags &= ~UVM_MAP_NOMERGE;
+	e->next->flags &= ~UVM_MAP_NOMERGE;
+	e->end = e->next->start;
+	expect_insane("touching alike entries", "touch and are alike");
+	e->end = savedend;
+	e->flags |= UVM_MAP_NOMERGE;
+	e->next->flags |= UVM_MAP_NOMERGE;
+	CHECK(sane(K));
+
 	/* list and tree disagree: two leaf slots swapped */
 	e = leaf->slot[0].entry;
 	leaf->slot[0].entry = leaf->slot[1].entry;
