@@ -153,8 +153,10 @@ enum km_adjust {
 	KADJ_AS_WRITTEN		= 0x100, /* ran as written though the policy
 					    would adjust it now (C repro) */
 	KADJ_WHOLE		= 0x200, /* unmap widened to a QUANTUM region */
-	KADJ_LIVE_RUN		= 0x400, /* unmap narrowed to mapped pages */
-	KADJ_SKIP_UNMAPPED	= 0x800, /* not run: the page is unmapped */
+	KADJ_LIVE_RUN		= 0x400, /* unmap narrowed to mapped pages
+					    and holes */
+	KADJ_SKIP_UNMAPPED	= 0x800, /* not run: the page is unmapped
+					    and no hole */
 	KADJ_SKIP_NOENTRY	= 0x1000, /* not run: no map entry to split */
 	KADJ_NO_NOUPDATE	= 0x2000, /* schedule: noupdate not allowed */
 	KADJ_STUCK		= 0x4000, /* smp: its wait could never end;

@@ -349,6 +349,21 @@ policy_op_done(struct harness *h)
 }
 
 /*
+ * May an unmap of region r take in page `page'?  Its own live pages,
+ * and -- on one CPU, where nobody can map them meanwhile -- pages that
+ * are holes of the map now (unmapped since, no entry holds them):
+ * uvm_unmap passes over holes, and a range that starts in one takes
+ * its other way into the entry list.  Never VA someone else took.
+ */
+static bool
+unmap_page_ok(struct harness *h, const struct hs_region *r, uint32_t page)
+{
+	return hs_region_page_live(r, page) || (!h->smp &&
+	    model_range_free(h->maps[r->map].map, r->va + ptoa(page),
+	    PAGE_SIZE));
+}
+
+/*
  * Entries an unmap of [start, end) in `map' must split off: one for
  * each end that falls inside an entry (merging may have made a region's
  * entry larger than the region).
@@ -473,12 +488,11 @@ adjust_rules(struct harness *h, struct km_op *op)
 			}
 			return adjq | unmap_vaonly(h, r, op);
 		}
-		if (!hs_region_page_live(r, op->page))
+		if (!unmap_page_ok(h, r, op->page))
 			return KADJ_SKIP_UNMAPPED;
 		/* the VA of an unmapped page may be someone else's now */
 		uint32_t n = 0;
-		while (n < op->count &&
-		    hs_region_page_live(r, op->page + n))
+		while (n < op->count && unmap_page_ok(h, r, op->page + n))
 			n++;
 		unsigned int adj2 = 0;
 		if (n != op->count) {
