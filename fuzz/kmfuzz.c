@@ -56,7 +56,9 @@ static const char usage_run[] =
 "as fuzz target T would, with every checker on and a full check after\n"
 "every op.  A file is text if it ends in .txt or is printable and its\n"
 "first op line parses; else bytes.  Without --target a text file's\n"
-"'# target: T' comment names its target (default km).  Pool inputs\n"
+"'# target: T' comment names its target, and a bytes file in a folder\n"
+"named after one (corpus/map/F, fuzz-out/map/corpus/F) runs as that\n"
+"target; else km.  Pool inputs\n"
 "run on both the cached and the direct-map variant unless --variant.\n"
 "Prints 'FILE: clean|FINDING' per file on stdout, reports on stderr; a\n"
 "text repro with a '# signature:' line is compared with its replay.\n"
@@ -148,6 +150,28 @@ cli_has_suffix(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/*
+ * The target a bytes file's folder names: corpus/map/F, or the engine's
+ * folders below it (fuzz-out/map/corpus/F, .../crashes/F).  NULL if none.
+ */
+static const struct km_target *
+target_of_folder(const char *path)
+{
+	const char *end = strrchr(path, '/');
+
+	for (int up = 0; end != NULL && up < 2; up++) {
+		const char *start = end;
+		while (start > path && start[-1] != '/')
+			start--;
+		const struct km_target *t = km_target_find(start,
+		    (size_t)(end - start));
+		if (t != NULL)
+			return t;
+		end = start > path ? start - 1 : NULL;
+	}
+	return NULL;
+}
+
 int
 cli_load_and_run(const char *path, const struct cli_args *a, bool report,
     struct cli_run *run)
@@ -171,6 +195,11 @@ cli_load_and_run(const char *path, const struct cli_args *a, bool report,
 	o.full_check_every = 1;
 	o.variant = a->variant;
 	run->text = run->t->text || km_input_is_text(path, buf, len);
+	if (!run->text && !a->target_given) {
+		const struct km_target *t = target_of_folder(path);
+		if (t != NULL && !t->text)
+			run->t = t;
+	}
 	if (run->text) {
 		km_input_header(buf, len, &hd);
 		memcpy(run->recorded_sig, hd.signature,
