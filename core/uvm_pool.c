@@ -304,5 +304,12 @@ pool_sanity(const struct pool *pp, char *why, size_t whylen)
 		SANITY_FAIL("pool %s: %u pages/%u items out listed, counters "
 		    "say %u/%u", pp->pr_wchan, npages, nout, pp->pr_npages,
 		    pp->pr_nout);
+	/* the statistics (what vmstat -m shows) add up to what is out */
+	if (pp->pr_nget - pp->pr_nput != pp->pr_nout ||
+	    pp->pr_npagealloc - pp->pr_npagefree != pp->pr_npages)
+		SANITY_FAIL("pool %s: %u gets - %u puts, %u page allocations "
+		    "- %u frees, but %u items and %u pages out", pp->pr_wchan,
+		    pp->pr_nget, pp->pr_nput, pp->pr_npagealloc,
+		    pp->pr_npagefree, pp->pr_nout, pp->pr_npages);
 	return 0;
 }

@@ -123,6 +123,8 @@ static const struct breakage cases[] = {
 	{ POOL, "free map disagrees with nmissing", "nmissing", 30 },
 	{ POOL, "pool counters off", "counters say", 31 },
 	{ POOL, "header on the wrong list", "wrong list", 32 },
+	{ POOL, "a put the statistics counted twice", "gets -", 33 },
+	{ POOL, "a page allocation counted that never was", "page allocations", 34 },
 };
 
 static void
@@ -183,6 +185,8 @@ corrupt(struct fixture *fx, int id)
 		break; }
 	case 30: pp->pr_partpages.head->ph_freemap |= 1; break;
 	case 31: pp->pr_nout++; break;
+	case 33: pp->pr_nput++; break;
+	case 34: pp->pr_npagealloc++; break;
 	case 32: { struct pool_item_header *ph = pp->pr_partpages.head;
 		pp->pr_partpages.head = ph->ph_next;
 		ph->ph_next = pp->pr_fullpages.head;

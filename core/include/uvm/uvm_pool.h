@@ -96,7 +96,8 @@ int	pool_reclaim(struct pool *pp);
 bool	pool_contains(const struct pool *pp, vaddr_t va, bool *isfree);
 
 /*
- * The pool checker: lists, counts and free maps agree. 0 or -1.
+ * The pool checker: lists, counts, free maps and the statistics (gets,
+ * puts, page allocations and frees) agree. 0 or -1.
  * => at a quiescent point; takes no lock.
  */
 int	pool_sanity(const struct pool *pp, char *why, size_t whylen);
