@@ -330,6 +330,13 @@ uao_sanity(struct uvm_object *uobj, char *why, size_t whylen)
 	if (nslots != uvm->exp.swpginuse)
 		SANITY_FAIL("swap: %u slots recorded, swpginuse %u", nslots,
 		    uvm->exp.swpginuse);
+	/* the device's bitmap marks exactly the recorded slots */
+	unsigned int nbits = 0;
+	for (unsigned int w = 0; w < (uvm->cfg.nswap + 63) / 64; w++)
+		nbits += popcount64(uvm->swap_bitmap[w]);
+	if (nbits != nslots)
+		SANITY_FAIL("swap: %u slots marked in use, %u recorded", nbits,
+		    nslots);
 	if (nonly != uvm->exp.swpgonly)
 		SANITY_FAIL("swap: swpgonly is %u, recount %u",
 		    uvm->exp.swpgonly, nonly);

@@ -38,15 +38,6 @@ ph_link(struct pool_pagelist *pl, struct pool_item_header *ph)
 	pl->head = ph;
 }
 
-/* Bits set in x; by hand, so gcc emits no libgcc call. */
-static unsigned int
-popcount64(uint64_t x)
-{
-	unsigned int n = 0;
-	for (; x != 0; x &= x - 1)
-		n++;
-	return n;
-}
 
 static uint64_t
 pool_fullmap(const struct pool *pp)

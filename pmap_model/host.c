@@ -179,6 +179,13 @@ pmodel_host_create(const struct pmodel_params *params)
 	}
 	h->uvm_memsize = (h->uvm_memsize + 63) & ~(size_t)63;
 	h->uvm_mem = aligned_alloc(64, h->uvm_memsize);
+	/*
+	 * uvm_create's contract asks for aligned memory, not zeroed: junk
+	 * in it, so that a core that trusts fresh memory to read as zero
+	 * (a table it forgot to clear) goes wrong here as in a kernel.
+	 */
+	if (h->uvm_mem != NULL)
+		memset(h->uvm_mem, 0xa5, h->uvm_memsize);
 	h->nswap = p.nswap;
 	h->swap = malloc((size_t)p.nswap * PAGE_SIZE);
 	h->swap_written = calloc((p.nswap + 63) / 64, sizeof(uint64_t));

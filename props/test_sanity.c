@@ -120,6 +120,7 @@ static const struct breakage cases[] = {
 	{ OBJECT, "slots recorded vs swpginuse", "swpginuse", 24 },
 	{ OBJECT, "swpgonly off", "swpgonly", 25 },
 	{ OBJECT, "page in the wrong hash bucket", "bucket", 26 },
+	{ OBJECT, "a swap slot marked in use that nobody holds", "marked in use", 27 },
 	{ POOL, "free map disagrees with nmissing", "nmissing", 30 },
 	{ POOL, "pool counters off", "counters say", 31 },
 	{ POOL, "header on the wrong list", "wrong list", 32 },
@@ -165,6 +166,7 @@ corrupt(struct fixture *fx, int id)
 	case 23: uobj->uo_nswslots++; break;
 	case 24: uvm->exp.swpginuse++; break;
 	case 25: uvm->exp.swpgonly++; break;
+	case 27: uvm->swap_bitmap[0] |= (uint64_t)1 << 31; break; /* slot 32 */
 	case 26: { /* move a resident page to a bucket it does not hash to */
 		pg = resident(fx, 1);
 		mutex_enter(&uobj->vmobjlock);
