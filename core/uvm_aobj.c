@@ -333,7 +333,7 @@ uao_sanity(struct uvm_object *uobj, char *why, size_t whylen)
 	/* the device's bitmap marks exactly the recorded slots */
 	unsigned int nbits = 0;
 	for (unsigned int w = 0; w < (uvm->cfg.nswap + 63) / 64; w++)
-		nbits += popcount64(uvm->swap_bitmap[w]);
+		nbits += uvm_popcount64(uvm->swap_bitmap[w]);
 	if (nbits != nslots)
 		SANITY_FAIL("swap: %u slots marked in use, %u recorded", nbits,
 		    nslots);

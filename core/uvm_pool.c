@@ -265,7 +265,7 @@ pool_sanity(const struct pool *pp, char *why, size_t whylen)
 		for (const struct pool_item_header *ph = lists[l]->head;
 		    ph != NULL; ph = ph->ph_next) {
 			unsigned int missing = pp->pr_itemsperpage -
-			    popcount64(ph->ph_freemap);
+			    uvm_popcount64(ph->ph_freemap);
 			if (ph->ph_prev != prev)
 				SANITY_FAIL("pool %s: list linkage broken at "
 				    "0x%lx", pp->pr_wchan,

@@ -78,14 +78,4 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 	return -1;							\
 } while (0)
 
-/* Bits set in x; by hand, so gcc emits no libgcc call. */
-static inline unsigned int
-popcount64(uint64_t x)
-{
-	unsigned int n = 0;
-	for (; x != 0; x &= x - 1)
-		n++;
-	return n;
-}
-
 #endif /* KMFUZZ_UVM_PRIV_H */

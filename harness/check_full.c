@@ -151,7 +151,7 @@ check_ownership(struct harness *h)
 		}
 		for (unsigned int i = 0; i < h->nregions; i++)
 			if (h->regions[i].map == mi)
-				rlive += hs_popcount(h->regions[i].live);
+				rlive += uvm_popcount64(h->regions[i].live);
 		if (rpages != rlive)
 			hfail(h, "ownership", 0, "map m%u: regions map %lu pages "
 			    "but entries cover %lu of them (lost entry)",
@@ -270,7 +270,7 @@ check_mappings(struct harness *h)
 		const struct hs_alloc *a = &h->allocs[i];
 		if (hs_type(a) == UVM_KMF_WIRED)
 			want += hs_npages(a) -
-			    hs_popcount(a->removed);
+			    uvm_popcount64(a->removed);
 	}
 	for (unsigned int i = 0; i < h->npool; i++)
 		if (h->pool[i].va < vm_map_min(uvm->kernel_map) ||

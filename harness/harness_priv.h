@@ -247,16 +247,6 @@ void	emit_kmf(struct km_emit *e, uint32_t flags);
 /* The C name of a map: "m0" for kernel_map, "m3". */
 void	emit_map(struct km_emit *e, uint16_t map_id);
 
-/* Bits set (by hand: no libgcc call in the kernel). */
-static inline unsigned int
-hs_popcount(uint64_t x)
-{
-	unsigned int n = 0;
-	for (; x != 0; x &= x - 1)
-		n++;
-	return n;
-}
-
 /* Word j of the page pattern with seed `seed' (every word of a page). */
 static inline uint32_t
 hs_page_word(uint32_t seed, unsigned int j)

@@ -34,6 +34,20 @@ typedef int vm_prot_t;
 #define atop(x)		((uint64_t)(x) >> PAGE_SHIFT)
 #define ptoa(x)		((uint64_t)(x) << PAGE_SHIFT)
 
+/*
+ * Bits set in x (free maps, the swap bitmap; the harness's page masks),
+ * by hand so that a freestanding build needs no libgcc call.
+ */
+static inline unsigned int
+uvm_popcount64(uint64_t x)
+{
+	unsigned int n = 0;
+
+	for (; x != 0; x &= x - 1)
+		n++;
+	return n;
+}
+
 #define __predict_true(e)	__builtin_expect(!!(e), 1)
 #define __predict_false(e)	__builtin_expect(!!(e), 0)
 
