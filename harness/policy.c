@@ -349,14 +349,14 @@ policy_op_done(struct harness *h)
 }
 
 /*
- * May an unmap of region r take in page `page'?  Its own live pages,
- * and -- on one CPU, where nobody can map them meanwhile -- pages that
- * are holes of the map now (unmapped since, no entry holds them):
- * uvm_unmap passes over holes, and a range that starts in one takes
- * its other way into the entry list.  Never VA someone else took.
+ * May an op on region r (an unmap, a fault) use page `page'?  Its own
+ * live pages, and -- on one CPU, where nobody can map them meanwhile --
+ * pages that are holes of the map now (unmapped since, no entry holds
+ * them): uvm_unmap passes over holes, and a fault there must fail with
+ * EFAULT.  Never VA someone else took.
  */
 static bool
-unmap_page_ok(struct harness *h, const struct hs_region *r, uint32_t page)
+region_page_ok(struct harness *h, const struct hs_region *r, uint32_t page)
 {
 	return hs_region_page_live(r, page) || (!h->smp &&
 	    model_range_free(h->maps[r->map].map, r->va + ptoa(page),
@@ -430,8 +430,7 @@ adjust_rules(struct harness *h, struct km_op *op)
 		 * judged on one CPU, where nobody can map it meanwhile.
 		 */
 		if (!hs_region_page_live(r, op->page))
-			return !h->smp && model_range_free(h->maps[r->map].map,
-			    r->va + ptoa(op->page), PAGE_SIZE) ? 0 :
+			return region_page_ok(h, r, op->page) ? 0 :
 			    KADJ_SKIP_UNMAPPED;
 		if (!(r->flags & KOPF_MAP_OBJ))
 			return 0;
@@ -488,11 +487,11 @@ adjust_rules(struct harness *h, struct km_op *op)
 			}
 			return adjq | unmap_vaonly(h, r, op);
 		}
-		if (!unmap_page_ok(h, r, op->page))
+		if (!region_page_ok(h, r, op->page))
 			return KADJ_SKIP_UNMAPPED;
 		/* the VA of an unmapped page may be someone else's now */
 		uint32_t n = 0;
-		while (n < op->count && unmap_page_ok(h, r, op->page + n))
+		while (n < op->count && region_page_ok(h, r, op->page + n))
 			n++;
 		unsigned int adj2 = 0;
 		if (n != op->count) {
