@@ -58,7 +58,10 @@ ARITH_ASSIGN = {"+=": ["-="], "-=": ["+="], "*=": ["/="], "/=": ["*="],
 INCDEC = {"++": ["--"], "--": ["++"]}
 
 CATEGORIES = ["relational", "logical", "arithmetic", "constant", "negate",
-              "delete", "swap-args"]
+              "delete", "swap-args", "swap-stmts", "replace-var"]
+# Qualifiers that do not make two variables' types differ for replace-var.
+QUALIFIERS = {"const", "volatile", "register", "restrict", "__restrict",
+              "static", "inline"}
 
 
 class Tok:
@@ -281,8 +284,12 @@ class Unit:
 
     def __init__(self, relpath, src, macros, typedefs):
         self.relpath, self.src = relpath, src
-        self.toks, pp = lex(src)
-        self.active = active_flags(self.toks, pp, macros)
+        toks, pp = lex(src)
+        # Only what the default build compiles: an #if/#else pair may open
+        # a parenthesis in each branch, which would unbalance the rest.
+        self.toks = [t for t, a in zip(toks, active_flags(toks, pp, macros))
+                     if a]
+        self.active = [True] * len(self.toks)
         self.typedefs = typedefs
         n = len(self.toks)
         self.match = [-1] * n
@@ -302,6 +309,7 @@ class Unit:
         self.conds = []                 # (open paren, close paren, kind)
         self.stmts = []                 # (first, last ';', kind)
         self.calls = []                 # (name idx, open, close)
+        self.vars = {}                  # function -> {variable: type}
         self._functions()
         for name, o, c in self.funcs:
             self._block(o, c)
@@ -371,6 +379,9 @@ class Unit:
                             break
                         name = toks[o - 1].text
                         self.funcs.append((name, i, c))
+                        self.vars[name] = {}
+                        for a, b in self._split_commas(o + 1, i - 1):
+                            self._declare(name, a, b, None)
                         for k in range(i, c + 1):
                             self.func[k] = name
                             self.body[k] = True
@@ -380,6 +391,50 @@ class Unit:
             elif t.text == "}" and t.kind == "punct":
                 depth -= 1
             i += 1
+
+    def _split_commas(self, a, b):
+        """Top-level comma-separated pieces of tokens [a, b), as ranges."""
+        toks, out, start, k = self.toks, [], a, a
+        while k < b:
+            t = toks[k]
+            if t.kind == "punct" and t.text in "([{" and self.match[k] > k:
+                k = self.match[k] + 1
+                continue
+            if t.text == ",":
+                out.append((start, k))
+                start = k + 1
+            k += 1
+        if start < b:
+            out.append((start, b))
+        return out
+
+    def _declare(self, func, a, b, base):
+        """Record the variable one declarator [a, b) declares, with its type
+        (base: the type words of the declaration's first declarator, for
+        `int a, *b'; None: the piece has its own).  Returns the base."""
+        toks, k = self.toks, a
+        while k < b and toks[k].text != "=" and toks[k].text != "[":
+            if toks[k].text == "(":
+                return base     # function pointer or call: not a variable
+            k += 1
+        ids = [x for x in range(a, k) if toks[x].kind == "id"
+               and toks[x].text not in KEYWORDS]
+        if not ids or func is None:
+            return base
+        n = ids[-1]
+        stars = "*" * sum(1 for x in range(a, n) if toks[x].text == "*")
+        words = [toks[x].text for x in range(a, n)
+                 if toks[x].kind == "id" and toks[x].text not in QUALIFIERS]
+        if base is None or words:
+            base = " ".join(words)
+        if toks[k].text != "[":
+            self.vars[func][toks[n].text] = base + " " + stars
+        return base
+
+    def _declare_all(self, i, j):
+        base = None
+        for a, b in self._split_commas(i, j):
+            base = self._declare(self.func[i], a, b, base)
 
     def _block(self, o, c):
         i = o + 1
@@ -425,6 +480,7 @@ class Unit:
             if s1 < pc:
                 if self.is_decl_start(po + 1, s1):
                     self._freeze_declarator(po + 1, s1)
+                    self._declare_all(po + 1, s1)
             if s2 > s1 + 1:
                 self.conds.append((s1, s2, "for"))
             self._calls_in(po, pc)
@@ -453,6 +509,7 @@ class Unit:
         elif self.is_decl_start(i, j):
             kind = "decl"
             self._freeze_declarator(i, j)
+            self._declare_all(i, j)
         else:
             kind = "expr"
         self.stmts.append((i, j, kind))
@@ -677,6 +734,37 @@ def generate(relpath, src, macros, typedefs):
                         (x + 1, x + 2, toks[ni].text),
                         [(toks[a1].start, toks[b1].end, t2),
                          (toks[a2].start, toks[b2].end, t1)]))
+
+    # Two adjacent expression statements traded: the ordering bugs (a page
+    # freed before its mapping goes, an item put back before the TLB flush,
+    # a lock dropped one statement early).
+    for (f1, l1, k1), (f2, l2, k2) in zip(u.stmts, u.stmts[1:]):
+        if k1 != "expr" or k2 != "expr" or l1 + 1 != f2 or l2 >= len(toks):
+            continue
+        if f1 == 0 or toks[f1 - 1].text not in (";", "{", "}"):
+            continue    # the first is the body of an if/for/else
+        if not u.ok_range(f1, l2):
+            continue
+        a, m1, m2, b = toks[f1].start, toks[l1].end, toks[f2].start, toks[l2].end
+        s1, s2 = src[a:m1], src[m2:b]
+        if s1 == s2 or "\n" in s1 or "\n" in s2:
+            continue
+        raw.append((f1, "swap-stmts", "swap with the next statement",
+                    [(a, b, s2 + src[m1:m2] + s1)]))
+
+    # A variable read or written where another of the same type in the same
+    # function was meant (`start' for `end', `map' for the kernel map).
+    for i, t in enumerate(toks):
+        if t.kind != "id" or not u.ok(i) or u.func[i] is None:
+            continue
+        names = u.vars.get(u.func[i], {})
+        ty = names.get(t.text)
+        if ty is None or toks[i - 1].text in ("->", ".") or \
+                toks[i + 1].text == "(":
+            continue
+        for other in sorted(names):
+            if other != t.text and names[other] == ty:
+                tok_rep(i, other, "replace-var")
 
     mutants, seen = [], {}
     for i, category, op, edits in raw:
