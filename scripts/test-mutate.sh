@@ -31,6 +31,20 @@ known=$(grep -B0 -A2 'km_type_ok \[relational\] == -> !=' "$work/list.txt" |
 [ -n "$known" ]
 ok $? "the known mutant (t == UVM_KMF_WIRED -> t != ...) is listed: ${known:-none}"
 
+# A planted bug's #if/#else in uvm_km_alloc opens an `if (' in each
+# branch; only the compiled branch may count, or every function after it
+# vanishes from the list (as they once did).
+"$src/scripts/mutate" --files core/uvm_km.c --list >"$work/list-all.txt" 2>&1
+for f in uvm_km_alloc uvm_km_free uvm_km_free_poolpage_cache; do
+  c=$(grep -c " core/uvm_km.c:[0-9]* $f \[" "$work/list-all.txt")
+  [ "$c" -ge 5 ]
+  ok $? "functions after a planted #if/#else are mutated: $f has $c mutants"
+done
+grep -q ' km_free \[swap-stmts\] swap with the next statement' "$work/list-all.txt"
+ok $? "swap-stmts: km_free's two removal steps are swapped"
+grep -q ' uvm_km_pgremove_intrsafe \[replace-var\] start -> end' "$work/list-all.txt"
+ok $? "replace-var: start read where end was meant"
+
 "$src/scripts/mutate" "${args[@]}" >"$work/stdout.txt" 2>"$work/stderr.txt"
 ok $? "scripts/mutate exits 0"
 grep -Eq '^score \(all detectors\): +[0-9]+\.[0-9]%  \([0-9]+ killed of [0-9]+\)$' "$work/stdout.txt"
