@@ -242,6 +242,13 @@ hm_swap_io(void *ctx, unsigned long *reads, unsigned long *writes)
 	pmodel_host_swap_io(((struct hmodel *)ctx)->ph, reads, writes);
 }
 
+static void
+hm_page_allocs(void *ctx, unsigned long *count, paddr_t *last)
+{
+	pmodel_page_allocs(pmodel_host_pmap(((struct hmodel *)ctx)->ph),
+	    count, last);
+}
+
 static bool
 hm_hold_lock(void *ctx, kmutex_t *m)
 {
@@ -316,6 +323,7 @@ harness_model_create_params(const struct harness_config *cfg,
 	host.release_lock = hm_release_lock;
 	host.wakeups = hm_wakeups;
 	host.swap_io = hm_swap_io;
+	host.page_allocs = hm_page_allocs;
 	host.smp_run = hm_smp_run;
 	harness_init(h, &host, cfg);
 	return h;

@@ -586,8 +586,13 @@ uvm_km_alloc_poolpage_cache(struct vm_map *map, bool waitok)
 	    "uvm_km_alloc_poolpage_cache: cached va 0x%lx is mapped",
 	    (unsigned long)va);
 	struct vm_page *pg;
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_POOL_RESERVE
+	while ((pg = uvm_pagealloc(uvm, NULL, 0, NULL,	/* planted: */
+	    UVM_PGA_USERESERVE)) == NULL) {		/* always the reserve */
+#else
 	while ((pg = uvm_pagealloc(uvm, NULL, 0, NULL,
 	    waitok ? 0 : UVM_PGA_USERESERVE)) == NULL) {
+#endif
 		if (!waitok) {
 			pool_put(pp, (void *)va);
 			return 0;

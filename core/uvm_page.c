@@ -307,6 +307,9 @@ uvm_pageidlezero(struct uvm *uvm, unsigned int n)
 		}
 	}
 	mutex_exit(&uvm->pageqlock);
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_IDLEZERO_COUNT
+	return n;	/* planted: what was asked, not what was done */
+#endif
 	return done;
 }
 

@@ -69,6 +69,10 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 					   says it waits (PG_WANTED) */
 #define KMFUZZ_PLANT_WIRED_GIVEUP 17	/* a wired allocation that may
 					   sleep for pages gives up */
+#define KMFUZZ_PLANT_IDLEZERO_COUNT 18	/* idle zeroing reports the pages
+					   asked for, not those zeroed */
+#define KMFUZZ_PLANT_POOL_RESERVE 19	/* a waitok cached pool page takes
+					   the kernel reserve */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

@@ -362,7 +362,8 @@ check_new_poolpage(struct harness *h, const struct hs_poolpage *p)
 		    "wired kernel page", p->id);
 		return;
 	}
-	(void)hs_page_set_up(h, pg, p->va, 'p', p->id);
+	if (hs_page_set_up(h, pg, p->va, 'p', p->id))
+		model_poolpage_color(h, p, pg);
 }
 
 /*
@@ -397,6 +398,50 @@ check_swap_io(struct harness *h)
 		    h->base_pageouts, writes);
 }
 
+/*
+ * The page allocator against the host, which sees every page handed out
+ * (pmap_page_allocated): each one counts in uvmexp.colorhit, and the
+ * next allocation of any color starts at the color after the last one's
+ * (uvm.nextcolor), so that pages spread over the colors.  On one CPU
+ * only: with several, another CPU may be between its count and its
+ * pmap_page_allocated, and the host's "last" may be its page.  The
+ * idle loop's zeroing borrows free pages through the same hook: counting
+ * starts again after it (check_page_allocs_base).
+ */
+void
+check_page_allocs_base(struct harness *h)
+{
+	paddr_t last;
+
+	h->base_colorhit = h->uvm->exp.colorhit;
+	h->base_page_allocs = 0;
+	if (h->host.page_allocs != NULL)
+		h->host.page_allocs(h->host.ctx, &h->base_page_allocs, &last);
+}
+
+static void
+check_page_allocs(struct harness *h)
+{
+	const struct uvm *uvm = h->uvm;
+	unsigned long n;
+	paddr_t last;
+
+	if (h->host.page_allocs == NULL || h->smp)
+		return;
+	h->host.page_allocs(h->host.ctx, &n, &last);
+	n -= h->base_page_allocs;
+	if (uvm->exp.colorhit - h->base_colorhit != n)
+		hfail(h, "pages", 0, "uvmexp.colorhit counts %u pages handed "
+		    "out, the host saw %lu", uvm->exp.colorhit -
+		    h->base_colorhit, n);
+	else if (n != 0 && uvm->nextcolor !=
+	    (((unsigned int)atop(last) + 1) & (uvm->exp.ncolors - 1)))
+		hfail(h, "pages", 0, "uvm.nextcolor is %u, but the last page "
+		    "handed out (pa 0x%lx) was of color %u", uvm->nextcolor,
+		    (unsigned long)last, (unsigned int)atop(last) &
+		    (uvm->exp.ncolors - 1));
+}
+
 static void
 check_counters(struct harness *h)
 {
@@ -422,6 +467,8 @@ check_counters(struct harness *h)
 		    x->swpgonly, x->swpginuse, x->swpages);
 	else
 		check_swap_io(h);
+	if (!h->found)
+		check_page_allocs(h);
 }
 
 /*
@@ -434,34 +481,50 @@ check_counters(struct harness *h)
 static void
 check_locks(struct harness *h)
 {
+	char what[48];
+
+	if (hs_held_lock(h, true, what, sizeof(what)))
+		hfail(h, "locks", 0, "the call returned holding %s", what);
+}
+
+/*
+ * Does the calling CPU hold one of the core's locks?  => its name in
+ * what.  maps: whether map locks count (a map lock may be held across a
+ * sleep, as NetBSD's vm_map lock; the others are mutexes, and nothing
+ * may sleep holding a mutex).
+ */
+bool
+hs_held_lock(struct harness *h, bool maps, char *what, size_t len)
+{
 	struct uvm *uvm = h->uvm;
-	const char *what = NULL;
+	const char *name = NULL;
 
 	for (unsigned int i = 0; i < h->nmaps; i++) {
 		struct vm_map *map = h->maps[i].map;
-		if (mutex_owned(&map->lock))
-			what = "map lock";
+		if (maps && mutex_owned(&map->lock))
+			name = "map lock";
 		else if ((map->flags & VM_MAP_VACACHE) &&
 		    mutex_owned(&vm_map_to_kernel(map)->vmk_vacache.pr_lock))
-			what = "KVA cache lock";
-		if (what != NULL) {
-			hfail(h, "locks", 0, "the call returned holding m%u's "
-			    "%s", h->maps[i].id, what);
-			return;
+			name = "KVA cache lock";
+		if (name != NULL) {
+			uvm_snprintf(what, len, "m%u's %s", h->maps[i].id,
+			    name);
+			return true;
 		}
 	}
 	if (mutex_owned(&uvm->kernel_object->vmobjlock))
-		what = "the kernel object's lock";
+		name = "the kernel object's lock";
 	else if (mutex_owned(&uvm->pageqlock))
-		what = "the page queue lock";
+		name = "the page queue lock";
 	else if (mutex_owned(&uvm->swap_data_lock))
-		what = "the swap data lock";
+		name = "the swap data lock";
 	else if (mutex_owned(&uvm->mapent_lock))
-		what = "the map-entry store's lock";
+		name = "the map-entry store's lock";
 	else if (mutex_owned(&uvm->poolhdr_lock))
-		what = "the pool-header store's lock";
-	if (what != NULL)
-		hfail(h, "locks", 0, "the call returned holding %s", what);
+		name = "the pool-header store's lock";
+	if (name != NULL)
+		uvm_snprintf(what, len, "%s", name);
+	return name != NULL;
 }
 
 /* The maps an op may have changed the entries of (map indices). */

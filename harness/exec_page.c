@@ -398,8 +398,22 @@ pageout_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 	emit_printf(e, "\t\tDONE(uvm_pageout(uvm, %u));\n", op->n);
 }
 
+static void
+pageout_prepare(struct harness *h, struct km_op *op)
+{
+	if (h->cfg.checkers)
+		model_pageout_predict(h, op);
+}
+
+static void
+pageout_end(struct harness *h, struct km_op *op, uintptr_t result)
+{
+	model_pageout_judge(h, op, (unsigned int)result);
+}
+
 const struct km_op_impl op_pageout_impl = {
-	.call = pageout_call, .emit = pageout_emit,
+	.prepare = pageout_prepare, .call = pageout_call,
+	.end = pageout_end, .emit = pageout_emit,
 };
 
 static uintptr_t
@@ -415,8 +429,24 @@ idlezero_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 	emit_printf(e, "\t\tDONE(uvm_pageidlezero(uvm, %u));\n", op->n);
 }
 
+static void
+idlezero_prepare(struct harness *h, struct km_op *op)
+{
+	if (h->cfg.checkers)
+		model_idlezero_predict(h, op);
+}
+
+/* The pages it zeroed passed the host as handed out: they were not. */
+static void
+idlezero_end(struct harness *h, struct km_op *op, uintptr_t result)
+{
+	model_idlezero_judge(h, op, (unsigned int)result);
+	check_page_allocs_base(h);
+}
+
 const struct km_op_impl op_idlezero_impl = {
-	.call = idlezero_call, .emit = idlezero_emit,
+	.prepare = idlezero_prepare, .call = idlezero_call,
+	.end = idlezero_end, .emit = idlezero_emit,
 };
 
 static uintptr_t

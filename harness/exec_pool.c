@@ -36,9 +36,10 @@ poolpage_get_end(struct harness *h, struct km_op *op, uintptr_t va)
 	uint16_t label = op->result_id;
 
 	op->result_id = 0;
-	model_poolpage_judge(h, op, va);
-	if (va == 0)
+	if (va == 0) {
+		model_poolpage_judge(h, op, va);
 		return;
+	}
 	struct hs_poolpage *p = &h->pool[h->npool++];
 	p->id = hs_new_id(h, &h->next_pool_id, label);
 	p->cpu = op->cpu;
@@ -46,6 +47,7 @@ poolpage_get_end(struct harness *h, struct km_op *op, uintptr_t va)
 	p->uncached = (op->flags & KOPF_UNCACHED) != 0;
 	p->va = va;
 	op->result_id = p->id;
+	model_poolpage_judge(h, op, va);	/* the report names p<id> */
 	if (h->smp) {
 		char what[24];
 		uvm_snprintf(what, sizeof(what), "its pool page p%u", p->id);

@@ -158,6 +158,14 @@ struct harness_host {
 	void	(*swap_io)(void *ctx, unsigned long *reads,
 		    unsigned long *writes);
 	/*
+	 * Pages the instance handed out (pmap_page_allocated calls; a count
+	 * that only grows) and the physical address of the last one.
+	 * NULL: this host cannot tell; uvmexp.colorhit and the page
+	 * allocator's color rotation go unjudged.
+	 */
+	void	(*page_allocs)(void *ctx, unsigned long *count,
+		    paddr_t *last);
+	/*
 	 * Concurrency (NULL: this host runs one CPU only).  Run
 	 * harness_smp_cpu(h, c) for every c < h->ncpu, each on a virtual
 	 * CPU of its own, cooperatively: exactly one runs at a time, and
@@ -248,6 +256,11 @@ struct hs_before {
 	bool		lock_held;	/* another CPU holds the map lock */
 	bool		pages_ok;	/* every page it needs is there */
 	bool		pages_short;	/* pages run out; it may not wait */
+	int		color;		/* pool page: its page's, -1 unjudged */
+	/* idlezero: pages it must zero, and each color's zeroed count then */
+	unsigned int	zero_done;
+	unsigned int	pageouts;	/* pageout: pages it must write out */
+	uint16_t	zeros[UVM_MAX_COLORS];
 	bool		invalid;	/* map: prot above maxprot: EINVAL */
 	int		error;		/* map: what uvm_map returned */
 };
@@ -357,6 +370,9 @@ struct harness {
 	/* at start: uvmexp's pageins, pageouts; the host's swap I/O */
 	unsigned int		base_pageins, base_pageouts;
 	unsigned long		base_swap_reads, base_swap_writes;
+	/* at start: uvmexp.colorhit; the host's count of pages handed out */
+	unsigned int		base_colorhit;
+	unsigned long		base_page_allocs;
 	unsigned int		entry_claims;	/* sum of the CPUs' entry_claim */
 	unsigned int		slot_claims[3];	/* per HS_SLOT_*: ops filling one */
 	kmutex_t		*held;		/* hold_lock: the other CPU's */

@@ -196,9 +196,21 @@ void	model_alloc_judge(struct harness *h, const struct km_op *op,
 void	model_map_predict(struct harness *h, const struct km_op *op);
 void	model_map_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);
+void	model_pageout_predict(struct harness *h, const struct km_op *op);
+void	model_pageout_judge(struct harness *h, const struct km_op *op,
+	    unsigned int done);
+void	model_idlezero_predict(struct harness *h, const struct km_op *op);
+void	model_idlezero_judge(struct harness *h, const struct km_op *op,
+	    unsigned int done);
 void	model_poolpage_predict(struct harness *h, const struct km_op *op);
 void	model_poolpage_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);
+/* check.c: count pages handed out from here on (start, idle zeroing) */
+void	check_page_allocs_base(struct harness *h);
+/* check.c: a core lock the caller holds (maps: map locks count too) */
+bool	hs_held_lock(struct harness *h, bool maps, char *what, size_t len);
+void	model_poolpage_color(struct harness *h, const struct hs_poolpage *p,
+	    const struct vm_page *pg);
 /* Every mapped page of a wired allocation has its offset's color. */
 void	model_wired_colors(struct harness *h, const struct hs_alloc *a);
 

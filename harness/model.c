@@ -98,11 +98,13 @@ model_map_fit(const struct vm_map *map, vsize_t size, vsize_t align,
 /*
  * Would `n' page allocations starting at kernel-object offset `off'
  * (colormatched unless !colormatch) all get a page?  => the index of
- * the first that fails, or n.
+ * the first that fails, or n; *color0 (if not NULL) the color the first
+ * one gets: its offset's, or without colormatch the first color from
+ * uvm->nextcolor on that has a free page.
  */
 static unsigned int
 pages_until_short(struct harness *h, voff_t off, unsigned int n,
-    bool colormatch, bool usereserve)
+    bool colormatch, bool usereserve, unsigned int *color0)
 {
 	struct uvm *uvm = h->uvm;
 	unsigned int ncolors = uvm->exp.ncolors, free = uvm->exp.free;
@@ -130,6 +132,8 @@ pages_until_short(struct harness *h, voff_t off, unsigned int n,
 		}
 		if (have[c] == 0)
 			return i;
+		if (i == 0 && color0 != NULL)
+			*color0 = c;
 		have[c]--;
 		free--;
 	}
@@ -158,7 +162,7 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 		return;
 	unsigned int n = (unsigned int)atop(round_page(hs_op_size(op)));
 	unsigned int got = pages_until_short(h, hs_kobj_off(h, b->fit), n,
-	    true, (op->flags & UVM_KMF_NOWAIT) != 0);
+	    true, (op->flags & UVM_KMF_NOWAIT) != 0, NULL);
 	b->pages_ok = got == n;
 	/* a shortage the call may not wait out: it must fail */
 	b->pages_short = got < n && ((op->flags & UVM_KMF_NOWAIT) ||
@@ -313,6 +317,100 @@ model_wired_colors(struct harness *h, const struct hs_alloc *a)
 	}
 }
 
+/* ---- the pagedaemon ----------------------------------------------------- */
+
+/*
+ * uvm_pageout(n) writes out min(n, queued pages not busy, free swap
+ * slots) pages: it skips busy ones and stops when swap is full.
+ */
+void
+model_pageout_predict(struct harness *h, const struct km_op *op)
+{
+	struct hs_before *b = &h->before;
+	const struct uvm *uvm = h->uvm;
+	unsigned int idle = 0;
+
+	b->judged = !h->smp;
+	for (const struct vm_page *pg = uvm->pageq_head; pg != NULL;
+	    pg = pg->qnext)
+		if ((pg->flags & PG_BUSY) == 0)
+			idle++;
+	b->pageouts = op->n < idle ? op->n : idle;
+	if (uvm->exp.swpages - uvm->exp.swpginuse < b->pageouts)
+		b->pageouts = uvm->exp.swpages - uvm->exp.swpginuse;
+}
+
+void
+model_pageout_judge(struct harness *h, const struct km_op *op,
+    unsigned int done)
+{
+	const struct hs_before *b = &h->before;
+
+	if (h->cfg.checkers && b->judged && !h->found && done != b->pageouts)
+		hfail(h, "swap", 0, "pageout %u wrote out %u pages, but %u "
+		    "were there (queued, not busy, with a free swap slot)",
+		    op->n, done, b->pageouts);
+}
+
+/* ---- idle zeroing ------------------------------------------------------- */
+
+/*
+ * uvm_pageidlezero(n): min(n, free pages of unknown contents) of them
+ * zeroed, one per color in turn (color 0 first, empty colors skipped),
+ * so that every color gains zero pages.
+ */
+void
+model_idlezero_predict(struct harness *h, const struct km_op *op)
+{
+	struct hs_before *b = &h->before;
+	const struct uvm *uvm = h->uvm;
+	unsigned int unknown[UVM_MAX_COLORS];
+	bool progress = true;
+
+	b->judged = !h->smp;	/* other CPUs' pages come and go meanwhile */
+	b->zero_done = 0;
+	for (unsigned int c = 0; c < uvm->exp.ncolors; c++) {
+		unknown[c] = uvm->freelist[c].count[PGFL_UNKNOWN];
+		b->zeros[c] = (uint16_t)uvm->freelist[c].count[PGFL_ZEROS];
+	}
+	while (b->zero_done < op->n && progress) {
+		progress = false;
+		for (unsigned int c = 0; c < uvm->exp.ncolors &&
+		    b->zero_done < op->n; c++) {
+			if (unknown[c] == 0)
+				continue;
+			unknown[c]--;
+			b->zeros[c]++;
+			b->zero_done++;
+			progress = true;
+		}
+	}
+}
+
+void
+model_idlezero_judge(struct harness *h, const struct km_op *op,
+    unsigned int done)
+{
+	const struct hs_before *b = &h->before;
+	const struct uvm *uvm = h->uvm;
+
+	if (!h->cfg.checkers || !b->judged || h->found)
+		return;
+	if (done != b->zero_done) {
+		hfail(h, "pages", 0, "idlezero %u zeroed %u pages, but %u "
+		    "were there to zero", op->n, done, b->zero_done);
+		return;
+	}
+	for (unsigned int c = 0; c < uvm->exp.ncolors; c++)
+		if (uvm->freelist[c].count[PGFL_ZEROS] != b->zeros[c]) {
+			hfail(h, "pages", 0, "idlezero %u: color %u holds %u "
+			    "zeroed pages, the colors taken in turn give %u",
+			    op->n, c, uvm->freelist[c].count[PGFL_ZEROS],
+			    b->zeros[c]);
+			return;
+		}
+}
+
 /* ---- pool pages --------------------------------------------------------- */
 
 /* Does the KVA cache of map hold a free item? */
@@ -334,9 +432,11 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 	bool cached = !(op->flags & KOPF_UNCACHED) &&
 	    !uvm->cfg.poolpage_direct_map && (map->flags & VM_MAP_VACACHE);
 
+	unsigned int color;
+
 	b->judged = true;
 	b->lock_held = h->held == &map->lock;
-	b->pages_ok = pages_until_short(h, 0, 1, false, nowait) == 1;
+	b->pages_ok = pages_until_short(h, 0, 1, false, nowait, &color) == 1;
 	if (uvm->cfg.poolpage_direct_map) {
 		b->room = true;
 	} else if (cached && cache_has_free(map)) {
@@ -355,8 +455,31 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 		    model_map_fit(map, PAGE_SIZE, 0, &b->fit);
 		if (b->room)
 			b->pages_ok = pages_until_short(h,
-			    hs_kobj_off(h, b->fit), 1, true, nowait) == 1;
+			    hs_kobj_off(h, b->fit), 1, true, nowait,
+			    &color) == 1;
 	}
+	/*
+	 * Which page it gets is judged on one CPU only: another CPU's
+	 * allocation may move uvm->nextcolor before this one takes its page.
+	 */
+	b->color = b->pages_ok && !h->smp ? (int)color : -1;
+}
+
+/*
+ * New pool page p, backed by pg, is of the color the page model chose
+ * (unless the get waited: the pages it then found are not those the
+ * model saw).
+ */
+void
+model_poolpage_color(struct harness *h, const struct hs_poolpage *p,
+    const struct vm_page *pg)
+{
+	if (h->before.color >= 0 && h->waits == 0 &&
+	    pg->color != (unsigned int)h->before.color)
+		hfail(h, "pages", p->va, "pool page p%u has color %u, the page "
+		    "allocator owed it %u (its offset's if wired, else the "
+		    "first with a free page from uvm.nextcolor)", p->id,
+		    pg->color, (unsigned int)h->before.color);
 }
 
 void
@@ -371,4 +494,15 @@ model_poolpage_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 		hfail(h, "liveness", 0, "m%u: pool page %sget failed, but a VA "
 		    "and a page were there", h->maps[op->map_sel].id,
 		    (op->flags & KOPF_UNCACHED) ? "" : "(cached) ");
+	/*
+	 * No page it may take (the reserve is NOWAIT's) and it did not
+	 * wait for one: it must have failed.  One CPU: another could free
+	 * a page between the prediction and the call.
+	 */
+	else if (va != 0 && !b->pages_ok && h->waits == 0 && !h->smp)
+		hfail(h, "pages", va, "m%u: pool page %sget succeeded without "
+		    "waiting, but no page was free for it (%s)",
+		    h->maps[op->map_sel].id, (op->flags & KOPF_UNCACHED) ? "" :
+		    "(cached) ", (op->flags & KOPF_NOWAIT) ? "NOWAIT, at the "
+		    "pagedaemon's reserve" : "waitok: not the kernel reserve");
 }

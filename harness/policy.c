@@ -713,6 +713,19 @@ bool
 harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
     const char *wmesg, char *msg, size_t len)
 {
+	char held[48];
+
+	/*
+	 * A sleep with a mutex held stops every CPU that wants it until the
+	 * sleeper wakes (LOCKDEBUG's "sleep with a spin lock held"); on
+	 * one CPU the policy's waking it would hide that.
+	 */
+	if (h->cfg.checkers && hs_held_lock(h, false, held, sizeof(held))) {
+		hfail(h, "locks", 0, "the core sleeps on \"%s\" holding %s",
+		    wmesg, held);
+		uvm_snprintf(msg, len, "sleeps holding %s", held);
+		return false;
+	}
 	if (wait_policy(h, why, what, wmesg, msg, len))
 		return true;
 	if (h->smp) {

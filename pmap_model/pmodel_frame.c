@@ -207,6 +207,9 @@ pmap_page_allocated(struct pmap *pm, paddr_t pa)
 {
 	size_t f = pmodel_managed_frame(pm, pa, "pmap_page_allocated", 0, false);
 
+	__atomic_fetch_add(&pm->pm_page_allocs, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&pm->pm_last_alloc, pa, __ATOMIC_RELAXED);
+
 	if (pm->pm_frame[f] == FR_FREE) {
 		pm->pm_frame[f] = FR_ALLOC;
 		pm->pm_frames_free--;
@@ -214,6 +217,14 @@ pmap_page_allocated(struct pmap *pm, paddr_t pa)
 	}
 	PMODEL_UNPOISON(pm->pm_arena + pa, PAGE_SIZE);
 	frame_dirty(pm, f);
+}
+
+void
+pmodel_page_allocs(const struct pmap *pm, unsigned long *count,
+    paddr_t *last)
+{
+	*count = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
+	*last = __atomic_load_n(&pm->pm_last_alloc, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------------ */

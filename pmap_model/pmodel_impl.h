@@ -65,6 +65,9 @@ struct pmap {
 	uint32_t	*pm_dirtylist;
 	size_t		pm_ndirty;
 	unsigned long	pm_frames_free, pm_frames_alloc;
+	/* pages the core handed out, ever; the last one's address */
+	unsigned long	pm_page_allocs;
+	paddr_t		pm_last_alloc;
 
 	/* PT pool: frames [0, pt_pages) */
 	unsigned int	pm_pt_pages;

@@ -86,6 +86,22 @@ miscount_pageins(struct harness *h)
 	h->uvm->exp.pageins++;
 }
 
+/* A page handed out that uvmexp.colorhit missed (the host saw it). */
+static void
+miscount_colorhit(struct harness *h)
+{
+	h->uvm->exp.colorhit--;
+}
+
+/* The next any-color allocation would not start after the last page's. */
+static void
+skip_nextcolor(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+
+	uvm->nextcolor = (uvm->nextcolor + 1) & (uvm->exp.ncolors - 1);
+}
+
 static void
 clear_nx(struct harness *h)
 {
@@ -199,6 +215,12 @@ const struct corruption corruptions[] = {
 	  "alloc kernel_map 0x2000 PAGEABLE -> a1/touch a1 page=0 write/"
 	  "pageout 4/touch a1 page=0 read",
 	  2, false, miscount_pageins },
+	{ "pages", "a page handed out that uvmexp.colorhit did not count",
+	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
+	  0, false, miscount_colorhit },
+	{ "pages", "uvm.nextcolor not the color after the last page's",
+	  "poolpage_get kernel_map -> p1/poolpage_put p1",
+	  0, false, skip_nextcolor },
 	{ "security", "NX cleared on a page not allocated EXEC",
 	  "alloc kernel_map 0x2000 WIRED -> a1/touch a1 page=0 write",
 	  0, true, clear_nx },

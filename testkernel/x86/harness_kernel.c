@@ -659,6 +659,15 @@ hk_swap_io(void *ctx, unsigned long *reads, unsigned long *writes)
 	platform_swap_io(reads, writes);
 }
 
+static void
+hk_page_allocs(void *ctx, unsigned long *count, paddr_t *last)
+{
+	struct pmap *pm = &((struct hk *)ctx)->pm;
+
+	*count = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
+	*last = __atomic_load_n(&pm->pm_last_alloc, __ATOMIC_RELAXED);
+}
+
 struct harness *
 harness_kernel_get(const struct harness_config *cfg)
 {
@@ -675,6 +684,7 @@ harness_kernel_get(const struct harness_config *cfg)
 		.release_lock = hk_release_lock,
 		.wakeups = hk_wakeups,
 		.swap_io = hk_swap_io,
+		.page_allocs = hk_page_allocs,
 	};
 
 	if (!hk.ready)

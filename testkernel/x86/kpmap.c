@@ -530,8 +530,8 @@ pmap_page_freed(struct pmap *pm, paddr_t pa)
 void
 pmap_page_allocated(struct pmap *pm, paddr_t pa)
 {
-	(void)pm;
-	(void)pa;
+	__atomic_fetch_add(&pm->pm_page_allocs, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&pm->pm_last_alloc, pa, __ATOMIC_RELAXED);
 }
 
 unsigned long

@@ -74,6 +74,8 @@ struct pmap {
 	unsigned long	pm_nmapped;		/* present leaf PTEs */
 	unsigned	pm_ptp_limit;		/* test hook: 0 = no limit */
 	struct kpmap_log *pm_log;		/* test hook: NULL = none */
+	unsigned long	pm_page_allocs;		/* pages handed out, ever */
+	paddr_t		pm_last_alloc;		/* ... the last one */
 };
 
 /*
