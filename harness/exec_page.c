@@ -152,6 +152,17 @@ touch_faults_p(const struct hs_alloc *a, uint32_t page)
  */
 #define TOUCH_REFAULTS	16
 
+static void
+touch_prepare(struct harness *h, struct km_op *op)
+{
+	const struct hs_alloc *a = &h->allocs[op->handle_sel];
+
+	h->before.judged = false;
+	if (h->cfg.checkers && hs_type(a) == UVM_KMF_PAGEABLE &&
+	    touch_faults_p(a, op->page))
+		model_fault_predict(h, hs_kobj_off(h, a->va + ptoa(op->page)));
+}
+
 static uintptr_t
 touch_call(struct harness *h, const struct km_op *op)
 {
@@ -277,6 +288,9 @@ touch_end(struct harness *h, struct km_op *op, uintptr_t error)
 		return;
 	}
 	if (hs_type(a) == UVM_KMF_PAGEABLE) {
+		model_fault_judge(h, op, a->id, (int)error);
+		if (h->found)
+			return;
 		if (error != 0 && hs_fault_refused(h, op, va, error, 'a',
 		    a->id))
 			return;
@@ -339,7 +353,8 @@ touch_emit(struct harness *h, const struct km_op *op, struct km_emit *e)
 }
 
 const struct km_op_impl op_touch_impl = {
-	.call = touch_call, .end = touch_end, .emit = touch_emit,
+	.prepare = touch_prepare, .call = touch_call, .end = touch_end,
+	.emit = touch_emit,
 };
 
 /* ---- busy --------------------------------------------------------------- */

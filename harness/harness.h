@@ -260,6 +260,7 @@ struct hs_before {
 	/* idlezero: pages it must zero, and each color's zeroed count then */
 	unsigned int	zero_done;
 	unsigned int	pageouts;	/* pageout: pages it must write out */
+	bool		page_busy;	/* touch: its page is under I/O */
 	uint16_t	zeros[UVM_MAX_COLORS];
 	bool		invalid;	/* map: prot above maxprot: EINVAL */
 	int		error;		/* map: what uvm_map returned */

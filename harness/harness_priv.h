@@ -196,6 +196,9 @@ void	model_alloc_judge(struct harness *h, const struct km_op *op,
 void	model_map_predict(struct harness *h, const struct km_op *op);
 void	model_map_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);
+void	model_fault_predict(struct harness *h, voff_t off);
+void	model_fault_judge(struct harness *h, const struct km_op *op,
+	    unsigned int id, int error);
 void	model_pageout_predict(struct harness *h, const struct km_op *op);
 void	model_pageout_judge(struct harness *h, const struct km_op *op,
 	    unsigned int done);

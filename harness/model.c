@@ -317,6 +317,46 @@ model_wired_colors(struct harness *h, const struct hs_alloc *a)
 	}
 }
 
+/* ---- faults ------------------------------------------------------------- */
+
+/*
+ * A fault on pageable memory at kernel-object offset `off': its page is
+ * resident, or a free page is there for it -- a kernel-object page may
+ * take the kernel reserve, down to the pagedaemon's (any color).
+ */
+void
+model_fault_predict(struct harness *h, voff_t off)
+{
+	struct hs_before *b = &h->before;
+	const struct vm_page *pg = uvm_pagelookup(h->uvm->kernel_object, off);
+
+	b->judged = !h->smp;	/* others take and free pages meanwhile */
+	b->page_busy = pg != NULL && (pg->flags & PG_BUSY);
+	b->pages_ok = pg != NULL ||
+	    pages_until_short(h, off, 1, false, true, NULL) == 1;
+}
+
+/*
+ * The fault of touch op on a<id> page `page' returned error after h->waits
+ * waits.  With its page there and not busy it may neither wait (the
+ * policy's pagedaemon would hide a needless sleep) nor fail with ENOMEM.
+ */
+void
+model_fault_judge(struct harness *h, const struct km_op *op,
+    unsigned int id, int error)
+{
+	const struct hs_before *b = &h->before;
+
+	if (!h->cfg.checkers || !b->judged || b->page_busy || !b->pages_ok ||
+	    h->found)
+		return;
+	if (error == ENOMEM || h->waits != 0)
+		hfail(h, "liveness", 0, "fault on a%u page %u %s, but its page "
+		    "was %s", id, op->page, error == ENOMEM ? "failed "
+		    "(ENOMEM)" : "waited", "there (resident, or free: a "
+		    "kernel-object page may take the kernel reserve)");
+}
+
 /* ---- the pagedaemon ----------------------------------------------------- */
 
 /*
