@@ -196,6 +196,7 @@ void	model_alloc_judge(struct harness *h, const struct km_op *op,
 void	model_map_predict(struct harness *h, const struct km_op *op);
 void	model_map_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);
+bool	hs_reclaimable(const struct harness *h);
 void	model_fault_predict(struct harness *h, voff_t off);
 void	model_fault_judge(struct harness *h, const struct km_op *op,
 	    unsigned int id, int error);

@@ -140,6 +140,19 @@ pages_until_short(struct harness *h, voff_t off, unsigned int n,
 	return n;
 }
 
+/*
+ * Can the pagedaemon reclaim a page?  A pageable page is queued and swap
+ * has a free slot (uvm_reclaimable's rule, computed here from the state
+ * so that a core whose answer is wrong is judged by the right one).
+ */
+bool
+hs_reclaimable(const struct harness *h)
+{
+	const struct uvm *uvm = h->uvm;
+
+	return uvm->pageq_count > 0 && uvm->exp.swpginuse < uvm->exp.swpages;
+}
+
 /* ---- uvm_km_alloc ------------------------------------------------------- */
 
 void
@@ -166,7 +179,7 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 	b->pages_ok = got == n;
 	/* a shortage the call may not wait out: it must fail */
 	b->pages_short = got < n && ((op->flags & UVM_KMF_NOWAIT) ||
-	    ((op->flags & UVM_KMF_CANFAIL) && !uvm_reclaimable(uvm)));
+	    ((op->flags & UVM_KMF_CANFAIL) && !hs_reclaimable(h)));
 }
 
 /*

@@ -155,7 +155,7 @@ fault_can_finish(struct harness *h, vaddr_t va)
 		return true;
 	if (uvm->exp.free > uvm->exp.reserve_pagedaemon + 1)
 		return true;
-	return uvm_reclaimable(uvm);
+	return hs_reclaimable(h);
 }
 
 /* Has [sva, eva) of a region a mapping, an object page or a swap slot? */
