@@ -243,10 +243,10 @@ hm_swap_io(void *ctx, unsigned long *reads, unsigned long *writes)
 }
 
 static void
-hm_page_allocs(void *ctx, unsigned long *count, paddr_t *last)
+hm_page_counts(void *ctx, struct harness_page_counts *c)
 {
-	pmodel_page_allocs(pmodel_host_pmap(((struct hmodel *)ctx)->ph),
-	    count, last);
+	pmodel_page_counts(pmodel_host_pmap(((struct hmodel *)ctx)->ph),
+	    &c->allocs, &c->last_alloc, &c->enters);
 }
 
 static bool
@@ -323,7 +323,7 @@ harness_model_create_params(const struct harness_config *cfg,
 	host.release_lock = hm_release_lock;
 	host.wakeups = hm_wakeups;
 	host.swap_io = hm_swap_io;
-	host.page_allocs = hm_page_allocs;
+	host.page_counts = hm_page_counts;
 	host.smp_run = hm_smp_run;
 	harness_init(h, &host, cfg);
 	return h;

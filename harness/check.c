@@ -402,44 +402,49 @@ check_swap_io(struct harness *h)
  * The page allocator against the host, which sees every page handed out
  * (pmap_page_allocated): each one counts in uvmexp.colorhit, and the
  * next allocation of any color starts at the color after the last one's
- * (uvm.nextcolor), so that pages spread over the colors.  On one CPU
+ * (uvm.nextcolor), so that pages spread over the colors; and every
+ * fault served enters its page (pmap_enter, which only uvm_fault calls)
+ * and counts in uvmexp.faults.  On one CPU
  * only: with several, another CPU may be between its count and its
  * pmap_page_allocated, and the host's "last" may be its page.  The
  * idle loop's zeroing borrows free pages through the same hook: counting
- * starts again after it (check_page_allocs_base).
+ * starts again after it (check_page_counts_base).
  */
 void
-check_page_allocs_base(struct harness *h)
+check_page_counts_base(struct harness *h)
 {
-	paddr_t last;
-
 	h->base_colorhit = h->uvm->exp.colorhit;
-	h->base_page_allocs = 0;
-	if (h->host.page_allocs != NULL)
-		h->host.page_allocs(h->host.ctx, &h->base_page_allocs, &last);
+	h->base_faults = h->uvm->exp.faults;
+	h->base_pages = (struct harness_page_counts){ 0, 0, 0 };
+	if (h->host.page_counts != NULL)
+		h->host.page_counts(h->host.ctx, &h->base_pages);
 }
 
 static void
-check_page_allocs(struct harness *h)
+check_page_counts(struct harness *h)
 {
 	const struct uvm *uvm = h->uvm;
-	unsigned long n;
-	paddr_t last;
+	struct harness_page_counts c;
 
-	if (h->host.page_allocs == NULL || h->smp)
+	if (h->host.page_counts == NULL || h->smp)
 		return;
-	h->host.page_allocs(h->host.ctx, &n, &last);
-	n -= h->base_page_allocs;
+	h->host.page_counts(h->host.ctx, &c);
+	unsigned long n = c.allocs - h->base_pages.allocs;
 	if (uvm->exp.colorhit - h->base_colorhit != n)
 		hfail(h, "pages", 0, "uvmexp.colorhit counts %u pages handed "
 		    "out, the host saw %lu", uvm->exp.colorhit -
 		    h->base_colorhit, n);
 	else if (n != 0 && uvm->nextcolor !=
-	    (((unsigned int)atop(last) + 1) & (uvm->exp.ncolors - 1)))
+	    (((unsigned int)atop(c.last_alloc) + 1) & (uvm->exp.ncolors - 1)))
 		hfail(h, "pages", 0, "uvm.nextcolor is %u, but the last page "
 		    "handed out (pa 0x%lx) was of color %u", uvm->nextcolor,
-		    (unsigned long)last, (unsigned int)atop(last) &
-		    (uvm->exp.ncolors - 1));
+		    (unsigned long)c.last_alloc,
+		    (unsigned int)atop(c.last_alloc) & (uvm->exp.ncolors - 1));
+	else if (uvm->exp.faults - h->base_faults !=
+	    c.enters - h->base_pages.enters)
+		hfail(h, "pages", 0, "uvmexp.faults counts %u faults served, "
+		    "the pmap saw %lu pmap_enter calls", uvm->exp.faults -
+		    h->base_faults, c.enters - h->base_pages.enters);
 }
 
 static void
@@ -468,7 +473,7 @@ check_counters(struct harness *h)
 	else
 		check_swap_io(h);
 	if (!h->found)
-		check_page_allocs(h);
+		check_page_counts(h);
 }
 
 /*

@@ -456,7 +456,7 @@ static void
 idlezero_end(struct harness *h, struct km_op *op, uintptr_t result)
 {
 	model_idlezero_judge(h, op, (unsigned int)result);
-	check_page_allocs_base(h);
+	check_page_counts_base(h);
 }
 
 const struct km_op_impl op_idlezero_impl = {

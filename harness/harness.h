@@ -114,6 +114,13 @@ struct harness_instance {
 	unsigned int	ncpus;		/* TLBs the pmap needs: 1..4 */
 };
 
+/* The pmap's view of the pages (harness_host.page_counts). */
+struct harness_page_counts {
+	unsigned long	allocs;		/* pmap_page_allocated calls */
+	paddr_t		last_alloc;	/* ... the last one's page */
+	unsigned long	enters;		/* pmap_enter calls (faults) */
+};
+
 struct harness_host {
 	void	*ctx;
 	/*
@@ -158,13 +165,11 @@ struct harness_host {
 	void	(*swap_io)(void *ctx, unsigned long *reads,
 		    unsigned long *writes);
 	/*
-	 * Pages the instance handed out (pmap_page_allocated calls; a count
-	 * that only grows) and the physical address of the last one.
-	 * NULL: this host cannot tell; uvmexp.colorhit and the page
-	 * allocator's color rotation go unjudged.
+	 * What the pmap saw of the instance's pages (counts that only
+	 * grow).  NULL: this host cannot tell; uvmexp.colorhit and faults
+	 * and the page allocator's color rotation go unjudged.
 	 */
-	void	(*page_allocs)(void *ctx, unsigned long *count,
-		    paddr_t *last);
+	void	(*page_counts)(void *ctx, struct harness_page_counts *c);
 	/*
 	 * Concurrency (NULL: this host runs one CPU only).  Run
 	 * harness_smp_cpu(h, c) for every c < h->ncpu, each on a virtual
@@ -371,9 +376,9 @@ struct harness {
 	/* at start: uvmexp's pageins, pageouts; the host's swap I/O */
 	unsigned int		base_pageins, base_pageouts;
 	unsigned long		base_swap_reads, base_swap_writes;
-	/* at start: uvmexp.colorhit; the host's count of pages handed out */
-	unsigned int		base_colorhit;
-	unsigned long		base_page_allocs;
+	/* at start: uvmexp.colorhit and faults; what the host counted */
+	unsigned int		base_colorhit, base_faults;
+	struct harness_page_counts base_pages;
 	unsigned int		entry_claims;	/* sum of the CPUs' entry_claim */
 	unsigned int		slot_claims[3];	/* per HS_SLOT_*: ops filling one */
 	kmutex_t		*held;		/* hold_lock: the other CPU's */

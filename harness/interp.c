@@ -482,7 +482,7 @@ interp_begin(struct harness *h, struct harness_finding *f,
 	if (h->host.swap_io != NULL)
 		h->host.swap_io(h->host.ctx, &h->base_swap_reads,
 		    &h->base_swap_writes);
-	check_page_allocs_base(h);
+	check_page_counts_base(h);
 	h->held = NULL;		/* reset dropped any hold */
 	h->armed_free = 0;
 	h->text_mode = false;

@@ -114,12 +114,13 @@ struct pmodel_stats {
 };
 void		pmodel_get_stats(const struct pmap *pm, struct pmodel_stats *st);
 /*
- * Pages the core has handed out (pmap_page_allocated calls), ever, and
- * the address of the last one: the page allocator's own counters and
- * its color rotation are judged against them.
+ * Pages the core has handed out (pmap_page_allocated calls), ever, the
+ * address of the last one, and pmap_enter calls: the page allocator's
+ * and the fault handler's own counters and the color rotation are
+ * judged against them.
  */
-void		pmodel_page_allocs(const struct pmap *pm, unsigned long *count,
-		    paddr_t *last);
+void		pmodel_page_counts(const struct pmap *pm, unsigned long *allocs,
+		    paddr_t *last, unsigned long *enters);
 vaddr_t		pmodel_dmap_base(const struct pmap *pm);
 
 /* Host pointer to physical address `pa' (any frame), NULL outside. */

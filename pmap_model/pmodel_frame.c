@@ -220,11 +220,12 @@ pmap_page_allocated(struct pmap *pm, paddr_t pa)
 }
 
 void
-pmodel_page_allocs(const struct pmap *pm, unsigned long *count,
-    paddr_t *last)
+pmodel_page_counts(const struct pmap *pm, unsigned long *allocs,
+    paddr_t *last, unsigned long *enters)
 {
-	*count = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
+	*allocs = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
 	*last = __atomic_load_n(&pm->pm_last_alloc, __ATOMIC_RELAXED);
+	*enters = __atomic_load_n(&pm->pm_enters, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------------ */

@@ -68,6 +68,7 @@ struct pmap {
 	/* pages the core handed out, ever; the last one's address */
 	unsigned long	pm_page_allocs;
 	paddr_t		pm_last_alloc;
+	unsigned long	pm_enters;	/* pmap_enter calls, ever */
 
 	/* PT pool: frames [0, pt_pages) */
 	unsigned int	pm_pt_pages;

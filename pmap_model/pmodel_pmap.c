@@ -478,6 +478,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 	uint64_t *pte, npte, old;
 	uint32_t ptf;
 
+	__atomic_fetch_add(&pm->pm_enters, 1, __ATOMIC_RELAXED);
 	pmodel_switch_point(PMODEL_SW_PMAP, pm);
 	check_kva(pm, va, va + PAGE_SIZE, "pmap_enter");
 	pmodel_managed_frame(pm, pa, "pmap_enter", va, true);

@@ -93,6 +93,13 @@ miscount_colorhit(struct harness *h)
 	h->uvm->exp.colorhit--;
 }
 
+/* A fault served that uvmexp.faults did not count (the pmap saw it). */
+static void
+miscount_faults(struct harness *h)
+{
+	h->uvm->exp.faults--;
+}
+
 /* The next any-color allocation would not start after the last page's. */
 static void
 skip_nextcolor(struct harness *h)
@@ -218,6 +225,9 @@ const struct corruption corruptions[] = {
 	{ "pages", "a page handed out that uvmexp.colorhit did not count",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, miscount_colorhit },
+	{ "pages", "a fault served that uvmexp.faults did not count",
+	  "alloc kernel_map 0x2000 PAGEABLE -> a1/touch a1 page=0 write/free a1",
+	  1, false, miscount_faults },
 	{ "pages", "uvm.nextcolor not the color after the last page's",
 	  "poolpage_get kernel_map -> p1/poolpage_put p1",
 	  0, false, skip_nextcolor },

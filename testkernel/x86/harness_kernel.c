@@ -660,12 +660,13 @@ hk_swap_io(void *ctx, unsigned long *reads, unsigned long *writes)
 }
 
 static void
-hk_page_allocs(void *ctx, unsigned long *count, paddr_t *last)
+hk_page_counts(void *ctx, struct harness_page_counts *c)
 {
 	struct pmap *pm = &((struct hk *)ctx)->pm;
 
-	*count = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
-	*last = __atomic_load_n(&pm->pm_last_alloc, __ATOMIC_RELAXED);
+	c->allocs = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
+	c->last_alloc = __atomic_load_n(&pm->pm_last_alloc, __ATOMIC_RELAXED);
+	c->enters = __atomic_load_n(&pm->pm_enters, __ATOMIC_RELAXED);
 }
 
 struct harness *
@@ -684,7 +685,7 @@ harness_kernel_get(const struct harness_config *cfg)
 		.release_lock = hk_release_lock,
 		.wakeups = hk_wakeups,
 		.swap_io = hk_swap_io,
-		.page_allocs = hk_page_allocs,
+		.page_counts = hk_page_counts,
 	};
 
 	if (!hk.ready)

@@ -328,6 +328,7 @@ pmap_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 {
 	uint64_t *slot;
 
+	__atomic_fetch_add(&pm->pm_enters, 1, __ATOMIC_RELAXED);
 	check_va(pm, va, "pmap_enter");
 	check_pa(pa, "pmap_enter");
 	if ((slot = pte_slot(pm, va, true)) == NULL) {

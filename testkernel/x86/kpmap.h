@@ -76,6 +76,7 @@ struct pmap {
 	struct kpmap_log *pm_log;		/* test hook: NULL = none */
 	unsigned long	pm_page_allocs;		/* pages handed out, ever */
 	paddr_t		pm_last_alloc;		/* ... the last one */
+	unsigned long	pm_enters;		/* pmap_enter calls, ever */
 };
 
 /*
