@@ -711,17 +711,7 @@ def generate(relpath, src, macros, typedefs):
     for ni, o, c in u.calls:
         if not u.ok_range(ni, c) or c < 0:
             continue
-        args, k, start = [], o + 1, o + 1
-        while k <= c:
-            tk = toks[k]
-            if tk.kind == "punct" and tk.text in "([{" and u.match[k] > k:
-                k = u.match[k] + 1
-                continue
-            if k == c or tk.text == ",":
-                if k > start:
-                    args.append((start, k - 1))
-                start = k + 1
-            k += 1
+        args = [(a, b - 1) for a, b in u._split_commas(o + 1, c) if b > a]
         for x in range(len(args) - 1):
             (a1, b1), (a2, b2) = args[x], args[x + 1]
             t1 = src[toks[a1].start:toks[b1].end]
