@@ -365,9 +365,9 @@ model_fault_judge(struct harness *h, const struct km_op *op,
 		return;
 	if (error == ENOMEM || h->waits != 0)
 		hfail(h, "liveness", 0, "fault on a%u page %u %s, but its page "
-		    "was %s", id, op->page, error == ENOMEM ? "failed "
-		    "(ENOMEM)" : "waited", "there (resident, or free: a "
-		    "kernel-object page may take the kernel reserve)");
+		    "was there (resident, or free: a kernel-object page may "
+		    "take the kernel reserve)", id, op->page,
+		    error == ENOMEM ? "failed (ENOMEM)" : "waited");
 }
 
 /* ---- the pagedaemon ----------------------------------------------------- */
