@@ -467,6 +467,7 @@ check_data(struct harness *h)
 void
 check_against_shadow(struct harness *h)
 {
+	hs_alloc_index_build(h);
 	check_ownership(h);
 	if (!h->found)
 		check_mappings(h);
@@ -474,6 +475,7 @@ check_against_shadow(struct harness *h)
 		check_object(h);
 	if (!h->found)
 		check_data(h);
+	hs_alloc_index_drop(h);
 }
 
 void

@@ -363,6 +363,15 @@ struct harness {
 	/* shadow model */
 	struct hs_alloc		allocs[HARNESS_MAX_ALLOCS];
 	unsigned int		nallocs;
+	/*
+	 * allocs[] sorted by address, valid only while a full walk runs
+	 * (nothing adds or removes an allocation then): hs_alloc_at
+	 * answers each mapped page with a binary search instead of a scan.
+	 */
+	uint16_t		alloc_order[HARNESS_MAX_ALLOCS];
+	vaddr_t			alloc_order_va[HARNESS_MAX_ALLOCS]; /* starts */
+	unsigned int		alloc_order_hint;  /* the last one found */
+	bool			alloc_order_valid;
 	struct hs_poolpage	pool[HARNESS_MAX_POOLPAGES];
 	unsigned int		npool;
 	struct hs_map		maps[HARNESS_MAX_MAPS];

@@ -41,6 +41,8 @@ struct hs_map		*hs_map_by_id(struct harness *h, unsigned int id,
 			    unsigned int *idx);
 /* The live allocation or pool page covering va, if any. */
 struct hs_alloc		*hs_alloc_at(struct harness *h, vaddr_t va);
+void			hs_alloc_index_build(struct harness *h);
+void			hs_alloc_index_drop(struct harness *h);
 struct hs_poolpage	*hs_pool_at(struct harness *h, vaddr_t va);
 /* The live region page covering va, if any (*page: its index). */
 struct hs_region	*hs_region_at(struct harness *h, vaddr_t va,
@@ -106,10 +108,19 @@ hs_new_id(struct harness *h, uint16_t *next, uint16_t label)
 	return id;
 }
 
-/* Remove entry idx of an array of n (order kept: selectors are ages). */
+/*
+ * Remove entry idx of an array of n (order kept: selectors are ages).
+ * A forward copy in 8-byte words (every shadow entry is a multiple of
+ * 8 bytes): the tail moves down by one entry, and entries are hundreds
+ * of bytes -- a per-entry struct copy, or ASan's memmove, which moves
+ * byte by byte, cost more than the op being checked.
+ */
+void	hs_remove_entry(void *arr, unsigned int idx, unsigned int n,
+	    size_t size);
 #define HS_REMOVE(arr, n, idx) do {					\
-	for (unsigned int i_ = (idx); i_ + 1 < (n); i_++)		\
-		(arr)[i_] = (arr)[i_ + 1];				\
+	_Static_assert(sizeof((arr)[0]) % 8 == 0, "HS_REMOVE: entry "	\
+	    "size not a multiple of 8");				\
+	hs_remove_entry((arr), (idx), (n), sizeof((arr)[0]));		\
 	(n)--;								\
 } while (0)
 
@@ -277,22 +288,23 @@ hs_page_word(uint32_t seed, unsigned int j)
 #define HS_PAGE_WORDS	(PAGE_SIZE / sizeof(uint32_t))
 
 /*
- * The harness's loops over a whole page buffer (its own, of fixed size)
- * are left out of the sanitizers' and the fuzzers' instrumentation: a
- * check before every load and store (ASan, UBSan's pointer and
- * alignment checks) or a counter bump per iteration keeps the compiler
- * from vectorizing them, and they run once per page the harness reads
- * or writes -- the single largest cost of the per-op checks.  All they
- * touch is a page_buf-sized array; their edges say nothing about the core.
+ * The harness's bulk loops over its own arrays -- a whole page buffer,
+ * and the shadow's tail when an entry is removed -- are left out of the
+ * sanitizers' and the fuzzers' instrumentation: a check before every
+ * load and store (ASan, UBSan's pointer and alignment checks) or a
+ * counter bump per iteration keeps the compiler from vectorizing them,
+ * and they run once per page the harness reads or writes, or per handle
+ * freed -- the largest costs of the per-op checks.  Their bounds are the
+ * harness's own (asserted); their edges say nothing about the core.
  */
 #if defined(__clang__) && __clang_major__ >= 13
-#define HS_PAGE_LOOP	\
+#define HS_BULK_LOOP	\
 	__attribute__((no_sanitize("address", "undefined", "coverage")))
 #elif defined(__GNUC__) && __GNUC__ >= 8
-#define HS_PAGE_LOOP	__attribute__((no_sanitize("address", "undefined")))
+#define HS_BULK_LOOP	__attribute__((no_sanitize("address", "undefined")))
 #endif
-#ifndef HS_PAGE_LOOP
-#define HS_PAGE_LOOP
+#ifndef HS_BULK_LOOP
+#define HS_BULK_LOOP
 #endif
 
 /*

@@ -120,9 +120,64 @@ hs_map_by_id(struct harness *h, unsigned int id, unsigned int *idx)
 	return NULL;
 }
 
+/*
+ * Sort allocs[] by address into alloc_order (insertion sort: at most
+ * HARNESS_MAX_ALLOCS entries, once per full walk) and let hs_alloc_at
+ * use it until hs_alloc_index_drop.  The starts are kept apart, in one
+ * small array, so that a search reads a few cache lines, not a few
+ * whole entries; the walks ask in address order, so the last answer is
+ * tried first.
+ */
+void
+hs_alloc_index_build(struct harness *h)
+{
+	for (unsigned int i = 0; i < h->nallocs; i++) {
+		vaddr_t va = h->allocs[i].va;
+		unsigned int j = i;
+		while (j > 0 && h->alloc_order_va[j - 1] > va) {
+			h->alloc_order[j] = h->alloc_order[j - 1];
+			h->alloc_order_va[j] = h->alloc_order_va[j - 1];
+			j--;
+		}
+		h->alloc_order[j] = (uint16_t)i;
+		h->alloc_order_va[j] = va;
+	}
+	h->alloc_order_hint = 0;
+	h->alloc_order_valid = true;
+}
+
+void
+hs_alloc_index_drop(struct harness *h)
+{
+	h->alloc_order_valid = false;
+}
+
+/* The live allocation that holds va, or NULL. */
 struct hs_alloc *
 hs_alloc_at(struct harness *h, vaddr_t va)
 {
+	if (h->alloc_order_valid && h->nallocs > 0) {
+		unsigned int k = h->alloc_order_hint;
+		struct hs_alloc *a = &h->allocs[h->alloc_order[k]];
+		if (va >= a->va && va < a->va + a->size)
+			return a;
+		/* the last allocation that starts at or below va */
+		unsigned int lo = 0, hi = h->nallocs;
+		while (lo < hi) {
+			unsigned int mid = lo + (hi - lo) / 2;
+			if (h->alloc_order_va[mid] <= va)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == 0)
+			return NULL;
+		a = &h->allocs[h->alloc_order[lo - 1]];
+		if (va >= a->va + a->size)
+			return NULL;
+		h->alloc_order_hint = lo - 1;
+		return a;
+	}
 	for (unsigned int i = 0; i < h->nallocs; i++)
 		if (va >= h->allocs[i].va &&
 		    va < h->allocs[i].va + h->allocs[i].size)

@@ -40,6 +40,21 @@
 
 /* ---- the shadow while CPUs run ------------------------------------------ */
 
+HS_BULK_LOOP void
+hs_remove_entry(void *arr, unsigned int idx, unsigned int n, size_t size)
+{
+	KASSERTMSG(idx < n && size % 8 == 0, "hs_remove_entry: entry %u of %u,"
+	    " size %zu", idx, n, size);
+	unsigned char *d = (unsigned char *)arr + (size_t)idx * size;
+	size_t bytes = (size_t)(n - idx - 1) * size;
+
+	for (size_t k = 0; k < bytes; k += 8) {
+		uint64_t w;
+		__builtin_memcpy(&w, d + size + k, 8);
+		__builtin_memcpy(d + k, &w, 8);
+	}
+}
+
 void
 hs_remove_alloc(struct harness *h, unsigned int i)
 {
