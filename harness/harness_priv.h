@@ -196,10 +196,10 @@ bool	policy_finish_busy_io(struct harness *h);
 
 /* ---- model.c: reference models ------------------------------------------ */
 
-/* Where uvm_map puts size at align with the map's minimum as hint. */
+/* Where uvm_map's search puts size at align, at or above hint. */
 bool	model_range_free(const struct vm_map *map, vaddr_t va, vsize_t size);
-bool	model_map_fit(const struct vm_map *map, vsize_t size, vsize_t align,
-	    vaddr_t *va);
+bool	model_map_fit(const struct vm_map *map, vaddr_t hint, vsize_t size,
+	    vsize_t align, vaddr_t *va);
 /* Predict into h->before before the calls; judge the result after. */
 void	model_alloc_predict(struct harness *h, const struct km_op *op);
 void	model_alloc_judge(struct harness *h, const struct km_op *op,

@@ -16,9 +16,10 @@
  * included: the run in front of the first entry is tried first, then
  * at most UMAP_EXACT_VISITS (64) big-enough runs may fail to fit once
  * aligned before the search asks for runs of size + align - PAGE_SIZE,
- * which always fit (core/uvm_map.c, umap_findspace).  Every caller in
- * the harness's reach uses the map's minimum as the hint, where that
- * rule does not depend on the tree's shape; other hints are not judged.
+ * which always fit (core/uvm_map.c, umap_findspace).  Above a hint,
+ * only runs that end at or above hint + size are visited and counted
+ * (a run in front of the hint is never a candidate), and a fit starts
+ * at the hint at the earliest.
  *
  * The page model replays uvm_pagealloc_strat on the free counts: page i
  * of a wired allocation at kva needs a free page of color
@@ -63,7 +64,9 @@ walk_runs(const struct vm_map *map, vaddr_t hint, vsize_t size,
 {
 	for (const struct vm_map_entry *e = map->first; e != NULL;
 	    e = e->next) {
-		if (run_end(map, e) - e->end < need)
+		/* runs too small, or ending below hint + size: not visited */
+		if (run_end(map, e) - e->end < need ||
+		    run_end(map, e) < hint + size)
 			continue;
 		if (run_fit(e->end, run_end(map, e), hint, size, amask, va))
 			return true;
@@ -74,16 +77,16 @@ walk_runs(const struct vm_map *map, vaddr_t hint, vsize_t size,
 }
 
 bool
-model_map_fit(const struct vm_map *map, vsize_t size, vsize_t align,
-    vaddr_t *va)
+model_map_fit(const struct vm_map *map, vaddr_t hint, vsize_t size,
+    vsize_t align, vaddr_t *va)
 {
-	const vaddr_t hint = map->min_offset;
 	const vsize_t amask = (align > PAGE_SIZE ? align : PAGE_SIZE) - 1;
 	const vaddr_t first = map->first != NULL ? map->first->start :
 	    map->max_offset;
 
 	size = round_page(size);
-	if (size == 0 || map->max_offset - hint < size)
+	if (size == 0 || hint < map->min_offset || hint > map->max_offset ||
+	    map->max_offset - hint < size)
 		return false;
 	if (run_fit(map->min_offset, first, hint, size, amask, va))
 		return true;
@@ -167,8 +170,8 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 	if (uvm->entries_inuse >= uvm->cfg.max_map_entries)
 		return;
 	b->judged = true;
-	b->room = model_map_fit(m->map, hs_op_size(op), hs_op_align(op),
-	    &b->fit);
+	b->room = model_map_fit(m->map, vm_map_min(m->map), hs_op_size(op),
+	    hs_op_align(op), &b->fit);
 	b->lock_held = h->held == &m->map->lock;
 	b->pages_ok = b->pages_short = false;
 	if (!b->room || (op->flags & UVM_KMF_TYPEMASK) != UVM_KMF_WIRED)
@@ -270,20 +273,20 @@ model_map_predict(struct harness *h, const struct km_op *op)
 	    PAGE_SIZE) - 1;
 
 	/*
-	 * Judged: FIXED (exactly the hint, if aligned and free) and the
-	 * map's minimum as hint; no free entry to take (a merge may still
-	 * need none) is not.
+	 * Judged: FIXED (exactly the hint, if aligned and free) and a
+	 * search (the first fit at or above the hint); no free entry to
+	 * take (a merge may still need none) is not.
 	 */
 	b->invalid = (op->prot & ~op->maxprot) != 0;
 	b->judged = b->invalid ||
-	    (h->uvm->entries_inuse < h->uvm->cfg.max_map_entries &&
-	    ((op->flags & KOPF_MAP_FIXED) || op->n == 0));
+	    h->uvm->entries_inuse < h->uvm->cfg.max_map_entries;
 	b->lock_held = h->held == &m->map->lock;
 	if (op->flags & KOPF_MAP_FIXED) {
 		b->room = (hint & amask) == 0 && model_range_free(m->map, hint, size);
 		b->fit = hint;
 	} else {
-		b->room = model_map_fit(m->map, size, hs_op_align(op), &b->fit);
+		b->room = model_map_fit(m->map, hint, size, hs_op_align(op),
+		    &b->fit);
 	}
 }
 
@@ -501,11 +504,12 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 		    pa_pagesz;
 		b->room = uvm->ph_inuse < uvm->cfg.max_pool_pages &&
 		    uvm->entries_inuse < uvm->cfg.max_map_entries &&
-		    model_map_fit(map, run, run, &b->fit);
+		    model_map_fit(map, vm_map_min(map), run, run, &b->fit);
 	} else {
 		/* a one-page wired allocation, colormatched */
 		b->room = uvm->entries_inuse < uvm->cfg.max_map_entries &&
-		    model_map_fit(map, PAGE_SIZE, 0, &b->fit);
+		    model_map_fit(map, vm_map_min(map), PAGE_SIZE, 0,
+		    &b->fit);
 		if (b->room)
 			b->pages_ok = pages_until_short(h,
 			    hs_kobj_off(h, b->fit), 1, true, nowait,

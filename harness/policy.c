@@ -467,8 +467,8 @@ adjust_rules(struct harness *h, struct km_op *op)
 		vaddr_t fit;
 		if ((op->flags & KOPF_MAP_WAITVA) &&
 		    ((op->flags & KOPF_MAP_FIXED) || op->n != 0 ||
-		    (!model_map_fit(m->map, ptoa(op->npages), hs_op_align(op),
-		    &fit) && armed_gap(h, m->map) < ptoa(op->npages) +
+		    (!model_map_fit(m->map, vm_map_min(m->map),
+		    ptoa(op->npages), hs_op_align(op), &fit) && armed_gap(h, m->map) < ptoa(op->npages) +
 		    hs_op_align(op)))) {
 			op->flags &= ~KOPF_MAP_WAITVA;
 			adj |= KADJ_NO_WAITVA;
