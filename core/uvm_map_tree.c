@@ -500,6 +500,7 @@ umt_lookup(const struct vm_map *map, vaddr_t va, struct umt_pos *pos)
 	struct vm_map_node *nd = map->root;
 	unsigned int i;
 
+	KDASSERT(mutex_owned(&map->lock));
 	pos->node = NULL;
 	pos->slot = 0;
 	if (nd == NULL || va < nd->key[0])
