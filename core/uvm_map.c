@@ -317,6 +317,9 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		if (round_page(hint) < hint)
 			return ENOMEM;	/* hint in the last page of VA */
 		hint = round_page(hint);
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_HINT
+		hint = map->min_offset;
+#endif
 	}
 	/*
 	 * The kernel object is indexed by address: pageout and fault find

@@ -73,6 +73,7 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 					   asked for, not those zeroed */
 #define KMFUZZ_PLANT_POOL_RESERVE 19	/* a waitok cached pool page takes
 					   the kernel reserve */
+#define KMFUZZ_PLANT_HINT	20	/* a search ignores the caller's hint */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif
