@@ -53,7 +53,11 @@ vacache_pool_to_map(struct pool *pp)
 	    offsetof(struct vm_map_kernel, vmk_vacache)))->vmk_map;
 }
 
-/* Back end of the cache: a run of VA, aligned to its size. */
+/*
+ * Back end of the cache: a run of VA, aligned to its size.
+ * => pool unlocked (pool(9)'s back ends run without it: this one takes
+ *    the map's lock and may sleep for VA).
+ */
 static void *
 km_vacache_alloc(struct pool *pp, int flags)
 {
@@ -61,6 +65,7 @@ km_vacache_alloc(struct pool *pp, int flags)
 	vsize_t size = pp->pr_alloc->pa_pagesz;
 	vaddr_t va = vm_map_min(map);
 
+	KDASSERT(!mutex_owned(&pp->pr_lock));
 	if (uvm_map(map, &va, size, NULL, UVM_UNKNOWN_OFFSET, size,
 	    UVM_MAPFLAG(UVM_PROT_ALL, UVM_PROT_ALL, UVM_INH_NONE,
 	    UVM_ADV_RANDOM, UVM_FLAG_QUANTUM | ((flags & PR_WAITOK) ?
@@ -69,12 +74,14 @@ km_vacache_alloc(struct pool *pp, int flags)
 	return (void *)va;
 }
 
+/* => pool unlocked, as for km_vacache_alloc. */
 static void
 km_vacache_free(struct pool *pp, void *v)
 {
 	struct vm_map *map = vacache_pool_to_map(pp);
 	vaddr_t va = (vaddr_t)v;
 
+	KDASSERT(!mutex_owned(&pp->pr_lock));
 	uvm_unmap1(map, va, va + pp->pr_alloc->pa_pagesz,
 	    UVM_FLAG_QUANTUM | UVM_FLAG_VAONLY);
 }
