@@ -463,11 +463,43 @@ check_data(struct harness *h)
 	}
 }
 
+/*
+ * Sort allocs[] by address into alloc_order (insertion sort: at most
+ * HARNESS_MAX_ALLOCS entries, once per full walk) and let hs_alloc_at
+ * use it until alloc_index_drop.  The starts are kept apart, in one
+ * small array, so that a search reads a few cache lines, not a few
+ * whole entries; the walks ask in address order, so the last answer is
+ * tried first.
+ */
+static void
+alloc_index_build(struct harness *h)
+{
+	for (unsigned int i = 0; i < h->nallocs; i++) {
+		vaddr_t va = h->allocs[i].va;
+		unsigned int j = i;
+		while (j > 0 && h->alloc_order_va[j - 1] > va) {
+			h->alloc_order[j] = h->alloc_order[j - 1];
+			h->alloc_order_va[j] = h->alloc_order_va[j - 1];
+			j--;
+		}
+		h->alloc_order[j] = (uint16_t)i;
+		h->alloc_order_va[j] = va;
+	}
+	h->alloc_order_hint = 0;
+	h->alloc_order_valid = true;
+}
+
+static void
+alloc_index_drop(struct harness *h)
+{
+	h->alloc_order_valid = false;
+}
+
 /* The shadow against the instance: entries, mappings, object, data. */
 void
 check_against_shadow(struct harness *h)
 {
-	hs_alloc_index_build(h);
+	alloc_index_build(h);
 	check_ownership(h);
 	if (!h->found)
 		check_mappings(h);
@@ -475,7 +507,7 @@ check_against_shadow(struct harness *h)
 		check_object(h);
 	if (!h->found)
 		check_data(h);
-	hs_alloc_index_drop(h);
+	alloc_index_drop(h);
 }
 
 void

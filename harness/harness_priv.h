@@ -41,8 +41,6 @@ struct hs_map		*hs_map_by_id(struct harness *h, unsigned int id,
 			    unsigned int *idx);
 /* The live allocation or pool page covering va, if any. */
 struct hs_alloc		*hs_alloc_at(struct harness *h, vaddr_t va);
-void			hs_alloc_index_build(struct harness *h);
-void			hs_alloc_index_drop(struct harness *h);
 struct hs_poolpage	*hs_pool_at(struct harness *h, vaddr_t va);
 /* The live region page covering va, if any (*page: its index). */
 struct hs_region	*hs_region_at(struct harness *h, vaddr_t va,

@@ -121,38 +121,9 @@ hs_map_by_id(struct harness *h, unsigned int id, unsigned int *idx)
 }
 
 /*
- * Sort allocs[] by address into alloc_order (insertion sort: at most
- * HARNESS_MAX_ALLOCS entries, once per full walk) and let hs_alloc_at
- * use it until hs_alloc_index_drop.  The starts are kept apart, in one
- * small array, so that a search reads a few cache lines, not a few
- * whole entries; the walks ask in address order, so the last answer is
- * tried first.
+ * The live allocation that holds va, or NULL.  During a full walk
+ * (check_full.c builds the sorted index) a binary search, else a scan.
  */
-void
-hs_alloc_index_build(struct harness *h)
-{
-	for (unsigned int i = 0; i < h->nallocs; i++) {
-		vaddr_t va = h->allocs[i].va;
-		unsigned int j = i;
-		while (j > 0 && h->alloc_order_va[j - 1] > va) {
-			h->alloc_order[j] = h->alloc_order[j - 1];
-			h->alloc_order_va[j] = h->alloc_order_va[j - 1];
-			j--;
-		}
-		h->alloc_order[j] = (uint16_t)i;
-		h->alloc_order_va[j] = va;
-	}
-	h->alloc_order_hint = 0;
-	h->alloc_order_valid = true;
-}
-
-void
-hs_alloc_index_drop(struct harness *h)
-{
-	h->alloc_order_valid = false;
-}
-
-/* The live allocation that holds va, or NULL. */
 struct hs_alloc *
 hs_alloc_at(struct harness *h, vaddr_t va)
 {
