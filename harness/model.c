@@ -85,7 +85,10 @@ model_map_fit(const struct vm_map *map, vaddr_t hint, vsize_t size,
 	    map->max_offset;
 
 	size = round_page(size);
-	if (size == 0 || hint < map->min_offset || hint > map->max_offset ||
+	/* uvm_map starts a search below the map at its minimum */
+	if (hint < map->min_offset)
+		hint = map->min_offset;
+	if (size == 0 || hint > map->max_offset ||
 	    map->max_offset - hint < size)
 		return false;
 	if (run_fit(map->min_offset, first, hint, size, amask, va))
