@@ -54,15 +54,45 @@ harness_same_failure(const struct harness_finding *a,
 	return harness_signature_equal(sa, sb);
 }
 
-/* Does ops[0..n) still fail the same way? */
+/*
+ * Copy each traced op's outcome into the program.  The trace holds the
+ * ops in program order (text_op and smp_run keep op i at trace[i]) up
+ * to where the run stopped; the ops after that did not run and keep
+ * what they said.
+ */
+static void
+sync_outcomes(const struct harness *h, struct km_op *ops, size_t n)
+{
+	size_t m = h->ntrace < n ? h->ntrace : n;
+
+	for (size_t i = 0; i < m; i++) {
+		KASSERTMSG(h->trace[i].code == ops[i].code, "shrink: trace op "
+		    "%zu is not the program's", i);
+		if (km_op_creates(&ops[i]) != 0)
+			ops[i].result_id = h->trace[i].result_id;
+	}
+}
+
+/*
+ * Does ops[0..n) still fail the same way?  If so, each op that ran takes
+ * the outcome it had (its result name, or 0 for a failure).  An edit
+ * can change an outcome: an allocation spelled "-> fail" that succeeds
+ * once its alignment is gone is named by the interpreter (the next free
+ * number), and that name must travel with it -- else the renaming at
+ * the end would give a later op the same name and the last run would
+ * be a bad input.  => true if it still fails.
+ */
 static bool
-still_fails(struct shrinker *s, const struct km_op *ops, size_t n)
+still_fails(struct shrinker *s, struct km_op *ops, size_t n)
 {
 	if (s->runs >= s->budget)
 		return false;
 	s->runs++;
 	int r = harness_run_ops(s->h, ops, n, &s->f);
-	return r == HARNESS_FINDING && harness_same_failure(s->orig, &s->f);
+	if (r != HARNESS_FINDING || !harness_same_failure(s->orig, &s->f))
+		return false;
+	sync_outcomes(s->h, ops, n);
+	return true;
 }
 
 /*
@@ -285,6 +315,19 @@ renumber(struct km_op *ops, size_t n)
 	}
 }
 
+/* Run ops once more; if it fails as orig did, ops become the trace. */
+static bool
+final_run(struct harness *h, struct km_op *ops, size_t n,
+    const struct harness_finding *orig, struct harness_finding *f)
+{
+	if (harness_run_ops(h, ops, n, f) != HARNESS_FINDING ||
+	    !harness_same_failure(orig, f) || h->ntrace > n)
+		return false;
+	for (size_t i = 0; i < h->ntrace; i++)
+		ops[i] = h->trace[i];
+	return true;
+}
+
 size_t
 harness_shrink(struct harness *h, struct km_op *ops, size_t n,
     struct km_op *scratch, struct harness_finding *f, unsigned int budget)
@@ -305,6 +348,7 @@ harness_shrink(struct harness *h, struct km_op *ops, size_t n,
 		h->cfg.full_check_every = every;
 		return n;	/* not reproducible: nothing to shrink */
 	}
+	sync_outcomes(h, ops, n);	/* hand-written text may not say */
 	for (bool changed = true; changed && s.runs < s.budget;) {
 		size_t before = n;
 		for (size_t chunk = n / 2; chunk >= 2; chunk /= 2)
@@ -313,16 +357,25 @@ harness_shrink(struct harness *h, struct km_op *ops, size_t n,
 		changed = n < before;
 		changed |= pass_simplify(&s, ops, n);
 	}
+	/*
+	 * The final run: ops become its trace, f its finding.  The
+	 * renaming is exact (every op carries its real outcome), but should
+	 * the renamed program not fail the same way, the last program that
+	 * did is kept, names as they were: a repro must replay.
+	 */
+	for (size_t i = 0; i < n; i++)
+		scratch[i] = ops[i];
 	renumber(ops, n);
-	/* The final run: ops become its trace, f its finding. */
-	if (harness_run_ops(h, ops, n, f) == HARNESS_FINDING &&
-	    harness_same_failure(&orig, f) && h->ntrace <= n) {
-		for (size_t i = 0; i < h->ntrace; i++)
-			ops[i] = h->trace[i];
-		n = h->ntrace;
-	} else {
-		*f = orig;	/* should not happen: the renaming is exact */
+	bool same = final_run(h, ops, n, &orig, f);
+	if (!same) {
+		for (size_t i = 0; i < n; i++)
+			ops[i] = scratch[i];
+		same = final_run(h, ops, n, &orig, f);
 	}
+	if (same)
+		n = h->ntrace;
+	else
+		*f = orig;	/* runs are deterministic: cannot happen */
 	h->cfg.full_check_every = every;
 	return n;
 }

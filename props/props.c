@@ -298,6 +298,69 @@ selftest_shrink(uint64_t seed)
 	return ok;
 }
 
+/*
+ * The shrinker keeps each op's real outcome.  Deleting the
+ * fail_pagealloc below lets "-> fail" succeed; the interpreter names
+ * that allocation itself (a2, the next free name), and the renaming at
+ * the end must know it, or it hands a5's new name a2 to a third op and
+ * the repro is a bad input ("already live").  The property: two wired
+ * allocations live once three ops have run.
+ */
+static void
+two_wired_after_three(struct harness *h, void *arg)
+{
+	if (h->ntrace >= 3)
+		two_wired(h, arg);
+}
+
+static bool
+selftest_shrink_outcomes(void)
+{
+	static const char *prog[] = {
+		"alloc kernel_map 0x1000 WIRED -> a1",
+		"fail_pagealloc 1",
+		"alloc kernel_map 0x1000 WIRED|NOWAIT -> fail",
+		"alloc kernel_map 0x1000 WIRED -> a5",
+	};
+	static const char *want[] = {
+		"alloc kernel_map 0x1000 WIRED -> a1",
+		"alloc kernel_map 0x1000 WIRED -> a2",
+		"alloc kernel_map 0x1000 WIRED -> a3",
+	};
+	struct harness_config cfg = { .set = &set_alloc, .checkers = true,
+	    .property = two_wired_after_three };
+	struct harness *h = harness_model_create(&cfg);
+	struct harness_finding f, again;
+	char line[256], err[128];
+	size_t n = sizeof(prog) / sizeof(prog[0]);
+	bool ok = true;
+
+	for (size_t i = 0; i < n; i++)
+		ok &= km_text_parse_line(prog[i], strlen(prog[i]), &ops[i],
+		    err, sizeof(err)) == KTEXT_OK;
+	report(ok, "shrinker outcomes: the program parses");
+	ok = ok && harness_run_ops(h, ops, n, &f) == HARNESS_FINDING;
+	report(ok, "shrinker outcomes: the program fails (%s)",
+	    ok ? f.checker : "clean");
+	if (ok) {
+		n = harness_shrink(h, ops, n, scratch, &f, 0);
+		bool same = n == 3;
+		for (size_t i = 0; i < n; i++) {
+			km_text_print(&ops[i], line, sizeof(line));
+			report_info("  %s", line);
+			same &= i < 3 && strcmp(line, want[i]) == 0;
+		}
+		report(same, "shrinker outcomes: the repro names the op that "
+		    "now succeeds (a2) and renames the rest after it");
+		int r = harness_run_ops(h, ops, n, &again);
+		report(r == HARNESS_FINDING && harness_same_failure(&f, &again),
+		    "shrinker outcomes: the repro replays with its signature");
+		ok = same && r == HARNESS_FINDING;
+	}
+	harness_model_destroy(h);
+	return ok;
+}
+
 static void
 usage(FILE *fp)
 {
@@ -371,8 +434,10 @@ main(int argc, char **argv)
 		if (nchosen == 0 || chosen[k])
 			ok &= run_property((unsigned int)k, seed, trials ? trials :
 			    properties[k].trials * scale, maxlen);
-	if (selftest)
+	if (selftest) {
 		ok &= selftest_shrink(seed);
+		ok &= selftest_shrink_outcomes();
+	}
 	/* the summary fails a run that checked nothing, too */
 	return report_summary() == 0 && ok ? 0 : 1;
 }
