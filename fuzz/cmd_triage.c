@@ -307,19 +307,32 @@ static int
 new_folder(const char *work, const char *crash, struct cli_run *run,
     const char *sig)
 {
-	static struct km_op ops[HARNESS_MAX_OPS];
+	static struct km_op ops[HARNESS_MAX_OPS], whole[HARNESS_MAX_OPS];
 	struct harness_finding f, f2;
 	FILE *log = open_in(work, "triage.log", "w");
 	FILE *fp;
 	uint32_t before = run->h->ntrace;
+	char rsig[HARNESS_SIG_MAX];
 	size_t n;
 	int r;
 
 	if (log == NULL)
 		return -1;
+	memcpy(whole, run->h->trace, before * sizeof(whole[0]));
 	n = best_repro(run, crash, sig, ops, &f, log);
 	/* the repro's own run: the writers below take it from run->h */
 	r = cli_rerun_ops(run, ops, n, false, &f2);
+	harness_signature(&f2, rsig, sizeof(rsig));
+	if (r != HARNESS_FINDING || !harness_signature_equal(rsig, sig)) {
+		/* a repro must replay: else the crash's ops, unshrunk */
+		fprintf(log, "the shrunk repro (%zu ops) replays %s, not the "
+		    "signature; the repro is the crash's trace (%u ops)\n",
+		    n, r == HARNESS_FINDING ? rsig : r == HARNESS_CLEAN ?
+		    "clean" : "as a bad input", before);
+		n = before;
+		memcpy(ops, whole, n * sizeof(ops[0]));
+		r = cli_rerun_ops(run, ops, n, false, &f2);
+	}
 	run->f = f2;
 	if ((fp = open_in(work, "repro.txt", "w")) != NULL) {
 		repro_text_write(fp, run, run->h->trace, run->h->ntrace, &f2,
