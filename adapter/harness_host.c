@@ -109,12 +109,13 @@ hm_wait(void *arg, struct uvm *uvm, enum uvm_wait_reason why,
  */
 static struct uvm *
 hm_reset(void *ctx, const struct harness_instance *inst, char *msg,
-    size_t len)
+    size_t len, bool *elsewhere)
 {
 	struct hmodel *m = ctx;
 	unsigned int shape = inst->shape;
 	bool poolpage_direct_map = inst->poolpage_direct_map;
 
+	*elsewhere = false;	/* the model builds every instance there is */
 	if (shape >= KM_NSHAPES) {
 		snprintf(msg, len, "no shape %u (0..%d)", shape, KM_NSHAPES - 1);
 		return NULL;

@@ -127,11 +127,13 @@ struct harness_host {
 	 * A fresh instance as `inst' says (the previous one is gone).
 	 * The host routes the instance's uvm_platform_wait to
 	 * harness_wait(h, ...).  => NULL (why in msg) if this host cannot
-	 * build that instance (a shape, several CPUs): the input is then a
-	 * bad input here.
+	 * build that instance.  *elsewhere then says whether another host
+	 * builds it (the test kernel has one KVA window and one CPU; the
+	 * pmap model builds every shape for up to 4 CPUs): such a program
+	 * is skipped here, while one no host can build is a bad input.
 	 */
 	struct uvm *(*reset)(void *ctx, const struct harness_instance *inst,
-		    char *msg, size_t len);
+		    char *msg, size_t len, bool *elsewhere);
 	/* Translate as the CPU would: HACC_OK / HACC_FAULT / HACC_STALE. */
 	int	(*access)(void *ctx, vaddr_t va, bool write, bool exec);
 	/* Copy through the translation; 0 or HACC_FAULT/HACC_STALE. */

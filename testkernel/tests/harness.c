@@ -289,9 +289,10 @@ host_selftest(void)
 	struct harness_config cfg = { .set = &km_opset_km, .checkers = true };
 	struct harness *h = harness_kernel_get(&cfg);
 	char why[128];
+	bool elsewhere;
 	struct harness_instance inst = { .ncpus = 1 };
 	struct uvm *uvm = h->host.reset(h->host.ctx, &inst, why,
-	    sizeof(why));
+	    sizeof(why), &elsewhere);
 	struct pmap *pm = uvm->pmap;
 	vaddr_t va = HK_KVA_LO + 0x4000;
 	paddr_t pa1 = memmap_steal(PAGE_SIZE), pa2 = memmap_steal(PAGE_SIZE);

@@ -197,11 +197,13 @@ hk_release_lock(void *ctx, kmutex_t *m)
 /*
  * reset: forget or destroy the last instance, rebuild the window empty,
  * create a fresh instance in the same memory.
- * => never NULL: a config the core refuses is a kernel bug (kpanic).
+ * => NULL only for an instance the pmap model builds and this kernel
+ * cannot (several CPUs, a shape of another KVA layout: *elsewhere);
+ * a config the core refuses is a kernel bug (kpanic).
  */
 static struct uvm *
 hk_reset(void *ctx, const struct harness_instance *inst, char *msg,
-    size_t len)
+    size_t len, bool *elsewhere)
 {
 	struct hk *k = ctx;
 	char why[160];
@@ -213,6 +215,7 @@ hk_reset(void *ctx, const struct harness_instance *inst, char *msg,
 		/* one CPU runs the kernel: a program for several is a model's */
 		ksnprintf(msg, len, "a program for %u CPUs runs on the pmap "
 		    "model only: the test kernel runs one", inst->ncpus);
+		*elsewhere = inst->ncpus <= KM_MAX_CPUS;
 		return NULL;
 	}
 
@@ -221,6 +224,7 @@ hk_reset(void *ctx, const struct harness_instance *inst, char *msg,
 		km_shape_text(shape, text, sizeof(text));
 		ksnprintf(msg, len, "shape %u (%s) is built by the pmap model "
 		    "only: the test kernel has one KVA window", shape, text);
+		*elsewhere = shape < KM_NSHAPES;
 		return NULL;
 	}
 	while (k->nheld > 0)
