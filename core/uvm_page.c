@@ -141,7 +141,11 @@ uvm_pagealloc_strat(struct uvm *uvm, struct uvm_object *obj, voff_t off,
 	    uvm->exp.free <= uvm->exp.reserve_pagedaemon)
 		goto out;
 
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_ZEROQUEUE
 	int q = (flags & UVM_PGA_ZERO) ? PGFL_ZEROS : PGFL_UNKNOWN;
+#else
+	int q = PGFL_UNKNOWN;	/* planted: the idle loop's work unused */
+#endif
 	if (flags & UVM_FLAG_COLORMATCH) {
 		color = (unsigned int)atop(off) & (uvm->exp.ncolors - 1);
 		pg = pgfl_take(uvm, color, q);

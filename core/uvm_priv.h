@@ -74,6 +74,8 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 #define KMFUZZ_PLANT_POOL_RESERVE 19	/* a waitok cached pool page takes
 					   the kernel reserve */
 #define KMFUZZ_PLANT_HINT	20	/* a search ignores the caller's hint */
+#define KMFUZZ_PLANT_ZEROQUEUE	21	/* a ZERO page allocation takes a page
+					   of unknown contents first */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

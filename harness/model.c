@@ -161,6 +161,61 @@ hs_reclaimable(const struct harness *h)
 
 /* ---- uvm_km_alloc ------------------------------------------------------- */
 
+/*
+ * Each color's count of zeroed free pages once the op has taken its
+ * pages (b->zeros[]), for ops that get every page at once.
+ * uvm_pagealloc takes from the queue the caller wants -- pre-zeroed
+ * pages for UVM_PGA_ZERO, pages of unknown contents otherwise -- and
+ * from the other only when that one is empty: a ZERO allocation that
+ * zeroes a page while a zeroed one waits, or a plain one that uses up
+ * the idle loop's work, is judged by judge_queues.  queues_begin takes
+ * the snapshot, queues_take one page of color c.
+ */
+static void
+queues_begin(struct harness *h, unsigned int *unknown)
+{
+	struct hs_before *b = &h->before;
+	const struct uvm *uvm = h->uvm;
+
+	b->queues = !h->smp;	/* others take and free pages meanwhile */
+	for (unsigned int c = 0; c < uvm->exp.ncolors; c++) {
+		unknown[c] = uvm->freelist[c].count[PGFL_UNKNOWN];
+		b->zeros[c] = (uint16_t)uvm->freelist[c].count[PGFL_ZEROS];
+	}
+}
+
+static void
+queues_take(struct harness *h, unsigned int *unknown, unsigned int c,
+    bool zero)
+{
+	struct hs_before *b = &h->before;
+
+	if (zero ? b->zeros[c] > 0 : unknown[c] == 0)
+		b->zeros[c]--;
+	else
+		unknown[c]--;
+}
+
+/* After an op that got its pages without waiting: zeros[] held? */
+static void
+judge_queues(struct harness *h, const char *what)
+{
+	const struct hs_before *b = &h->before;
+	const struct uvm *uvm = h->uvm;
+
+	if (!h->cfg.checkers || !b->queues || h->waits != 0 || h->found)
+		return;
+	for (unsigned int c = 0; c < uvm->exp.ncolors; c++)
+		if (uvm->freelist[c].count[PGFL_ZEROS] != b->zeros[c]) {
+			hfail(h, "pages", 0, "%s left color %u with %u zeroed "
+			    "free pages; each page from its queue (zeroed for "
+			    "ZERO, else unknown contents) first leaves %u",
+			    what, c, uvm->freelist[c].count[PGFL_ZEROS],
+			    b->zeros[c]);
+			return;
+		}
+}
+
 void
 model_alloc_predict(struct harness *h, const struct km_op *op)
 {
@@ -183,6 +238,16 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 	unsigned int got = pages_until_short(h, hs_kobj_off(h, b->fit), n,
 	    true, (op->flags & UVM_KMF_NOWAIT) != 0, NULL);
 	b->pages_ok = got == n;
+	b->queues = false;
+	if (b->pages_ok) {
+		unsigned int unknown[UVM_MAX_COLORS];
+		voff_t off = hs_kobj_off(h, b->fit);
+		queues_begin(h, unknown);
+		for (unsigned int i = 0; i < n; i++)
+			queues_take(h, unknown, (unsigned int)atop(off +
+			    ptoa(i)) & (uvm->exp.ncolors - 1),
+			    (op->flags & UVM_KMF_ZERO) != 0);
+	}
 	/* a shortage the call may not wait out: it must fail */
 	b->pages_short = got < n && ((op->flags & UVM_KMF_NOWAIT) ||
 	    ((op->flags & UVM_KMF_CANFAIL) && !hs_reclaimable(h)));
@@ -234,6 +299,9 @@ model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 		hfail(h, "pages", va, "m%u: wired allocation of %u pages "
 		    "succeeded, but its pages had run out and it may not wait",
 		    m->id, (unsigned int)atop(round_page(hs_op_size(op))));
+	if (va != 0 && wired)
+		judge_queues(h, (op->flags & UVM_KMF_ZERO) ?
+		    "wired allocation (ZERO)" : "wired allocation");
 	/*
 	 * Its VA was there and its pages ran short, but it may wait for
 	 * them (no NOWAIT; CANFAIL gives up only when nothing can be
@@ -349,10 +417,20 @@ model_fault_predict(struct harness *h, voff_t off)
 	struct hs_before *b = &h->before;
 	const struct vm_page *pg = uvm_pagelookup(h->uvm->kernel_object, off);
 
+	unsigned int color = 0;
+
 	b->judged = !h->smp;	/* others take and free pages meanwhile */
 	b->page_busy = pg != NULL && (pg->flags & PG_BUSY);
 	b->pages_ok = pg != NULL ||
-	    pages_until_short(h, off, 1, false, true, NULL) == 1;
+	    pages_until_short(h, off, 1, false, true, &color) == 1;
+	b->queues = false;
+	if (pg == NULL && b->pages_ok) {
+		/* a page never written out starts zeroed, else read back */
+		unsigned int unknown[UVM_MAX_COLORS];
+		queues_begin(h, unknown);
+		queues_take(h, unknown, color, uao_find_swslot(
+		    h->uvm->kernel_object, atop(off)) == 0);
+	}
 }
 
 /*
@@ -374,6 +452,8 @@ model_fault_judge(struct harness *h, const struct km_op *op,
 		    "was there (resident, or free: a kernel-object page may "
 		    "take the kernel reserve)", id, op->page,
 		    error == ENOMEM ? "failed (ENOMEM)" : "waited");
+	else if (error == 0)
+		judge_queues(h, "fault");
 }
 
 /* ---- the pagedaemon ----------------------------------------------------- */
@@ -523,6 +603,13 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 	 * allocation may move uvm->nextcolor before this one takes its page.
 	 */
 	b->color = b->pages_ok && !h->smp ? (int)color : -1;
+	b->queues = false;
+	if (b->color >= 0) {
+		/* every get takes one page, of unknown contents */
+		unsigned int unknown[UVM_MAX_COLORS];
+		queues_begin(h, unknown);
+		queues_take(h, unknown, color, false);
+	}
 }
 
 /*
@@ -565,4 +652,6 @@ model_poolpage_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 		    h->maps[op->map_sel].id, (op->flags & KOPF_UNCACHED) ? "" :
 		    "(cached) ", (op->flags & KOPF_NOWAIT) ? "NOWAIT, at the "
 		    "pagedaemon's reserve" : "waitok: not the kernel reserve");
+	else if (va != 0)
+		judge_queues(h, "pool page get");
 }
