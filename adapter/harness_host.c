@@ -247,7 +247,7 @@ static void
 hm_page_counts(void *ctx, struct harness_page_counts *c)
 {
 	pmodel_page_counts(pmodel_host_pmap(((struct hmodel *)ctx)->ph),
-	    &c->allocs, &c->last_alloc, &c->enters);
+	    &c->allocs, &c->last_alloc, &c->enters, &c->frees);
 }
 
 static bool

@@ -410,12 +410,51 @@ check_swap_io(struct harness *h)
  * idle loop's zeroing borrows free pages through the same hook: counting
  * starts again after it (check_page_counts_base).
  */
+/*
+ * Every page the core hands out passes pmap_page_allocated and every
+ * page it takes back pmap_page_freed (the idle loop's zeroing passes
+ * both), so the pages out by the host's count (allocations minus frees)
+ * and by the core's (npages - uvmexp.free) move together: a page freed
+ * to the free lists behind the host's back, or handed out without
+ * telling it, breaks the balance.  The difference at the run's start is
+ * the base (boot-time pages, earlier runs' calls).
+ */
+static long
+page_balance(struct harness *h)
+{
+	struct harness_page_counts c;
+
+	h->host.page_counts(h->host.ctx, &c);
+	return (long)(c.allocs - c.frees) -
+	    (long)(h->uvm->exp.npages - h->uvm->exp.free);
+}
+
+void
+check_page_balance_base(struct harness *h)
+{
+	h->base_balance = h->host.page_counts != NULL ? page_balance(h) : 0;
+}
+
+static void
+check_page_balance(struct harness *h)
+{
+	if (h->host.page_counts == NULL || h->smp)
+		return;
+	long d = page_balance(h) - h->base_balance;
+	if (d != 0)
+		hfail(h, "pages", 0, "the host saw %ld page%s %s than the core "
+		    "counts out of its free lists (pmap_page_allocated minus "
+		    "pmap_page_freed against npages - uvmexp.free)",
+		    d < 0 ? -d : d, d == 1 || d == -1 ? "" : "s",
+		    d > 0 ? "more handed out" : "fewer handed out");
+}
+
 void
 check_page_counts_base(struct harness *h)
 {
 	h->base_colorhit = h->uvm->exp.colorhit;
 	h->base_faults = h->uvm->exp.faults;
-	h->base_pages = (struct harness_page_counts){ 0, 0, 0 };
+	h->base_pages = (struct harness_page_counts){ 0, 0, 0, 0 };
 	if (h->host.page_counts != NULL)
 		h->host.page_counts(h->host.ctx, &h->base_pages);
 }
@@ -474,6 +513,8 @@ check_counters(struct harness *h)
 		check_swap_io(h);
 	if (!h->found)
 		check_page_counts(h);
+	if (!h->found)
+		check_page_balance(h);
 }
 
 /*

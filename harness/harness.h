@@ -119,6 +119,7 @@ struct harness_page_counts {
 	unsigned long	allocs;		/* pmap_page_allocated calls */
 	paddr_t		last_alloc;	/* ... the last one's page */
 	unsigned long	enters;		/* pmap_enter calls (faults) */
+	unsigned long	frees;		/* pmap_page_freed calls */
 };
 
 struct harness_host {
@@ -391,6 +392,9 @@ struct harness {
 	/* at start: uvmexp.colorhit and faults; what the host counted */
 	unsigned int		base_colorhit, base_faults;
 	struct harness_page_counts base_pages;
+	/* pages out as the host counts them minus as the core does, at the
+	   run's start (check_page_balance) */
+	long			base_balance;
 	unsigned int		entry_claims;	/* sum of the CPUs' entry_claim */
 	unsigned int		slot_claims[3];	/* per HS_SLOT_*: ops filling one */
 	kmutex_t		*held;		/* hold_lock: the other CPU's */

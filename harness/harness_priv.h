@@ -220,6 +220,7 @@ void	model_poolpage_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);
 /* check.c: count pages handed out from here on (start, idle zeroing) */
 void	check_page_counts_base(struct harness *h);
+void	check_page_balance_base(struct harness *h);
 /* check.c: a core lock the caller holds (maps: map locks count too) */
 bool	hs_held_lock(struct harness *h, bool maps, char *what, size_t len);
 void	model_poolpage_color(struct harness *h, const struct hs_poolpage *p,

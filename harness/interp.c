@@ -513,6 +513,7 @@ interp_begin(struct harness *h, struct harness_finding *f,
 		h->host.swap_io(h->host.ctx, &h->base_swap_reads,
 		    &h->base_swap_writes);
 	check_page_counts_base(h);
+	check_page_balance_base(h);
 	h->held = NULL;		/* reset dropped any hold */
 	h->armed_free = 0;
 	h->text_mode = false;

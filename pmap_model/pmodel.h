@@ -120,7 +120,7 @@ void		pmodel_get_stats(const struct pmap *pm, struct pmodel_stats *st);
  * judged against them.
  */
 void		pmodel_page_counts(const struct pmap *pm, unsigned long *allocs,
-		    paddr_t *last, unsigned long *enters);
+		    paddr_t *last, unsigned long *enters, unsigned long *frees);
 vaddr_t		pmodel_dmap_base(const struct pmap *pm);
 
 /* Host pointer to physical address `pa' (any frame), NULL outside. */

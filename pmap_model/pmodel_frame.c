@@ -193,6 +193,7 @@ pmap_page_freed(struct pmap *pm, paddr_t pa)
 {
 	size_t f = pmodel_managed_frame(pm, pa, "pmap_page_freed", 0, false);
 
+	__atomic_fetch_add(&pm->pm_page_frees, 1, __ATOMIC_RELAXED);
 	if (pm->pm_frame[f] == FR_ALLOC) {
 		pm->pm_frame[f] = FR_FREE;
 		pm->pm_frames_alloc--;
@@ -221,8 +222,9 @@ pmap_page_allocated(struct pmap *pm, paddr_t pa)
 
 void
 pmodel_page_counts(const struct pmap *pm, unsigned long *allocs,
-    paddr_t *last, unsigned long *enters)
+    paddr_t *last, unsigned long *enters, unsigned long *frees)
 {
+	*frees = __atomic_load_n(&pm->pm_page_frees, __ATOMIC_RELAXED);
 	*allocs = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
 	*last = __atomic_load_n(&pm->pm_last_alloc, __ATOMIC_RELAXED);
 	*enters = __atomic_load_n(&pm->pm_enters, __ATOMIC_RELAXED);

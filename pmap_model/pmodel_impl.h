@@ -66,7 +66,7 @@ struct pmap {
 	size_t		pm_ndirty;
 	unsigned long	pm_frames_free, pm_frames_alloc;
 	/* pages the core handed out, ever; the last one's address */
-	unsigned long	pm_page_allocs;
+	unsigned long	pm_page_allocs, pm_page_frees;
 	paddr_t		pm_last_alloc;
 	unsigned long	pm_enters;	/* pmap_enter calls, ever */
 

@@ -100,6 +100,29 @@ miscount_faults(struct harness *h)
 	h->uvm->exp.faults--;
 }
 
+/*
+ * A page off the free lists that the host never heard of: counted as
+ * wired, so that every uvmexp sum still adds up.
+ */
+static void
+take_page_silently(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+
+	for (unsigned int c = 0; c < uvm->exp.ncolors; c++) {
+		struct pgflist *fl = &uvm->freelist[c];
+		struct vm_page *pg = fl->head[PGFL_UNKNOWN];
+		if (pg == NULL)
+			continue;
+		fl->head[PGFL_UNKNOWN] = pg->qnext;
+		fl->count[PGFL_UNKNOWN]--;
+		pg->qnext = NULL;
+		uvm->exp.free--;
+		uvm->exp.wired++;
+		return;
+	}
+}
+
 /* The next any-color allocation would not start after the last page's. */
 static void
 skip_nextcolor(struct harness *h)
@@ -228,6 +251,9 @@ const struct corruption corruptions[] = {
 	{ "pages", "a fault served that uvmexp.faults did not count",
 	  "alloc kernel_map 0x2000 PAGEABLE -> a1/touch a1 page=0 write/free a1",
 	  1, false, miscount_faults },
+	{ "pages", "a page off the free lists that the host was not told of",
+	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
+	  0, false, take_page_silently },
 	{ "pages", "uvm.nextcolor not the color after the last page's",
 	  "poolpage_get kernel_map -> p1/poolpage_put p1",
 	  0, false, skip_nextcolor },

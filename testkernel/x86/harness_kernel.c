@@ -671,6 +671,7 @@ hk_page_counts(void *ctx, struct harness_page_counts *c)
 	c->allocs = __atomic_load_n(&pm->pm_page_allocs, __ATOMIC_RELAXED);
 	c->last_alloc = __atomic_load_n(&pm->pm_last_alloc, __ATOMIC_RELAXED);
 	c->enters = __atomic_load_n(&pm->pm_enters, __ATOMIC_RELAXED);
+	c->frees = __atomic_load_n(&pm->pm_page_frees, __ATOMIC_RELAXED);
 }
 
 struct harness *

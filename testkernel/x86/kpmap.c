@@ -524,8 +524,8 @@ pmap_unmap_poolpage(struct pmap *pm, vaddr_t va)
 void
 pmap_page_freed(struct pmap *pm, paddr_t pa)
 {
-	(void)pm;
 	(void)pa;
+	__atomic_fetch_add(&pm->pm_page_frees, 1, __ATOMIC_RELAXED);
 }
 
 void

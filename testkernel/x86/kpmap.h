@@ -75,6 +75,7 @@ struct pmap {
 	unsigned	pm_ptp_limit;		/* test hook: 0 = no limit */
 	struct kpmap_log *pm_log;		/* test hook: NULL = none */
 	unsigned long	pm_page_allocs;		/* pages handed out, ever */
+	unsigned long	pm_page_frees;		/* pages given back, ever */
 	paddr_t		pm_last_alloc;		/* ... the last one */
 	unsigned long	pm_enters;		/* pmap_enter calls, ever */
 };
