@@ -270,7 +270,9 @@ struct hs_before {
 	unsigned int	pageouts;	/* pageout: pages it must write out */
 	bool		page_busy;	/* touch: its page is under I/O */
 	uint16_t	zeros[UVM_MAX_COLORS];
-	bool		queues;		/* wired alloc: zeros[] is judged */
+	bool		queues;		/* zeros[] is judged */
+	unsigned int	colormiss;	/* uvmexp.colormiss before */
+	bool		colormiss_want;	/* ... and whether it must grow */
 	bool		invalid;	/* map: prot above maxprot: EINVAL */
 	int		error;		/* map: what uvm_map returned */
 };

@@ -106,7 +106,9 @@ model_map_fit(const struct vm_map *map, vaddr_t hint, vsize_t size,
  * (colormatched unless !colormatch) all get a page?  => the index of
  * the first that fails, or n; *color0 (if not NULL) the color the first
  * one gets: its offset's, or without colormatch the first color from
- * uvm->nextcolor on that has a free page.
+ * uvm->nextcolor on that has a free page.  A colormatched allocation
+ * that fails for want of its color alone counts in uvmexp.colormiss:
+ * h->before.colormiss_want says whether the first failure is one.
  */
 static unsigned int
 pages_until_short(struct harness *h, voff_t off, unsigned int n,
@@ -136,8 +138,10 @@ pages_until_short(struct harness *h, voff_t off, unsigned int n,
 			c = (next + k) & (ncolors - 1);
 			next = (c + 1) & (ncolors - 1);
 		}
-		if (have[c] == 0)
+		if (have[c] == 0) {
+			h->before.colormiss_want = colormatch;
 			return i;
+		}
 		if (i == 0 && color0 != NULL)
 			*color0 = c;
 		have[c]--;
@@ -196,6 +200,25 @@ queues_take(struct harness *h, unsigned int *unknown, unsigned int c,
 		unknown[c]--;
 }
 
+/*
+ * uvmexp.colormiss after an op that did not sleep: one more if its
+ * first page allocation failed for want of its color, else as it was.
+ */
+static void
+judge_colormiss(struct harness *h, const char *what)
+{
+	const struct hs_before *b = &h->before;
+	unsigned int got = h->uvm->exp.colormiss - b->colormiss;
+
+	if (!h->cfg.checkers || h->smp || h->waits != 0 || h->found)
+		return;
+	if (got != (b->colormiss_want ? 1u : 0u))
+		hfail(h, "pages", 0, "%s: uvmexp.colormiss grew by %u, but %s",
+		    what, got, b->colormiss_want ? "a page of the color it "
+		    "matched was missing once" : "no colormatched page "
+		    "allocation failed for want of its color");
+}
+
 /* After an op that got its pages without waiting: zeros[] held? */
 static void
 judge_queues(struct harness *h, const char *what)
@@ -224,6 +247,8 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 	struct uvm *uvm = h->uvm;
 
 	b->judged = false;
+	b->colormiss = uvm->exp.colormiss;
+	b->colormiss_want = false;
 	/* the entry the new range needs must be there to take */
 	if (uvm->entries_inuse >= uvm->cfg.max_map_entries)
 		return;
@@ -299,9 +324,6 @@ model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 		hfail(h, "pages", va, "m%u: wired allocation of %u pages "
 		    "succeeded, but its pages had run out and it may not wait",
 		    m->id, (unsigned int)atop(round_page(hs_op_size(op))));
-	if (va != 0 && wired)
-		judge_queues(h, (op->flags & UVM_KMF_ZERO) ?
-		    "wired allocation (ZERO)" : "wired allocation");
 	/*
 	 * Its VA was there and its pages ran short, but it may wait for
 	 * them (no NOWAIT; CANFAIL gives up only when nothing can be
@@ -316,6 +338,10 @@ model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 		    (unsigned int)atop(round_page(hs_op_size(op))),
 		    (op->flags & UVM_KMF_CANFAIL) ? "CANFAIL, and pages can "
 		    "be reclaimed" : "neither NOWAIT nor CANFAIL");
+	if (va != 0 && wired)
+		judge_queues(h, (op->flags & UVM_KMF_ZERO) ?
+		    "wired allocation (ZERO)" : "wired allocation");
+	judge_colormiss(h, "allocation");
 }
 
 /* ---- uvm_map of a region ------------------------------------------------ */
@@ -420,6 +446,8 @@ model_fault_predict(struct harness *h, voff_t off)
 	unsigned int color = 0;
 
 	b->judged = !h->smp;	/* others take and free pages meanwhile */
+	b->colormiss = h->uvm->exp.colormiss;
+	b->colormiss_want = false;
 	b->page_busy = pg != NULL && (pg->flags & PG_BUSY);
 	b->pages_ok = pg != NULL ||
 	    pages_until_short(h, off, 1, false, true, &color) == 1;
@@ -454,6 +482,7 @@ model_fault_judge(struct harness *h, const struct km_op *op,
 		    error == ENOMEM ? "failed (ENOMEM)" : "waited");
 	else if (error == 0)
 		judge_queues(h, "fault");
+	judge_colormiss(h, "fault");
 }
 
 /* ---- the pagedaemon ----------------------------------------------------- */
@@ -574,6 +603,8 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 	unsigned int color;
 
 	b->judged = true;
+	b->colormiss = uvm->exp.colormiss;
+	b->colormiss_want = false;
 	b->lock_held = h->held == &map->lock;
 	b->pages_ok = pages_until_short(h, 0, 1, false, nowait, &color) == 1;
 	if (uvm->cfg.poolpage_direct_map) {
@@ -654,4 +685,5 @@ model_poolpage_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 		    "pagedaemon's reserve" : "waitok: not the kernel reserve");
 	else if (va != 0)
 		judge_queues(h, "pool page get");
+	judge_colormiss(h, "pool page get");
 }
