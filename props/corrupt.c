@@ -108,18 +108,18 @@ static void
 take_page_silently(struct harness *h)
 {
 	struct uvm *uvm = h->uvm;
+	unsigned int c = 0;
 
-	for (unsigned int c = 0; c < uvm->exp.ncolors; c++) {
-		struct pgflist *fl = &uvm->freelist[c];
-		struct vm_page *pg = fl->head[PGFL_UNKNOWN];
-		if (pg == NULL)
-			continue;
+	while (c + 1 < uvm->exp.ncolors &&
+	    uvm->freelist[c].head[PGFL_UNKNOWN] == NULL)
+		c++;
+	struct pgflist *fl = &uvm->freelist[c];
+	struct vm_page *pg = fl->head[PGFL_UNKNOWN];
+	if (pg != NULL) {
 		fl->head[PGFL_UNKNOWN] = pg->qnext;
 		fl->count[PGFL_UNKNOWN]--;
-		pg->qnext = NULL;
 		uvm->exp.free--;
 		uvm->exp.wired++;
-		return;
 	}
 }
 
