@@ -103,6 +103,23 @@ hm_wait(void *arg, struct uvm *uvm, enum uvm_wait_reason why,
 	}
 }
 
+/* The lock order of this host's current instance. */
+static int
+hm_lock_rank(void *arg, const kmutex_t *mtx, char *name, size_t len)
+{
+	const struct hmodel *m = arg;
+
+	return harness_lock_rank(m->ph != NULL ? m->ph->uvm : NULL, mtx, name,
+	    len);
+}
+
+static int
+hm_lock_order(void *ctx, char *why, size_t len)
+{
+	(void)ctx;
+	return pmodel_lock_order_check(why, len);
+}
+
 /*
  * reset: a fresh instance in the requested pool-page variant.
  * => NULL if uvm_create failed (pmodel_host_reset said why on stderr).
@@ -116,6 +133,11 @@ hm_reset(void *ctx, const struct harness_instance *inst, char *msg,
 	bool poolpage_direct_map = inst->poolpage_direct_map;
 
 	*elsewhere = false;	/* the model builds every instance there is */
+	/* no ranks while instances change; nothing held, nothing pending */
+	pmodel_set_lock_rank(NULL, NULL);
+	pmodel_locks_forget();
+	(void)pmodel_lock_order_check(msg, len);
+	msg[0] = '\0';
 	if (shape >= KM_NSHAPES) {
 		snprintf(msg, len, "no shape %u (0..%d)", shape, KM_NSHAPES - 1);
 		return NULL;
@@ -138,6 +160,7 @@ hm_reset(void *ctx, const struct harness_instance *inst, char *msg,
 	if (pmodel_host_reset(m->ph) != 0)
 		return NULL;
 	pmodel_set_ncpus(m->ph->pmap, inst->ncpus != 0 ? inst->ncpus : 1);
+	pmodel_set_lock_rank(hm_lock_rank, m);
 	return m->ph->uvm;
 }
 
@@ -323,6 +346,7 @@ harness_model_create_params(const struct harness_config *cfg,
 	host.hold_lock = hm_hold_lock;
 	host.release_lock = hm_release_lock;
 	host.wakeups = hm_wakeups;
+	host.lock_order = hm_lock_order;
 	host.swap_io = hm_swap_io;
 	host.page_counts = hm_page_counts;
 	host.smp_run = hm_smp_run;
@@ -348,6 +372,7 @@ harness_model_destroy(struct harness *h)
 	if (h == NULL)
 		return;
 	m = h->host.ctx;
+	pmodel_set_lock_rank(NULL, NULL);	/* it may name m */
 	for (unsigned int i = 0; i < KM_NSHAPES; i++)
 		pmodel_host_destroy(m->shapes[i]);
 	free(m);

@@ -21,6 +21,8 @@
  * a page with no object, each reading 0 in every word; the map entry
  * at 0x...10000 must end at 0x...13000.
  */
+#include <stddef.h>
+
 #include "harness_priv.h"
 
 void
@@ -529,8 +531,67 @@ check_locks(struct harness *h)
 {
 	char what[48];
 
+	char why[256];
+
 	if (hs_held_lock(h, true, what, sizeof(what)))
 		hfail(h, "locks", 0, "the call returned holding %s", what);
+	else if (h->host.lock_order != NULL &&
+	    h->host.lock_order(h->host.ctx, why, sizeof(why)) != 0)
+		hfail(h, "locks", 0, "%s", why);
+}
+
+/* A map's own lock (1) or its KVA cache's (2), else 0. */
+static int
+map_lock_rank(const struct vm_map_kernel *vmk, const kmutex_t *m)
+{
+	return m == &vmk->vmk_map.lock ? 1 :
+	    m == &vmk->vmk_vacache.pr_lock ? 2 : 0;
+}
+
+int
+harness_lock_rank(const struct uvm *uvm, const kmutex_t *m, char *name,
+    size_t len)
+{
+	static const struct {
+		size_t		off;
+		const char	*name;
+		int		rank;
+	} fixed[] = {
+		{ offsetof(struct uvm, pageqlock), "uvm.pageqlock", 4 },
+		{ offsetof(struct uvm, swap_data_lock), "uvm.swap_data_lock",
+		  5 },
+		{ offsetof(struct uvm, mapent_lock), "uvm.mapent_lock", 6 },
+		{ offsetof(struct uvm, poolhdr_lock), "uvm.poolhdr_lock", 7 },
+	};
+	int r;
+
+	if (uvm == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if ((const char *)m == (const char *)uvm + fixed[i].off) {
+			if (name != NULL)
+				uvm_snprintf(name, len, "%s", fixed[i].name);
+			return fixed[i].rank;
+		}
+	if (m == &uvm->kernel_object->vmobjlock) {
+		if (name != NULL)
+			uvm_snprintf(name, len, "the kernel object's lock");
+		return 3;
+	}
+	if ((r = map_lock_rank(vm_map_to_kernel(uvm->kernel_map), m)) != 0) {
+		if (name != NULL)
+			uvm_snprintf(name, len, "kernel_map's %s", r == 1 ?
+			    "map lock" : "KVA cache lock");
+		return r;
+	}
+	for (unsigned int i = 0; i < uvm->nsubmaps; i++)
+		if ((r = map_lock_rank(&uvm->submaps[i], m)) != 0) {
+			if (name != NULL)
+				uvm_snprintf(name, len, "submap %u's %s", i,
+				    r == 1 ? "map lock" : "KVA cache lock");
+			return r;
+		}
+	return 0;
 }
 
 /*

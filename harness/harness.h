@@ -161,6 +161,12 @@ struct harness_host {
 	 */
 	unsigned long (*wakeups)(void *ctx, const void *chan);
 	/*
+	 * A mutex_enter against the lock order since the last call (the
+	 * host keeps each thread's locks, ranked by harness_lock_rank):
+	 * -1 and why, once.  NULL: this host cannot tell.
+	 */
+	int	(*lock_order)(void *ctx, char *why, size_t len);
+	/*
 	 * Pages the instance read from and wrote to the swap device
 	 * (counts that only grow while the instance lives).  NULL: this
 	 * host cannot tell; uvmexp's pageins and pageouts go unjudged.
@@ -516,5 +522,14 @@ void	harness_fill_random(uint64_t *state, uint8_t *buf, size_t len);
 /* Format a finding as the report printed on stderr (multi-line). */
 int	harness_format_finding(const struct harness_finding *f, char *buf,
 	    size_t len);
+
+/*
+ * Where mutex m of instance uvm stands in the core's lock order (uvm.h,
+ * 1 outermost: a map's lock, a KVA cache's, the kernel object's, the
+ * page queues', swap's, the entry store's, the pool headers'), its name
+ * in name (unless NULL); 0 if it is none of the core's locks.
+ */
+int	harness_lock_rank(const struct uvm *uvm, const kmutex_t *m,
+	    char *name, size_t len);
 
 #endif /* KMFUZZ_HARNESS_H */

@@ -222,6 +222,83 @@ hm_owner(const struct hmutex *h)
 	return atomic_load_explicit(&h->hm_owner, memory_order_relaxed);
 }
 
+/* ---- the lock order ----------------------------------------------------- */
+
+#define HELD_MAX	8	/* the order has 7 ranks */
+
+static pmodel_lock_rank_fn lock_rank;
+static void *lock_rank_arg;
+static _Thread_local struct {
+	const kmutex_t	*m;
+	int		rank;
+} held[HELD_MAX];
+static _Thread_local unsigned int nheld;
+static _Atomic int order_broken;
+static char order_why[256];
+
+void
+pmodel_set_lock_rank(pmodel_lock_rank_fn rank, void *arg)
+{
+	lock_rank = rank;
+	lock_rank_arg = arg;
+}
+
+void
+pmodel_locks_forget(void)
+{
+	nheld = 0;
+}
+
+int
+pmodel_lock_order_check(char *why, size_t len)
+{
+	if (!atomic_load_explicit(&order_broken, memory_order_acquire))
+		return 0;
+	snprintf(why, len, "%s", order_why);
+	atomic_store_explicit(&order_broken, 0, memory_order_relaxed);
+	return -1;
+}
+
+/* The calling thread took m; blocking: it may have waited for it. */
+static void
+held_push(const kmutex_t *m, bool blocking)
+{
+	char name[80], other[80];
+	int r;
+
+	if (lock_rank == NULL || (r = lock_rank(lock_rank_arg, m, NULL, 0)) <= 0)
+		return;
+	for (unsigned int i = 0; blocking && i < nheld; i++) {
+		int expect = 0;
+		if (held[i].rank < r || !atomic_compare_exchange_strong(
+		    &order_broken, &expect, 1))
+			continue;
+		lock_rank(lock_rank_arg, m, name, sizeof(name));
+		lock_rank(lock_rank_arg, held[i].m, other, sizeof(other));
+		snprintf(order_why, sizeof(order_why), "mutex_enter of %s "
+		    "(order %d) while holding %s (order %d): against the "
+		    "lock order, a deadlock with a thread that takes them "
+		    "the other way", name, r, other, held[i].rank);
+		break;
+	}
+	if (nheld < HELD_MAX) {
+		held[nheld].m = m;
+		held[nheld++].rank = r;
+	}
+}
+
+static void
+held_pop(const kmutex_t *m)
+{
+	for (unsigned int i = nheld; i-- > 0;)
+		if (held[i].m == m) {
+			for (; i + 1 < nheld; i++)
+				held[i] = held[i + 1];
+			nheld--;
+			return;
+		}
+}
+
 void
 mutex_init(kmutex_t *m)
 {
@@ -249,8 +326,10 @@ mutex_enter(kmutex_t *m)
 	struct hmutex *h = hm(m, "mutex_enter");
 
 	pmodel_switch_point(PMODEL_SW_LOCK, m);
-	if (hm_take(h))
+	if (hm_take(h)) {
+		held_push(m, true);
 		return;
+	}
 	if (hm_owner(h) == SELF) {
 		if (atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 			pmodel_wouldblockf("would block: mutex %p held "
@@ -274,6 +353,7 @@ mutex_enter(kmutex_t *m)
 		else
 			sched_yield();
 	} while (!hm_take(h));
+	held_push(m, true);
 }
 
 bool
@@ -282,8 +362,10 @@ mutex_tryenter(kmutex_t *m)
 	struct hmutex *h = hm(m, "mutex_tryenter");
 
 	pmodel_switch_point(PMODEL_SW_LOCK, m);
-	if (hm_take(h))
+	if (hm_take(h)) {
+		held_push(m, false);
 		return true;
+	}
 	if (hm_owner(h) == SELF &&
 	    !atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 		pmodel_panicf("mutex_tryenter: locking against myself: "
@@ -300,6 +382,7 @@ mutex_exit(kmutex_t *m)
 	    atomic_load_explicit(&h->hm_elsewhere, memory_order_relaxed))
 		pmodel_panicf("mutex_exit: mutex %p not held by the caller",
 		    (void *)m);
+	held_pop(m);
 	atomic_store_explicit(&h->hm_owner, 0, memory_order_release);
 	pmodel_switch_point(PMODEL_SW_UNLOCK, m);
 }

@@ -93,6 +93,25 @@ void	pmodel_release_lock(kmutex_t *mtx);
 bool	pmodel_lock_held_elsewhere(const kmutex_t *mtx);
 
 /*
+ * The lock order (uvm.h's, outermost first).  The host keeps the locks
+ * each thread holds; rank(arg, mtx, name, len) says where mtx stands in
+ * the order (1 outermost; 0: not a lock the order covers) and names it
+ * (name NULL: no name wanted).
+ * A mutex_enter that waits for a lock ranked at or above one the thread
+ * holds could deadlock against a thread that takes them the other way
+ * (NetBSD's LOCKDEBUG, Linux's lockdep): the first such acquisition is
+ * kept until pmodel_lock_order_check reports it (-1, why) and forgets.
+ * mutex_tryenter cannot deadlock and is not judged.  NULL rank: off.
+ * pmodel_locks_forget drops the calling thread's list (a reset after a
+ * panic left locks in it).
+ */
+typedef int	(*pmodel_lock_rank_fn)(void *arg, const kmutex_t *mtx,
+		    char *name, size_t len);
+void	pmodel_set_lock_rank(pmodel_lock_rank_fn rank, void *arg);
+int	pmodel_lock_order_check(char *why, size_t len);
+void	pmodel_locks_forget(void);
+
+/*
  * Real sleeping, for hosts that run the core on several threads (the
  * TSan stress test): install it with
  *	pmodel_host_set_wait(h, pmodel_wait_sleep, &params_or_NULL);

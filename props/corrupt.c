@@ -123,6 +123,18 @@ take_page_silently(struct harness *h)
 	}
 }
 
+/* Two core locks taken innermost first: the page queues', then a map's. */
+static void
+invert_lock_order(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+
+	mutex_enter(&uvm->pageqlock);
+	mutex_enter(&uvm->kernel_map->lock);
+	mutex_exit(&uvm->kernel_map->lock);
+	mutex_exit(&uvm->pageqlock);
+}
+
 /* The next any-color allocation would not start after the last page's. */
 static void
 skip_nextcolor(struct harness *h)
@@ -254,6 +266,9 @@ const struct corruption corruptions[] = {
 	{ "pages", "a page off the free lists that the host was not told of",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, take_page_silently },
+	{ "locks", "a map lock taken while holding the page-queue lock",
+	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
+	  0, false, invert_lock_order },
 	{ "pages", "uvm.nextcolor not the color after the last page's",
 	  "poolpage_get kernel_map -> p1/poolpage_put p1",
 	  0, false, skip_nextcolor },
