@@ -334,10 +334,17 @@ uvm_reclaimable(struct uvm *uvm)
 	bool room;
 
 	/* Only pageable kernel pages can be reclaimed, and only to swap. */
+#if KMFUZZ_PLANT != KMFUZZ_PLANT_LOCKORDER
 	mutex_enter(&uvm->pageqlock);
 	queued = uvm->pageq_count;
 	mutex_exit(&uvm->pageqlock);
 	mutex_enter(&uvm->swap_data_lock);
+#else
+	mutex_enter(&uvm->swap_data_lock);	/* planted: inner lock first */
+	mutex_enter(&uvm->pageqlock);
+	queued = uvm->pageq_count;
+	mutex_exit(&uvm->pageqlock);
+#endif
 	room = uvm->exp.swpginuse < uvm->exp.swpages;
 	mutex_exit(&uvm->swap_data_lock);
 	return queued > 0 && room;

@@ -76,6 +76,8 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 #define KMFUZZ_PLANT_HINT	20	/* a search ignores the caller's hint */
 #define KMFUZZ_PLANT_ZEROQUEUE	21	/* a ZERO page allocation takes a page
 					   of unknown contents first */
+#define KMFUZZ_PLANT_LOCKORDER	22	/* the page-queue lock taken inside
+					   the swap lock */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif
