@@ -422,27 +422,29 @@ check_swap_io(struct harness *h)
  * the base (boot-time pages, earlier runs' calls).
  */
 static long
-page_balance(struct harness *h)
+page_balance(const struct harness *h, const struct harness_page_counts *c)
 {
-	struct harness_page_counts c;
-
-	h->host.page_counts(h->host.ctx, &c);
-	return (long)(c.allocs - c.frees) -
+	return (long)(c->allocs - c->frees) -
 	    (long)(h->uvm->exp.npages - h->uvm->exp.free);
 }
 
 void
 check_page_balance_base(struct harness *h)
 {
-	h->base_balance = h->host.page_counts != NULL ? page_balance(h) : 0;
+	struct harness_page_counts c;
+
+	h->base_balance = 0;
+	if (h->host.page_counts != NULL) {
+		h->host.page_counts(h->host.ctx, &c);
+		h->base_balance = page_balance(h, &c);
+	}
 }
 
+/* c: the host's counts, read once by check_page_counts. */
 static void
-check_page_balance(struct harness *h)
+check_page_balance(struct harness *h, const struct harness_page_counts *c)
 {
-	if (h->host.page_counts == NULL || h->smp)
-		return;
-	long d = page_balance(h) - h->base_balance;
+	long d = page_balance(h, c) - h->base_balance;
 	if (d != 0)
 		hfail(h, "pages", 0, "the host saw %ld page%s %s than the core "
 		    "counts out of its free lists (pmap_page_allocated minus "
@@ -486,6 +488,8 @@ check_page_counts(struct harness *h)
 		hfail(h, "pages", 0, "uvmexp.faults counts %u faults served, "
 		    "the pmap saw %lu pmap_enter calls", uvm->exp.faults -
 		    h->base_faults, c.enters - h->base_pages.enters);
+	if (!h->found)
+		check_page_balance(h, &c);
 }
 
 static void
@@ -515,8 +519,6 @@ check_counters(struct harness *h)
 		check_swap_io(h);
 	if (!h->found)
 		check_page_counts(h);
-	if (!h->found)
-		check_page_balance(h);
 }
 
 /*

@@ -165,6 +165,17 @@ hs_reclaimable(const struct harness *h)
 
 /* ---- uvm_km_alloc ------------------------------------------------------- */
 
+/* Nothing about colormiss or the queues predicted yet (each op's start). */
+static void
+pages_predict_begin(struct harness *h)
+{
+	struct hs_before *b = &h->before;
+
+	b->colormiss = h->uvm->exp.colormiss;
+	b->colormiss_want = false;
+	b->queues = false;
+}
+
 /*
  * Each color's count of zeroed free pages once the op has taken its
  * pages (b->zeros[]), for ops that get every page at once.
@@ -249,8 +260,7 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 	struct uvm *uvm = h->uvm;
 
 	b->judged = false;
-	b->colormiss = uvm->exp.colormiss;
-	b->colormiss_want = false;
+	pages_predict_begin(h);
 	/* the entry the new range needs must be there to take */
 	if (uvm->entries_inuse >= uvm->cfg.max_map_entries)
 		return;
@@ -265,7 +275,6 @@ model_alloc_predict(struct harness *h, const struct km_op *op)
 	unsigned int got = pages_until_short(h, hs_kobj_off(h, b->fit), n,
 	    true, (op->flags & UVM_KMF_NOWAIT) != 0, NULL);
 	b->pages_ok = got == n;
-	b->queues = false;
 	if (b->pages_ok) {
 		unsigned int unknown[UVM_MAX_COLORS];
 		voff_t off = hs_kobj_off(h, b->fit);
@@ -448,12 +457,10 @@ model_fault_predict(struct harness *h, voff_t off)
 
 	b->judged = !h->smp;	/* others take and free pages meanwhile */
 	b->lock_held = false;
-	b->colormiss = h->uvm->exp.colormiss;
-	b->colormiss_want = false;
+	pages_predict_begin(h);
 	b->page_busy = pg != NULL && (pg->flags & PG_BUSY);
 	b->pages_ok = pg != NULL ||
 	    pages_until_short(h, off, 1, false, true, &color) == 1;
-	b->queues = false;
 	if (pg == NULL && b->pages_ok) {
 		/* a page never written out starts zeroed, else read back */
 		unsigned int unknown[UVM_MAX_COLORS];
@@ -539,10 +546,7 @@ model_idlezero_predict(struct harness *h, const struct km_op *op)
 
 	b->judged = !h->smp;	/* other CPUs' pages come and go meanwhile */
 	b->zero_done = 0;
-	for (unsigned int c = 0; c < uvm->exp.ncolors; c++) {
-		unknown[c] = uvm->freelist[c].count[PGFL_UNKNOWN];
-		b->zeros[c] = (uint16_t)uvm->freelist[c].count[PGFL_ZEROS];
-	}
+	queues_begin(h, unknown);
 	while (b->zero_done < op->n && progress) {
 		progress = false;
 		for (unsigned int c = 0; c < uvm->exp.ncolors &&
@@ -605,8 +609,7 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 	unsigned int color;
 
 	b->judged = true;
-	b->colormiss = uvm->exp.colormiss;
-	b->colormiss_want = false;
+	pages_predict_begin(h);
 	b->lock_held = h->held == &map->lock;
 	b->pages_ok = pages_until_short(h, 0, 1, false, nowait, &color) == 1;
 	if (uvm->cfg.poolpage_direct_map) {
@@ -636,7 +639,6 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 	 * allocation may move uvm->nextcolor before this one takes its page.
 	 */
 	b->color = b->pages_ok && !h->smp ? (int)color : -1;
-	b->queues = false;
 	if (b->color >= 0) {
 		/* every get takes one page, of unknown contents */
 		unsigned int unknown[UVM_MAX_COLORS];
