@@ -168,7 +168,11 @@ uvm_pagealloc_strat(struct uvm *uvm, struct uvm_object *obj, voff_t off,
 	bool zeroit = false;
 	if (flags & UVM_PGA_ZERO) {
 		if (pg->flags & PG_ZERO) {
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_ZEROCOUNT
+			uvm->exp.pga_zeromiss++;	/* planted */
+#else
 			uvm->exp.pga_zerohit++;
+#endif
 		} else {
 			uvm->exp.pga_zeromiss++;
 			zeroit = true;

@@ -78,6 +78,8 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 					   of unknown contents first */
 #define KMFUZZ_PLANT_LOCKORDER	22	/* the page-queue lock taken inside
 					   the swap lock */
+#define KMFUZZ_PLANT_ZEROCOUNT	23	/* a pre-zeroed page counted as a
+					   zero miss */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

@@ -277,6 +277,8 @@ struct hs_before {
 	bool		page_busy;	/* touch: its page is under I/O */
 	uint16_t	zeros[UVM_MAX_COLORS];
 	bool		queues;		/* zeros[] is judged */
+	/* and uvmexp's counters once the op has its pages */
+	unsigned int	colorhit, zerohit, zeromiss;
 	unsigned int	colormiss;	/* uvmexp.colormiss before */
 	bool		colormiss_want;	/* ... and whether it must grow */
 	bool		invalid;	/* map: prot above maxprot: EINVAL */

@@ -183,8 +183,11 @@ pages_predict_begin(struct harness *h)
  * pages for UVM_PGA_ZERO, pages of unknown contents otherwise -- and
  * from the other only when that one is empty: a ZERO allocation that
  * zeroes a page while a zeroed one waits, or a plain one that uses up
- * the idle loop's work, is judged by judge_queues.  queues_begin takes
- * the snapshot, queues_take one page of color c.
+ * the idle loop's work, is judged by judge_queues.  So are uvmexp's
+ * counters of it: colorhit grows by one per page, pga_zerohit by one per
+ * ZERO page that came zeroed, pga_zeromiss per one that had to be
+ * zeroed.  queues_begin takes the snapshot, queues_take one page of
+ * color c.
  */
 static void
 queues_begin(struct harness *h, unsigned int *unknown)
@@ -193,6 +196,9 @@ queues_begin(struct harness *h, unsigned int *unknown)
 	const struct uvm *uvm = h->uvm;
 
 	b->queues = !h->smp;	/* others take and free pages meanwhile */
+	b->colorhit = uvm->exp.colorhit;
+	b->zerohit = uvm->exp.pga_zerohit;
+	b->zeromiss = uvm->exp.pga_zeromiss;
 	for (unsigned int c = 0; c < uvm->exp.ncolors; c++) {
 		unknown[c] = uvm->freelist[c].count[PGFL_UNKNOWN];
 		b->zeros[c] = (uint16_t)uvm->freelist[c].count[PGFL_ZEROS];
@@ -205,6 +211,13 @@ queues_take(struct harness *h, unsigned int *unknown, unsigned int c,
 {
 	struct hs_before *b = &h->before;
 
+	b->colorhit++;
+	if (zero) {
+		if (b->zeros[c] > 0)
+			b->zerohit++;
+		else
+			b->zeromiss++;
+	}
 	if (zero ? b->zeros[c] > 0 : unknown[c] == 0)
 		b->zeros[c]--;
 	else
@@ -250,6 +263,15 @@ judge_queues(struct harness *h, const char *what)
 			    b->zeros[c]);
 			return;
 		}
+	if (uvm->exp.colorhit != b->colorhit ||
+	    uvm->exp.pga_zerohit != b->zerohit ||
+	    uvm->exp.pga_zeromiss != b->zeromiss)
+		hfail(h, "pages", 0, "%s: uvmexp colorhit %u, pga_zerohit %u, "
+		    "pga_zeromiss %u; its pages make them %u, %u, %u (one hit "
+		    "per page; per ZERO page a zerohit if its queue had a "
+		    "zeroed one, else a zeromiss)", what, uvm->exp.colorhit,
+		    uvm->exp.pga_zerohit, uvm->exp.pga_zeromiss, b->colorhit,
+		    b->zerohit, b->zeromiss);
 }
 
 void
