@@ -48,7 +48,7 @@
  * checks of what the op touched after every op, the full walk every
  * this many ops and before the release (README: how it was chosen).
  */
-#define HARNESS_FULL_CHECK_EVERY 16
+#define HARNESS_FULL_CHECK_EVERY 64
 
 enum harness_result {
 	HARNESS_CLEAN = 0,

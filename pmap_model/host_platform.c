@@ -259,11 +259,28 @@ pmodel_lock_order_check(char *why, size_t len)
 	return -1;
 }
 
+/*
+ * The message for m (rank r) taken while holding o (rank ro).  Out of
+ * line: its buffers would otherwise be set up (and, under ASan,
+ * poisoned) on every mutex_enter.
+ */
+static __attribute__((noinline)) void
+order_report(const kmutex_t *m, int r, const kmutex_t *o, int ro)
+{
+	char name[80], other[80];
+
+	lock_rank(lock_rank_arg, m, name, sizeof(name));
+	lock_rank(lock_rank_arg, o, other, sizeof(other));
+	snprintf(order_why, sizeof(order_why), "mutex_enter of %s "
+	    "(order %d) while holding %s (order %d): against the "
+	    "lock order, a deadlock with a thread that takes them "
+	    "the other way", name, r, other, ro);
+}
+
 /* The calling thread took m; blocking: it may have waited for it. */
 static void
 held_push(const kmutex_t *m, bool blocking)
 {
-	char name[80], other[80];
 	int r;
 
 	if (lock_rank == NULL || (r = lock_rank(lock_rank_arg, m, NULL, 0)) <= 0)
@@ -273,12 +290,7 @@ held_push(const kmutex_t *m, bool blocking)
 		if (held[i].rank < r || !atomic_compare_exchange_strong(
 		    &order_broken, &expect, 1))
 			continue;
-		lock_rank(lock_rank_arg, m, name, sizeof(name));
-		lock_rank(lock_rank_arg, held[i].m, other, sizeof(other));
-		snprintf(order_why, sizeof(order_why), "mutex_enter of %s "
-		    "(order %d) while holding %s (order %d): against the "
-		    "lock order, a deadlock with a thread that takes them "
-		    "the other way", name, r, other, held[i].rank);
+		order_report(m, r, held[i].m, held[i].rank);
 		break;
 	}
 	if (nheld < HELD_MAX) {

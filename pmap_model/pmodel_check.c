@@ -92,17 +92,17 @@ check_table(struct sanity *s, uint32_t frame, int level, vaddr_t base)
 
 	for (i = 0; i < 512; i++) {
 		uint64_t e = t[i];
+
+		if (e == 0)	/* most entries: nothing to compute */
+			continue;
 		vaddr_t va = pmodel_canon(base + ((vaddr_t)i <<
 		    PT_SHIFT(level)));
 		const unsigned long long v = va, ue = e;
 		uint64_t f;
 
-		if ((e & PMODEL_PTE_P) == 0) {
-			if (e != 0)
-				return fail(s, "va %#llx: level-%d entry not "
-				    "present but %#llx", v, level, ue);
-			continue;
-		}
+		if ((e & PMODEL_PTE_P) == 0)
+			return fail(s, "va %#llx: level-%d entry not present "
+			    "but %#llx", v, level, ue);
 		valid++;
 		if (level == 1) {
 			if (check_leaf(s, va, e) != 0)
@@ -211,11 +211,11 @@ iter_table(struct iter *it, uint64_t frame, int level, vaddr_t base)
 	}
 	for (i = lo; i <= hi; i++) {
 		uint64_t e = t[i], f = (e & PMODEL_PTE_FRAME) >> PAGE_SHIFT;
-		vaddr_t va = level == 4 ? pmodel_canon((vaddr_t)i << shift) :
-		    base + ((vaddr_t)i << shift);
 
 		if ((e & PMODEL_PTE_P) == 0)
 			continue;
+		vaddr_t va = level == 4 ? pmodel_canon((vaddr_t)i << shift) :
+		    base + ((vaddr_t)i << shift);
 		if (level == 1) {
 			rc = it->cb(it->arg, va, e & PMODEL_PTE_FRAME, e);
 		} else {

@@ -212,6 +212,28 @@ keep_map_locked(struct harness *h)
 	mutex_enter(&h->uvm->kernel_map->lock);
 }
 
+/*
+ * A resident kernel-object page past a1's end, where nothing pageable
+ * lives: consistent to the page and swap walks (hashed, queued,
+ * counted), an orphan only to the shadow.
+ */
+static void
+orphan_object_page(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+	struct uvm_object *kobj = uvm->kernel_object;
+	const struct hs_alloc *a = &h->allocs[0];
+	voff_t off = a->va + a->size + PAGE_SIZE - vm_map_min(uvm->kernel_map);
+
+	mutex_enter(&kobj->vmobjlock);
+	struct vm_page *pg = uvm_pagealloc(uvm, kobj, off, NULL, 0);
+	if (pg != NULL) {
+		pg->flags &= ~(PG_BUSY | PG_FAKE);
+		pg->owner_tag = NULL;
+	}
+	mutex_exit(&kobj->vmobjlock);
+}
+
 static void
 leak_pool_header(struct harness *h)
 {
@@ -282,6 +304,9 @@ const struct corruption corruptions[] = {
 	{ "locks", "the kernel map's lock still held after the call",
 	  "alloc kernel_map 0x2000 VAONLY -> a1/free a1",
 	  0, false, keep_map_locked },
+	{ "leak", "a kernel-object page in no live pageable allocation",
+	  "alloc kernel_map 0x2000 PAGEABLE -> a1/free a1",
+	  0, true, orphan_object_page },
 	{ "leak", "a pool-page header never given back",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, leak_pool_header },
