@@ -339,6 +339,30 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 		    (unsigned long)b->fit);
 }
 
+/*
+ * An allocation found its map full and would sleep for VA that nothing
+ * will free (the policy has nobody to free it).  When the model fits it
+ * -- its prediction stands: one CPU, the map lock free, and a wait only
+ * ever adds VA (a drained KVA cache) -- the sleep is the core's fault,
+ * not the program's: a liveness finding naming the free range, rather
+ * than the bare "would block" the interpreter reports otherwise.
+ */
+void
+model_va_wait_judge(struct harness *h, const void *map)
+{
+	const struct km_op *op = h->op;
+	const struct hs_before *b = &h->before;
+
+	if (!h->cfg.checkers || h->smp || h->found || op == NULL ||
+	    op->code != KOP_ALLOC || h->maps[op->map_sel].map != map ||
+	    !b->judged || !b->room || b->lock_held)
+		return;
+	hfail(h, "liveness", b->fit, "m%u: alloc of 0x%lx bytes (align "
+	    "0x%lx) would sleep for VA, but 0x%lx is free",
+	    h->maps[op->map_sel].id, (unsigned long)hs_op_size(op),
+	    (unsigned long)hs_op_align(op), (unsigned long)b->fit);
+}
+
 void
 model_alloc_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 {

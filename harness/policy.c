@@ -728,6 +728,8 @@ harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
 	}
 	if (wait_policy(h, why, what, wmesg, msg, len))
 		return true;
+	if (why == UVM_WAIT_VA)
+		model_va_wait_judge(h, what);
 	if (h->smp) {
 		if (h->op != NULL)
 			h->op->adjusted |= KADJ_STUCK;
