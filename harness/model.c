@@ -340,27 +340,33 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 }
 
 /*
- * An allocation found its map full and would sleep for VA that nothing
- * will free (the policy has nobody to free it).  When the model fits it
- * -- its prediction stands: one CPU, the map lock free, and a wait only
- * ever adds VA (a drained KVA cache) -- the sleep is the core's fault,
- * not the program's: a liveness finding naming the free range, rather
- * than the bare "would block" the interpreter reports otherwise.
+ * An allocation is about to sleep (wmesg) for the first time.  When the
+ * model had its VA (and, wired, its pages) there -- one CPU, the map
+ * lock free -- it has no reason to: the sleep is the core's fault.
+ * Judged here, at the sleep, because what follows hides it: a sleep the
+ * policy can end (the pagedaemon, a KVA cache drain) makes the op run
+ * on a state the prediction did not see, and one it cannot end would
+ * pass for the program's "would block".
  */
 void
-model_va_wait_judge(struct harness *h, const void *map)
+model_wait_judge(struct harness *h, const char *wmesg)
 {
 	const struct km_op *op = h->op;
 	const struct hs_before *b = &h->before;
 
 	if (!h->cfg.checkers || h->smp || h->found || op == NULL ||
-	    op->code != KOP_ALLOC || h->maps[op->map_sel].map != map ||
-	    !b->judged || !b->room || b->lock_held)
+	    op->code != KOP_ALLOC || h->waits != 0 || !b->judged ||
+	    !b->room || b->lock_held)
 		return;
-	hfail(h, "liveness", b->fit, "m%u: alloc of 0x%lx bytes (align "
-	    "0x%lx) would sleep for VA, but 0x%lx is free",
-	    h->maps[op->map_sel].id, (unsigned long)hs_op_size(op),
-	    (unsigned long)hs_op_align(op), (unsigned long)b->fit);
+	bool wired = (op->flags & UVM_KMF_TYPEMASK) == UVM_KMF_WIRED;
+	if (wired && !b->pages_ok)
+		return;
+	hfail(h, "liveness", b->fit, "m%u: %s of 0x%lx bytes (align 0x%lx) "
+	    "sleeps on \"%s\", but 0x%lx is free%s",
+	    h->maps[op->map_sel].id, wired ? "wired allocation" :
+	    "allocation", (unsigned long)hs_op_size(op),
+	    (unsigned long)hs_op_align(op), wmesg, (unsigned long)b->fit,
+	    wired ? " and its pages are there" : "");
 }
 
 void
