@@ -340,9 +340,10 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 }
 
 /*
- * An allocation is about to sleep (wmesg) for the first time.  When the
- * model had its VA (and, wired, its pages) there -- one CPU, the map
- * lock free -- it has no reason to: the sleep is the core's fault.
+ * An allocation or pool page get is about to sleep (wmesg) for the first
+ * time.  When the model had its VA (and, wired or pool, its page) there
+ * -- one CPU, the map lock free -- it has no reason to: the sleep is
+ * the core's fault.
  * Judged here, at the sleep, because what follows hides it: a sleep the
  * policy can end (the pagedaemon, a KVA cache drain) makes the op run
  * on a state the prediction did not see, and one it cannot end would
@@ -355,8 +356,17 @@ model_wait_judge(struct harness *h, const char *wmesg)
 	const struct hs_before *b = &h->before;
 
 	if (!h->cfg.checkers || h->smp || h->found || op == NULL ||
-	    op->code != KOP_ALLOC || h->waits != 0 || !b->judged ||
-	    !b->room || b->lock_held)
+	    h->waits != 0 || !b->judged || !b->room || b->lock_held)
+		return;
+	if (op->code == KOP_POOLPAGE_GET) {
+		if (b->pages_ok)
+			hfail(h, "liveness", 0, "m%u: pool page %sget sleeps on "
+			    "\"%s\", but a VA and a page were there",
+			    h->maps[op->map_sel].id, (op->flags &
+			    KOPF_UNCACHED) ? "" : "(cached) ", wmesg);
+		return;
+	}
+	if (op->code != KOP_ALLOC)
 		return;
 	bool wired = (op->flags & UVM_KMF_TYPEMASK) == UVM_KMF_WIRED;
 	if (wired && !b->pages_ok)
