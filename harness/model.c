@@ -340,8 +340,8 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 }
 
 /*
- * An allocation or pool page get is about to sleep (wmesg) for the first
- * time.  When the model had its VA (and, wired or pool, its page) there
+ * An allocation, pool page get or fault is about to sleep (wmesg) for
+ * the first time.  When the model had its VA (and, wired or pool, its page) there
  * -- one CPU, the map lock free -- it has no reason to: the sleep is
  * the core's fault.
  * Judged here, at the sleep, because what follows hides it: a sleep the
@@ -356,7 +356,19 @@ model_wait_judge(struct harness *h, const char *wmesg)
 	const struct hs_before *b = &h->before;
 
 	if (!h->cfg.checkers || h->smp || h->found || op == NULL ||
-	    h->waits != 0 || !b->judged || !b->room || b->lock_held)
+	    h->waits != 0 || !b->judged)
+		return;
+	if (op->code == KOP_TOUCH) {
+		/* model_fault_judge's rule, before a refused sleep hides it */
+		if (!b->page_busy && b->pages_ok)
+			hfail(h, "liveness", 0, "fault on a%u page %u sleeps "
+			    "on \"%s\", but its page was there (resident, or "
+			    "free: a kernel-object page may take the kernel "
+			    "reserve)", h->allocs[op->handle_sel].id, op->page,
+			    wmesg);
+		return;
+	}
+	if (!b->room || b->lock_held)
 		return;
 	if (op->code == KOP_POOLPAGE_GET) {
 		if (b->pages_ok)
