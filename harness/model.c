@@ -341,9 +341,9 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 
 /*
  * An allocation, pool page get or fault is about to sleep (wmesg) for
- * the first time.  When the model had its VA (and, wired or pool, its page) there
- * -- one CPU, the map lock free -- it has no reason to: the sleep is
- * the core's fault.
+ * the first time.  When the model had what it needs there (the VA and,
+ * wired or pool, the page; a fault's page) -- one CPU, the map lock
+ * free -- it has no reason to: the sleep is the core's fault.
  * Judged here, at the sleep, because what follows hides it: a sleep the
  * policy can end (the pagedaemon, a KVA cache drain) makes the op run
  * on a state the prediction did not see, and one it cannot end would
