@@ -498,8 +498,10 @@ alloc_index_drop(struct harness *h)
 	h->alloc_order_valid = false;
 }
 
-/* The shadow against the instance: entries, mappings, object, data. */
-/* => check_structures found nothing (check_object relies on it). */
+/*
+ * The shadow against the instance: entries, mappings, object, data.
+ * => check_structures found nothing (check_object relies on it).
+ */
 void
 check_against_shadow(struct harness *h)
 {

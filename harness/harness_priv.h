@@ -202,8 +202,8 @@ bool	model_map_fit(const struct vm_map *map, vaddr_t hint, vsize_t size,
 void	model_alloc_predict(struct harness *h, const struct km_op *op);
 void	model_alloc_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);
-/* The op's call is about to sleep (wmesg): may it? */
-void	model_wait_judge(struct harness *h, const char *wmesg);
+/* The op's call is about to sleep (wmesg): => true if it may not. */
+bool	model_wait_judge(struct harness *h, const char *wmesg);
 void	model_map_predict(struct harness *h, const struct km_op *op);
 void	model_map_judge(struct harness *h, const struct km_op *op,
 	    vaddr_t va);

@@ -211,14 +211,14 @@ queues_take(struct harness *h, unsigned int *unknown, unsigned int c,
 {
 	struct hs_before *b = &h->before;
 
+	bool zeroed = zero ? b->zeros[c] > 0 : unknown[c] == 0;
+
 	b->colorhit++;
-	if (zero) {
-		if (b->zeros[c] > 0)
-			b->zerohit++;
-		else
-			b->zeromiss++;
-	}
-	if (zero ? b->zeros[c] > 0 : unknown[c] == 0)
+	if (zero && zeroed)
+		b->zerohit++;
+	else if (zero)
+		b->zeromiss++;
+	if (zeroed)
 		b->zeros[c]--;
 	else
 		unknown[c]--;
@@ -347,9 +347,9 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
  * Judged here, at the sleep, because what follows hides it: a sleep the
  * policy can end (the pagedaemon, a KVA cache drain) makes the op run
  * on a state the prediction did not see, and one it cannot end would
- * pass for the program's "would block".
+ * pass for the program's "would block".  => true: it was (a finding).
  */
-void
+bool
 model_wait_judge(struct harness *h, const char *wmesg)
 {
 	const struct km_op *op = h->op;
@@ -357,33 +357,24 @@ model_wait_judge(struct harness *h, const char *wmesg)
 
 	if (!h->cfg.checkers || h->smp || h->found || op == NULL ||
 	    h->waits != 0 || !b->judged)
-		return;
-	if (op->code == KOP_TOUCH) {
-		/* model_fault_judge's rule, before a refused sleep hides it */
-		if (!b->page_busy && b->pages_ok)
-			hfail(h, "liveness", 0, "fault on a%u page %u sleeps "
-			    "on \"%s\", but its page was there (resident, or "
-			    "free: a kernel-object page may take the kernel "
-			    "reserve)", h->allocs[op->handle_sel].id, op->page,
-			    wmesg);
-		return;
-	}
+		return false;
+	if (op->code == KOP_TOUCH)	/* model_fault_judge's other half */
+		return !b->page_busy && b->pages_ok &&
+		    !hfail(h, "liveness", 0, "fault on a%u page %u sleeps "
+		    "on \"%s\", but its page was there (resident, or "
+		    "free: a kernel-object page may take the kernel "
+		    "reserve)", h->allocs[op->handle_sel].id, op->page, wmesg);
 	if (!b->room || b->lock_held)
-		return;
-	if (op->code == KOP_POOLPAGE_GET) {
-		if (b->pages_ok)
-			hfail(h, "liveness", 0, "m%u: pool page %sget sleeps on "
-			    "\"%s\", but a VA and a page were there",
-			    h->maps[op->map_sel].id, (op->flags &
-			    KOPF_UNCACHED) ? "" : "(cached) ", wmesg);
-		return;
-	}
-	if (op->code != KOP_ALLOC)
-		return;
+		return false;
+	if (op->code == KOP_POOLPAGE_GET)
+		return b->pages_ok && !hfail(h, "liveness", 0, "m%u: pool "
+		    "page %sget sleeps on \"%s\", but a VA and a page were "
+		    "there", h->maps[op->map_sel].id, (op->flags &
+		    KOPF_UNCACHED) ? "" : "(cached) ", wmesg);
 	bool wired = (op->flags & UVM_KMF_TYPEMASK) == UVM_KMF_WIRED;
-	if (wired && !b->pages_ok)
-		return;
-	hfail(h, "liveness", b->fit, "m%u: %s of 0x%lx bytes (align 0x%lx) "
+	if (op->code != KOP_ALLOC || (wired && !b->pages_ok))
+		return false;
+	return !hfail(h, "liveness", b->fit, "m%u: %s of 0x%lx bytes (align 0x%lx) "
 	    "sleeps on \"%s\", but 0x%lx is free%s",
 	    h->maps[op->map_sel].id, wired ? "wired allocation" :
 	    "allocation", (unsigned long)hs_op_size(op),
@@ -545,9 +536,9 @@ model_fault_predict(struct harness *h, voff_t off)
 }
 
 /*
- * The fault of touch op on a<id> page `page' returned error after h->waits
- * waits.  With its page there and not busy it may neither wait (the
- * policy's pagedaemon would hide a needless sleep) nor fail with ENOMEM.
+ * The fault of touch op on a<id> page `page' returned error.  With its
+ * page there and not busy it may not fail with ENOMEM (nor sleep:
+ * model_wait_judge sees that at the sleep).
  */
 void
 model_fault_judge(struct harness *h, const struct km_op *op,
@@ -558,11 +549,11 @@ model_fault_judge(struct harness *h, const struct km_op *op,
 	if (!h->cfg.checkers || !b->judged || b->page_busy || !b->pages_ok ||
 	    h->found)
 		return;
-	if (error == ENOMEM || h->waits != 0)
-		hfail(h, "liveness", 0, "fault on a%u page %u %s, but its page "
-		    "was there (resident, or free: a kernel-object page may "
-		    "take the kernel reserve)", id, op->page,
-		    error == ENOMEM ? "failed (ENOMEM)" : "waited");
+	if (error == ENOMEM)
+		hfail(h, "liveness", 0, "fault on a%u page %u failed (ENOMEM), "
+		    "but its page was there (resident, or free: a "
+		    "kernel-object page may take the kernel reserve)", id,
+		    op->page);
 	else if (error == 0)
 		judge_queues(h, "fault");
 	judge_colormiss(h, "fault");

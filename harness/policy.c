@@ -726,13 +726,9 @@ harness_wait(struct harness *h, enum uvm_wait_reason why, const void *what,
 		uvm_snprintf(msg, len, "sleeps holding %s", held);
 		return false;
 	}
-	if (!h->found) {
-		model_wait_judge(h, wmesg);
-		if (h->found) {
-			uvm_snprintf(msg, len, "a needless sleep on \"%s\"",
-			    wmesg);
-			return false;
-		}
+	if (model_wait_judge(h, wmesg)) {
+		uvm_snprintf(msg, len, "a needless sleep on \"%s\"", wmesg);
+		return false;
 	}
 	if (wait_policy(h, why, what, wmesg, msg, len))
 		return true;
