@@ -116,6 +116,22 @@ fuzz_harnesses_destroy(void)
 
 static struct km_op text_ops[HARNESS_MAX_OPS];
 
+/*
+ * What this process ran, for KMFUZZ_STATS=1 (scripts/bench-fuzz): exec/s
+ * alone says little when programs grow longer, so the benchmark also
+ * divides ops by time.  Printed once at exit by fuzz_stats_print.
+ */
+static struct {
+	unsigned long	inputs, ops;
+} fuzz_stats;
+
+static void
+fuzz_stats_print(void)
+{
+	fprintf(stderr, "kmfuzz-stats: inputs %lu ops %lu\n",
+	    fuzz_stats.inputs, fuzz_stats.ops);
+}
+
 /* km_input_run's host: fuzz_harness with the run's options (ctx). */
 static struct harness *
 fuzz_get(void *ctx, const struct km_target *t, bool direct_map)
@@ -136,6 +152,8 @@ fuzz_run_input(const struct km_target *t, const uint8_t *data, size_t len,
 	int r;
 
 	r = km_input_run(&in, fuzz_get, &opts, f, &res);
+	fuzz_stats.inputs++;
+	fuzz_stats.ops += res.nops;
 	if (hp != NULL)
 		*hp = res.h;
 	if (r == HARNESS_FINDING && o->report)
@@ -186,6 +204,9 @@ fuzz_entry(const struct km_target *t, const uint8_t *data, size_t len)
 		const char *e = getenv("KMFUZZ_NO_ABORT");
 
 		no_abort = e != NULL && e[0] != '\0' && strcmp(e, "0") != 0;
+		e = getenv("KMFUZZ_STATS");
+		if (e != NULL && e[0] != '\0' && strcmp(e, "0") != 0)
+			atexit(fuzz_stats_print);
 	}
 	fuzz_opts_default(&o);
 	o.report = !no_abort;

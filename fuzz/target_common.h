@@ -72,7 +72,8 @@ int	fuzz_run_input(const struct km_target *t, const uint8_t *data,
 /*
  * libFuzzer/AFL++ body: run, abort() on a finding.  KMFUZZ_NO_ABORT=1 in
  * the environment runs on past findings, printing one line for each
- * (benchmarks that must not stop early).
+ * (benchmarks that must not stop early).  KMFUZZ_STATS=1 prints
+ * "kmfuzz-stats: inputs N ops M" at exit (ops over all variants).
  */
 int	fuzz_entry(const struct km_target *t, const uint8_t *data,
 	    size_t len);

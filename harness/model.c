@@ -340,6 +340,22 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 }
 
 /*
+ * How a pool page get runs, for messages: "(cached) " from the map's
+ * KVA cache, "(direct-map) " a page seen through the direct map, ""
+ * a one-page wired allocation (model_poolpage_predict's three cases).
+ */
+static const char *
+poolpage_how(const struct harness *h, const struct km_op *op)
+{
+	const struct vm_map *map = h->maps[op->map_sel].map;
+
+	if (h->uvm->cfg.poolpage_direct_map)
+		return "(direct-map) ";
+	return !(op->flags & KOPF_UNCACHED) && (map->flags & VM_MAP_VACACHE) ?
+	    "(cached) " : "";
+}
+
+/*
  * An allocation, pool page get or fault is about to sleep (wmesg) for
  * the first time.  When the model had what it needs there (the VA and,
  * wired or pool, the page; a fault's page) -- one CPU, the map lock
@@ -369,8 +385,8 @@ model_wait_judge(struct harness *h, const char *wmesg)
 	if (op->code == KOP_POOLPAGE_GET)
 		return b->pages_ok && !hfail(h, "liveness", 0, "m%u: pool "
 		    "page %sget sleeps on \"%s\", but a VA and a page were "
-		    "there", h->maps[op->map_sel].id, (op->flags &
-		    KOPF_UNCACHED) ? "" : "(cached) ", wmesg);
+		    "there", h->maps[op->map_sel].id, poolpage_how(h, op),
+		    wmesg);
 	bool wired = (op->flags & UVM_KMF_TYPEMASK) == UVM_KMF_WIRED;
 	if (op->code != KOP_ALLOC || (wired && !b->pages_ok))
 		return false;
@@ -740,7 +756,7 @@ model_poolpage_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 	if (va == 0 && b->room && b->pages_ok && !b->lock_held)
 		hfail(h, "liveness", 0, "m%u: pool page %sget failed, but a VA "
 		    "and a page were there", h->maps[op->map_sel].id,
-		    (op->flags & KOPF_UNCACHED) ? "" : "(cached) ");
+		    poolpage_how(h, op));
 	/*
 	 * No page it may take (the reserve is NOWAIT's) and it did not
 	 * wait for one: it must have failed.  One CPU: another could free
@@ -749,8 +765,8 @@ model_poolpage_judge(struct harness *h, const struct km_op *op, vaddr_t va)
 	else if (va != 0 && !b->pages_ok && h->waits == 0 && !h->smp)
 		hfail(h, "pages", va, "m%u: pool page %sget succeeded without "
 		    "waiting, but no page was free for it (%s)",
-		    h->maps[op->map_sel].id, (op->flags & KOPF_UNCACHED) ? "" :
-		    "(cached) ", (op->flags & KOPF_NOWAIT) ? "NOWAIT, at the "
+		    h->maps[op->map_sel].id, poolpage_how(h, op),
+		    (op->flags & KOPF_NOWAIT) ? "NOWAIT, at the "
 		    "pagedaemon's reserve" : "waitok: not the kernel reserve");
 	else if (va != 0)
 		judge_queues(h, "pool page get");

@@ -708,12 +708,13 @@ test_misuse(void)
 
 	h = mkhost(false, 1024, BOOT_SIZE);
 	uvm = pmodel_host_uvm(h);
+	/* the page is the range's second: the walk must look past start */
 	va = uvm_km_alloc(uvm->kernel_map, 2 * PAGE_SIZE, 0, UVM_KMF_PAGEABLE);
-	uvm_fault(uvm->kernel_map, va, VM_PROT_READ, false);
-	pmap_remove(pmodel_host_pmap(h), va, va + PAGE_SIZE);
+	uvm_fault(uvm->kernel_map, va + PAGE_SIZE, VM_PROT_READ, false);
+	pmap_remove(pmodel_host_pmap(h), va + PAGE_SIZE, va + 2 * PAGE_SIZE);
 	pmap_update(pmodel_host_pmap(h));
 	m = (struct misuse){ uvm, va, 2 * PAGE_SIZE, 0 };
-	snprintf(hex, sizeof(hex), "0x%lx", (unsigned long)va);
+	snprintf(hex, sizeof(hex), "0x%lx", (unsigned long)(va + PAGE_SIZE));
 	report(expect_panic(do_check_empty, &m, "kernel object", hex, msg,
 	    sizeof(msg)), "check_empty catches a leftover object page: %s",
 	    msg);
