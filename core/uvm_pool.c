@@ -200,6 +200,8 @@ pool_put(struct pool *pp, void *v)
 /*
  * pool_reclaim: => pool unlocked.  The empty pages leave the lists
  * under the lock and go back to the back end without it.
+ * => returns how many pages went back (a sleeper for VA in the backing
+ *    map waits on only if it is 0).
  */
 int
 pool_reclaim(struct pool *pp)
@@ -222,7 +224,11 @@ pool_reclaim(struct pool *pp)
 		pp->pr_alloc->pa_free(pp, (void *)ph->ph_page);
 		uvm_poolhdr_free(pp->pr_uvm, ph);
 	}
+#if KMFUZZ_PLANT == KMFUZZ_PLANT_RECLAIMCOUNT
+	return n - 1;		/* planted: the count is off by one */
+#else
 	return n;
+#endif
 }
 
 bool

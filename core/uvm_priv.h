@@ -80,6 +80,8 @@ unsigned int	uvm_swap_nfree(struct uvm *uvm);
 					   the swap lock */
 #define KMFUZZ_PLANT_ZEROCOUNT	23	/* a pre-zeroed page counted as a
 					   zero miss */
+#define KMFUZZ_PLANT_RECLAIMCOUNT 24	/* pool_reclaim returns one page
+					   fewer than it gave back */
 #ifndef KMFUZZ_PLANT
 #define KMFUZZ_PLANT		KMFUZZ_PLANT_NONE
 #endif

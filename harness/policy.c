@@ -11,8 +11,9 @@
  *   - drop WAITVA when no free range of the map could ever fit, add
  *     CANFAIL (alloc) or nowait (pool page) when a page wait could never
  *     end -- only what the program armed the other CPU to free
- *     (wait_frees) and the pagedaemon run while the harness's single CPU
- *     waits, so such a call would sleep forever;
+ *     (wait_frees), the pagedaemon and a drain of the map's KVA cache
+ *     run while the harness's single CPU waits, so such a call would
+ *     sleep forever;
  *   - have the other CPU let go of a lock it holds (hold_lock) before an
  *     op that would wait for it;
  *   - not run an op at all (a fault that could get no page, a full
@@ -77,6 +78,19 @@ armed_pages(struct harness *h, unsigned int *have, voff_t *olo, voff_t *ohi)
 	return n;
 }
 
+/* The free range freeing the entry at `va' would open (0: no entry). */
+static vsize_t
+freed_gap(struct harness *h, struct vm_map *map, vaddr_t va)
+{
+	struct vm_map_entry *e;
+
+	if (!hs_map_entry_at(h, map, va, &e))
+		return 0;
+	vaddr_t lo = e->prev != NULL ? e->prev->end : vm_map_min(map);
+	vaddr_t hi = e->next != NULL ? e->next->start : vm_map_max(map);
+	return hi - lo;
+}
+
 /*
  * The size of the free range the other CPU's free would open in `map'
  * (the armed allocation's entry and the gaps beside it), 0 if the armed
@@ -86,17 +100,33 @@ static vsize_t
 armed_gap(struct harness *h, struct vm_map *map)
 {
 	int i = harness_armed_index(h);
-	struct vm_map_entry *e;
-	vsize_t gap = 0;
 
 	if (i < 0 || h->maps[h->allocs[i].map].map != map)
 		return 0;
-	if (hs_map_entry_at(h, map, h->allocs[i].va, &e)) {
-		vaddr_t lo = e->prev != NULL ? e->prev->end : vm_map_min(map);
-		vaddr_t hi = e->next != NULL ? e->next->start : vm_map_max(map);
-		gap = hi - lo;
+	return freed_gap(h, map, h->allocs[i].va);
+}
+
+/*
+ * The largest free range a drain of the map's KVA cache would open (the
+ * wait policy drains it when an allocation sleeps for VA): an empty
+ * cache page's run with the gaps beside it.  Neighbouring empty runs
+ * would open more together; counting each alone keeps this a lower
+ * bound, so WAITVA stays only where the drain surely makes room.
+ */
+static vsize_t
+drain_gap(struct harness *h, struct vm_map *map)
+{
+	vsize_t best = 0;
+
+	if (!(map->flags & VM_MAP_VACACHE))
+		return 0;
+	for (const struct pool_item_header *ph =
+	    vm_map_to_kernel(map)->vmk_vacache.pr_emptypages.head;
+	    ph != NULL; ph = ph->ph_next) {
+		vsize_t gap = freed_gap(h, map, ph->ph_page);
+		best = gap > best ? gap : best;
 	}
-	return gap;
+	return best;
 }
 
 /*
@@ -403,7 +433,8 @@ adjust_rules(struct harness *h, struct km_op *op)
 		vsize_t need = ptoa(op->npages) + hs_op_align(op);
 		if ((op->flags & UVM_KMF_WAITVA) &&
 		    uvm_map_largest_gap(m->map) < need &&
-		    armed_gap(h, m->map) < need) {
+		    armed_gap(h, m->map) < need &&
+		    drain_gap(h, m->map) < need) {
 			op->flags &= ~UVM_KMF_WAITVA;
 			adj |= KADJ_NO_WAITVA;
 		}
@@ -580,14 +611,53 @@ policy_finish_busy_io(struct harness *h)
 	return any;
 }
 
+/*
+ * The counts the pagedaemon and the KVA cache's drain return decide
+ * whether a sleep ends, so each is judged against what the call did:
+ * the pages uvm_pageout says it freed against uvmexp.free, the pages
+ * pool_reclaim says it gave back against the cache's empty pages
+ * before the call (a count of the wrong sign or size would end a sleep
+ * that nothing helped, or prolong one that something did).
+ */
+static unsigned int
+pageout_judged(struct harness *h)
+{
+	const unsigned int free0 = h->uvm->exp.free;
+	const unsigned int n = uvm_pageout(h->uvm, 16);
+
+	if (h->cfg.checkers && h->uvm->exp.free - free0 != n)
+		hfail(h, "pages", 0, "uvm_pageout says it freed %u pages, "
+		    "uvmexp.free went from %u to %u", n, free0,
+		    h->uvm->exp.free);
+	return n;
+}
+
+static int
+drain_judged(struct harness *h, struct vm_map *map)
+{
+	struct pool *pp = &vm_map_to_kernel(map)->vmk_vacache;
+	unsigned int empty = 0;
+
+	for (const struct pool_item_header *ph = pp->pr_emptypages.head;
+	    ph != NULL; ph = ph->ph_next)
+		empty++;
+	const int n = pool_reclaim(pp);
+	if (h->cfg.checkers && n != (int)empty)
+		hfail(h, "pool", 0, "pool_reclaim of map [0x%lx, 0x%lx)'s KVA "
+		    "cache says it gave back %d pages; %u were empty",
+		    (unsigned long)vm_map_min(map),
+		    (unsigned long)vm_map_max(map), n, empty);
+	return n;
+}
+
 /* Page out, finishing busy I/O if that is all that blocks it. */
 static unsigned int
 reclaim(struct harness *h)
 {
-	unsigned int n = uvm_pageout(h->uvm, 16);
+	unsigned int n = pageout_judged(h);
 	if (n > 0)
 		return n;
-	return policy_finish_busy_io(h) ? uvm_pageout(h->uvm, 16) : 0;
+	return policy_finish_busy_io(h) ? pageout_judged(h) : 0;
 }
 
 /*
@@ -684,7 +754,7 @@ wait_policy(struct harness *h, enum uvm_wait_reason why, const void *what,
 	case UVM_WAIT_VA: {
 		struct vm_map *map = (struct vm_map *)(uintptr_t)what;
 		if ((map->flags & VM_MAP_VACACHE) &&
-		    pool_reclaim(&vm_map_to_kernel(map)->vmk_vacache) > 0) {
+		    drain_judged(h, map) > 0) {
 			expect_woken(h, what, woken, wmesg, "the map's KVA "
 			    "cache gave its VA back");
 			return true;
