@@ -420,10 +420,12 @@ bytes_run_same(const struct cli_args *a, const uint8_t *bytes, size_t len,
     const struct km_op *want, uint32_t nwant, char *why, size_t whylen)
 {
 	static struct harness_finding f2;
+	static struct km_rename names;
 	struct fuzz_opts o;
 	struct harness *h;
 	char l1[256], l2[256];
 
+	memset(&names, 0, sizeof(names));
 	fuzz_opts_default(&o);
 	o.report = false;
 	o.checkers = true;
@@ -431,7 +433,7 @@ bytes_run_same(const struct cli_args *a, const uint8_t *bytes, size_t len,
 	fuzz_run_input(a->target, bytes, len, &o, &h, &f2);
 	for (uint32_t i = 0; i < nwant || i < h->ntrace; i++) {
 		if (i < nwant && i < h->ntrace &&
-		    km_op_same_text(&want[i], &h->trace[i]))
+		    km_op_same_renamed(&want[i], &h->trace[i], &names))
 			continue;
 		l1[0] = l2[0] = '\0';
 		if (i < nwant)

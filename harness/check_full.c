@@ -367,6 +367,21 @@ check_structures(struct harness *h)
 		    "caches hold %u pool pages", uvm->ph_inuse, pool_pages);
 		return;
 	}
+	/*
+	 * ... and every header ever handed out (ph_bump) is in use or on
+	 * the free list: a free that lost the list's head (say, read
+	 * outside poolhdr_lock while another CPU freed one) leaks it.
+	 */
+	unsigned int ph_free = 0;
+	for (const struct pool_item_header *ph = uvm->ph_free;
+	    ph != NULL && ph_free <= uvm->ph_bump; ph = ph->ph_next)
+		ph_free++;
+	if (uvm->ph_inuse + ph_free != uvm->ph_bump) {
+		hfail(h, "leak", 0, "%u pool page headers in use and %u on the "
+		    "free list, but %u were handed out", uvm->ph_inuse,
+		    ph_free, uvm->ph_bump);
+		return;
+	}
 	check_free_runs_empty(h);
 	if (!h->found && h->host.mmu_check(h->host.ctx, true, why,
 	    sizeof(why)) != 0)

@@ -219,6 +219,24 @@ bool		km_op_has_field(unsigned int code, enum km_field f);
 bool		km_op_same_text(const struct km_op *a, const struct km_op *b);
 bool		km_op_same_bytes(const struct km_op *a, const struct km_op *b);
 
+/*
+ * km_op_same_renamed: km_op_same_text up to one consistent renaming of
+ * handles (each kind a one-to-one map of ids, 0 -- "fail", none -- only
+ * to 0), which r records as the ops go by.  A program for several CPUs
+ * names its handles in the file's order, its bytes in the order the
+ * schedule creates them: the same program, other names.
+ * => r zeroed before the first op.
+ */
+struct km_rename {
+	unsigned int	n;
+	struct {
+		char		kind;
+		uint16_t	from, to;
+	}		pair[2 * 4096];
+};
+bool		km_op_same_renamed(const struct km_op *a, const struct km_op *b,
+		    struct km_rename *r);
+
 /* Alloc flags in schema order. */
 struct km_flag_desc {
 	const char	*name;		/* "WIRED" */

@@ -132,6 +132,37 @@ km_op_same_text(const struct km_op *a, const struct km_op *b)
 	    a->handle_id == b->handle_id && a->result_id == b->result_id;
 }
 
+/* Is `from' of `kind' renamed `to' (recorded in r if new)? */
+static bool
+km_rename_match(struct km_rename *r, char kind, uint16_t from, uint16_t to)
+{
+	if (from == 0 || to == 0 || kind == 0)
+		return from == to;
+	for (unsigned int i = 0; i < r->n; i++)
+		if (r->pair[i].kind == kind &&
+		    (r->pair[i].from == from || r->pair[i].to == to))
+			return r->pair[i].from == from && r->pair[i].to == to;
+	if (r->n == sizeof(r->pair) / sizeof(r->pair[0]))
+		return false;
+	r->pair[r->n].kind = kind;
+	r->pair[r->n].from = from;
+	r->pair[r->n].to = to;
+	r->n++;
+	return true;
+}
+
+bool
+km_op_same_renamed(const struct km_op *a, const struct km_op *b,
+    struct km_rename *r)
+{
+	return km_op_same_args(a, b) &&
+	    (!km_op_has_map(a) || km_rename_match(r, 'm', a->map_id,
+	    b->map_id)) &&
+	    km_rename_match(r, km_op_handle_kind(a), a->handle_id,
+	    b->handle_id) &&
+	    km_rename_match(r, km_op_creates(a), a->result_id, b->result_id);
+}
+
 bool
 km_op_same_bytes(const struct km_op *a, const struct km_op *b)
 {

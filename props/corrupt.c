@@ -240,6 +240,16 @@ leak_pool_header(struct harness *h)
 	(void)uvm_poolhdr_alloc(h->uvm);
 }
 
+/* A free header dropped off the free list (ph_inuse still right). */
+static void
+lose_free_pool_header(struct harness *h)
+{
+	struct uvm *uvm = h->uvm;
+
+	if (uvm->ph_free != NULL)
+		uvm->ph_free = uvm->ph_free->ph_next;
+}
+
 const struct corruption corruptions[] = {
 	{ "map", "a gap annotation off by a page",
 	  "alloc kernel_map 0x2000 VAONLY -> a1/alloc kernel_map 0x1000 VAONLY -> a2",
@@ -310,6 +320,9 @@ const struct corruption corruptions[] = {
 	{ "leak", "a pool-page header never given back",
 	  "alloc kernel_map 0x2000 WIRED -> a1/free a1",
 	  0, false, leak_pool_header },
+	{ "leak", "a free pool-page header lost from the free list",
+	  "poolpage_get kernel_map -> p1/poolpage_put p1/drain kernel_map",
+	  2, false, lose_free_pool_header },
 };
 
 const unsigned int ncorruptions = sizeof(corruptions) /
