@@ -339,6 +339,15 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 		    (unsigned long)b->fit);
 }
 
+/* Does this pool page get come from its map's KVA cache? */
+static bool
+poolpage_cached(const struct harness *h, const struct km_op *op)
+{
+	return !(op->flags & KOPF_UNCACHED) &&
+	    !h->uvm->cfg.poolpage_direct_map &&
+	    (h->maps[op->map_sel].map->flags & VM_MAP_VACACHE);
+}
+
 /*
  * How a pool page get runs, for messages: "(cached) " from the map's
  * KVA cache, "(direct-map) " a page seen through the direct map, ""
@@ -347,12 +356,9 @@ judge_placement(struct harness *h, const struct hs_map *m, vaddr_t va,
 static const char *
 poolpage_how(const struct harness *h, const struct km_op *op)
 {
-	const struct vm_map *map = h->maps[op->map_sel].map;
-
 	if (h->uvm->cfg.poolpage_direct_map)
 		return "(direct-map) ";
-	return !(op->flags & KOPF_UNCACHED) && (map->flags & VM_MAP_VACACHE) ?
-	    "(cached) " : "";
+	return poolpage_cached(h, op) ? "(cached) " : "";
 }
 
 /*
@@ -684,8 +690,7 @@ model_poolpage_predict(struct harness *h, const struct km_op *op)
 	struct vm_map *map = h->maps[op->map_sel].map;
 	struct uvm *uvm = h->uvm;
 	bool nowait = (op->flags & KOPF_NOWAIT) != 0;
-	bool cached = !(op->flags & KOPF_UNCACHED) &&
-	    !uvm->cfg.poolpage_direct_map && (map->flags & VM_MAP_VACACHE);
+	bool cached = poolpage_cached(h, op);
 
 	unsigned int color;
 
