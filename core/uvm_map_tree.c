@@ -577,7 +577,10 @@ umt_fitmask(const struct vm_map_node *nd, vsize_t need)
  * holds no fit (only an aligned request meets one).  A loop rather than
  * a recursion; in each node the candidates are the set bits of a mask
  * (umt_fitmask), taken lowest first; the way back up is the child's
- * parent and slot, with the bound of each level on a small stack.
+ * parent, with each level's bound and remaining candidates on a small
+ * stack (an aligned search climbs back once per leaf it exhausts, and
+ * re-deriving the parent's mask there was a quarter of its
+ * instructions).
  */
 bool
 umt_search(const struct vm_map *map, const struct umt_req *rq,
@@ -586,6 +589,7 @@ umt_search(const struct vm_map *map, const struct umt_req *rq,
 	const vsize_t need_gap = rq->need_gap;
 	const vaddr_t need = rq->hint + rq->size;
 	vaddr_t ubs[UMT_MAXDEPTH];
+	unsigned int cands[UMT_MAXDEPTH];
 	struct vm_map_node *nd = map->root;
 	vaddr_t ub = map->max_offset, bound;
 	unsigned int i, cand, depth = 0;
@@ -596,12 +600,11 @@ umt_search(const struct vm_map *map, const struct umt_req *rq,
 	for (;;) {
 		if (cand == 0) {
 			/* nothing (more) here: the parent's next candidate */
-			if (nd->parent == NULL)
+			if (depth == 0)
 				return false;
-			i = nd->pslot + 1u;
 			nd = nd->parent;
 			ub = ubs[--depth];
-			cand = umt_fitmask(nd, need_gap) & (~0u << i);
+			cand = cands[depth];
 			continue;
 		}
 		i = (unsigned int)__builtin_ctz(cand);
@@ -613,7 +616,8 @@ umt_search(const struct vm_map *map, const struct umt_req *rq,
 			KASSERTMSG(depth < UMT_MAXDEPTH, "uvm_map: map %p: "
 			    "B-tree deeper than %d", (const void *)map,
 			    UMT_MAXDEPTH);
-			ubs[depth++] = ub;
+			ubs[depth] = ub;
+			cands[depth++] = cand;
 			ub = bound;
 			nd = nd->slot[i].child;
 			cand = umt_fitmask(nd, need_gap);
