@@ -545,7 +545,9 @@ umt_locate(const struct vm_map *map, const struct vm_map_entry *e,
  * the first big-enough gap mispredicted its exit at nearly every node
  * a search passed (about four mispredictions per allocation, measured
  * with callgrind's branch model at 10^3 live entries), and a mask also
- * hands the search every further candidate of the node for free.
+ * hands the search every further candidate of the node for free.  The
+ * gaps of slots past nslots are stale (whatever a shift left there, or
+ * never written): they are read and masked off.
  */
 static inline unsigned int
 umt_fitmask(const struct vm_map_node *nd, vsize_t need)
